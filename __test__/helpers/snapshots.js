@@ -1,0 +1,64 @@
+'use strict'
+// Real snapshots for tests: a child Node process runs a fixture and writes them into a
+// private temporary directory, removed by `cleanup()`.
+const { execFileSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures')
+
+function threeSnapshots(fixture, { iterations = 20, node = process.execPath } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-test-'))
+  execFileSync(node, ['--expose-gc', path.join(FIXTURES, 'three-snapshots.js'), path.join(FIXTURES, fixture), dir, String(iterations)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const file = (name) => path.join(dir, `${name}.heapsnapshot`)
+  return {
+    dir,
+    baseline: file('baseline'),
+    target: file('target'),
+    final: file('final'),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/** The independent count: JSON.parse the three files and apply the method by hand. */
+function countByHand(set, predicate) {
+  const load = (file) => JSON.parse(fs.readFileSync(file, 'utf8'))
+  const ids = (snap) => {
+    const f = snap.snapshot.meta.node_fields
+    const idAt = f.indexOf('id')
+    const out = new Set()
+    for (let i = 0; i < snap.nodes.length; i += f.length) out.add(snap.nodes[i + idAt])
+    return out
+  }
+  const baseline = ids(load(set.baseline))
+  const target = ids(load(set.target))
+  const final = load(set.final)
+  const f = final.snapshot.meta.node_fields
+  const types = final.snapshot.meta.node_types[0]
+  let count = 0
+  for (let i = 0; i < final.nodes.length; i += f.length) {
+    const node = {
+      type: types[final.nodes[i + f.indexOf('type')]],
+      name: final.strings[final.nodes[i + f.indexOf('name')]],
+      id: final.nodes[i + f.indexOf('id')],
+    }
+    if (!baseline.has(node.id) && target.has(node.id) && predicate(node)) count++
+  }
+  return count
+}
+
+/** Other Node versions fetched by scripts/fetch-node-versions.js, by major version. */
+function otherNodes() {
+  const dir = path.join(__dirname, '..', '..', '.cache', 'node-versions')
+  const found = {}
+  for (const major of ['22', '24']) {
+    const bin = path.join(dir, major, 'package', 'bin', 'node')
+    if (fs.existsSync(bin)) found[major] = bin
+  }
+  return found
+}
+
+module.exports = { threeSnapshots, countByHand, otherNodes }

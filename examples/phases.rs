@@ -1,0 +1,32 @@
+//! Times each phase of the core on one snapshot file, with no Node involved:
+//! `cargo run --release --no-default-features --example phases -- FILE`
+use leakhunt::analysis::AnalyzedSnapshot;
+use leakhunt::graph::HeapGraph;
+use leakhunt::snapshot::{parse_file, ParseMode};
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: phases FILE");
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let t = Instant::now();
+    let parsed = parse_file(&path, ParseMode::Full).unwrap_or_else(|e| panic!("{e}"));
+    let parse = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let graph = HeapGraph::from_parsed(parsed).unwrap_or_else(|e| panic!("{e}"));
+    let build = t.elapsed().as_secs_f64();
+    let (nodes, edges, memory) = (graph.node_count(), graph.edge_count(), graph.memory_bytes());
+    let snapshot = AnalyzedSnapshot::new(graph);
+    let t = Instant::now();
+    snapshot.dominators();
+    let doms = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    snapshot.retainers();
+    let paths = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    snapshot.summary(20);
+    let summary = t.elapsed().as_secs_f64();
+    println!(
+        "{{\"file\":{path:?},\"bytes\":{size},\"nodes\":{nodes},\"edges\":{edges},\"graphBytes\":{memory},\"parseS\":{parse:.3},\"buildS\":{build:.3},\"dominatorsS\":{doms:.3},\"retainersS\":{paths:.3},\"summaryS\":{summary:.3},\"parseMBps\":{:.0}}}",
+        size as f64 / 1e6 / parse
+    );
+}

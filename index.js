@@ -1,0 +1,106 @@
+'use strict'
+// leakhunt's public API. The native addon (binding.js, generated) does the heavy work; this
+// file checks arguments, picks the native entry point and gives errors their `code`.
+
+const binding = require('./binding.js')
+const { callNative, invalidArg } = require('./lib/errors.js')
+
+const { HeapSnapshot } = binding
+
+// HeapSnapshot is the native class itself (so `instanceof` works on handles from any entry
+// point); only its one async method needs its errors translated.
+const nativeSummary = HeapSnapshot.prototype.summary
+HeapSnapshot.prototype.summary = function summary(top) {
+  if (top !== undefined && !(Number.isInteger(top) && top > 0)) {
+    return Promise.reject(invalidArg('top', 'a positive integer', top))
+  }
+  return callNative(() => nativeSummary.call(this, top))
+}
+
+function checkOptions(options) {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
+  const { includeInternals, iterations, ignore, maxSamples } = options
+  if (includeInternals !== undefined && typeof includeInternals !== 'boolean') {
+    throw invalidArg('options.includeInternals', 'a boolean', includeInternals)
+  }
+  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations > 0)) {
+    throw invalidArg('options.iterations', 'a positive integer', iterations)
+  }
+  if (ignore !== undefined && !(Array.isArray(ignore) && ignore.every((p) => typeof p === 'string'))) {
+    throw invalidArg('options.ignore', 'an array of strings', ignore)
+  }
+  if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0)) {
+    throw invalidArg('options.maxSamples', 'a positive integer', maxSamples)
+  }
+  return { includeInternals, iterations, ignore, maxSamples }
+}
+
+/**
+ * Parses a `.heapsnapshot` file off the main thread into a native handle.
+ * @param {string} path
+ * @param {{ mode?: 'full' | 'ids' }} [options]
+ */
+function readSnapshot(path, options = {}) {
+  if (typeof path !== 'string') return Promise.reject(invalidArg('path', 'a string', path))
+  const mode = options && options.mode
+  if (mode !== undefined && mode !== 'full' && mode !== 'ids') {
+    return Promise.reject(invalidArg('options.mode', "'full' or 'ids'", mode))
+  }
+  return callNative(() => binding.readSnapshot(path, mode))
+}
+
+/**
+ * The three-snapshot diff: objects new since `baseline`, present in `target` and still
+ * alive in `final`, grouped, with retained sizes and retainer paths. Each argument is a
+ * file path or a `HeapSnapshot` (the final one parsed in full).
+ */
+async function analyzeSnapshots(baseline, target, final, options) {
+  const opts = checkOptions(options)
+  const inputs = [baseline, target, final]
+  const names = ['baseline', 'target', 'final']
+  inputs.forEach((input, i) => {
+    if (typeof input !== 'string' && !(input instanceof HeapSnapshot)) {
+      throw invalidArg(names[i], 'a file path or a HeapSnapshot', input)
+    }
+  })
+  if (inputs.every((input) => typeof input === 'string')) {
+    return callNative(() => binding.analyzeFiles(baseline, target, final, opts))
+  }
+  // Mixed: parse the paths (baseline and target need ids only), then diff the handles.
+  const handles = await Promise.all(
+    inputs.map((input, i) => (typeof input === 'string' ? readSnapshot(input, { mode: i < 2 ? 'ids' : 'full' }) : input)),
+  )
+  return callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], opts))
+}
+
+/**
+ * Streams a snapshot's text into the native parser: `write(chunk)` with strings (from the
+ * inspector) or bytes, then `await end()` for the `HeapSnapshot`.
+ */
+class SnapshotParser {
+  #native
+  /** @param {{ source?: string, mode?: 'full' | 'ids' }} [options] */
+  constructor(options = {}) {
+    const { source, mode } = options || {}
+    if (source !== undefined && typeof source !== 'string') throw invalidArg('options.source', 'a string', source)
+    this.#native = callNative(() => new binding.SnapshotParser(source, mode))
+  }
+
+  write(chunk) {
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+      throw invalidArg('chunk', 'a string or a Uint8Array', chunk)
+    }
+    callNative(() => this.#native.write(chunk))
+  }
+
+  get bytesRead() {
+    return this.#native.bytesRead
+  }
+
+  end() {
+    return callNative(() => this.#native.end())
+  }
+}
+
+module.exports = { readSnapshot, analyzeSnapshots, SnapshotParser, HeapSnapshot }

@@ -1,0 +1,288 @@
+//! The N-API edge: converts between JavaScript and the core, and nothing else. Every entry
+//! point runs under `catch_panic`; every error leaves as a JS Error whose message starts with
+//! its `ERR_LEAKHUNT_*` code, which `index.js` moves into `err.code`.
+
+use crate::analysis::{self, Snapshot};
+use crate::diff::DiffOptions;
+use crate::error::{catch_panic, LeakhuntError};
+use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::sync::Arc;
+
+fn to_js(err: LeakhuntError) -> napi::Error {
+    napi::Error::new(Status::GenericFailure, format!("{}: {}", err.code(), err))
+}
+
+fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> napi::Result<T> {
+    catch_panic(f).map_err(to_js)
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> napi::Result<Json> {
+    serde_json::to_value(value).map(Json).map_err(|e| to_js(LeakhuntError::Internal(e.to_string())))
+}
+
+/// A report on its way to JavaScript: plain data, converted by napi's serde support.
+/// (`serde_json::Value` itself lacks the `TypeName` a `Task` result needs.)
+pub struct Json(serde_json::Value);
+
+impl TypeName for Json {
+    fn type_name() -> &'static str {
+        "Object"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Json {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
+        serde_json::Value::to_napi_value(env, val.0)
+    }
+}
+
+fn parse_mode(mode: Option<String>) -> napi::Result<ParseMode> {
+    match mode.as_deref() {
+        None | Some("full") => Ok(ParseMode::Full),
+        Some("ids") => Ok(ParseMode::Ids),
+        Some(other) => Err(to_js(LeakhuntError::Usage(format!("mode must be 'full' or 'ids', not {other:?}")))),
+    }
+}
+
+/// A parsed heap snapshot held in native memory.
+#[napi]
+pub struct HeapSnapshot {
+    inner: Arc<Snapshot>,
+}
+
+#[napi]
+impl HeapSnapshot {
+    #[napi(getter)]
+    pub fn node_count(&self) -> f64 {
+        self.inner.node_count() as f64
+    }
+
+    #[napi(getter)]
+    pub fn edge_count(&self) -> f64 {
+        self.inner.edge_count() as f64
+    }
+
+    /// "full" or "ids".
+    #[napi(getter)]
+    pub fn mode(&self) -> String {
+        match *self.inner {
+            Snapshot::Full(_) => "full".into(),
+            Snapshot::Ids(_) => "ids".into(),
+        }
+    }
+
+    /// Top classes by count, self size and retained size. Computes dominators on first call,
+    /// on the thread pool.
+    #[napi(ts_return_type = "Promise<SnapshotSummary>")]
+    pub fn summary(&self, top: Option<u32>) -> AsyncTask<SummaryTask> {
+        AsyncTask::new(SummaryTask { snapshot: self.inner.clone(), top: top.unwrap_or(20) as usize })
+    }
+}
+
+pub struct SummaryTask {
+    snapshot: Arc<Snapshot>,
+    top: usize,
+}
+
+impl Task for SummaryTask {
+    type Output = Json;
+    type JsValue = Json;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let summary = guarded(|| match &*self.snapshot {
+            Snapshot::Full(s) => Ok(s.summary(self.top)),
+            Snapshot::Ids(_) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no summary".into())),
+        })?;
+        to_value(&summary)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+pub struct ReadTask {
+    path: String,
+    mode: ParseMode,
+}
+
+impl Task for ReadTask {
+    type Output = Snapshot;
+    type JsValue = HeapSnapshot;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        guarded(|| Snapshot::read(&self.path, self.mode))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(HeapSnapshot { inner: Arc::new(output) })
+    }
+}
+
+/// Parses a `.heapsnapshot` file on the thread pool.
+#[napi(ts_return_type = "Promise<HeapSnapshot>")]
+pub fn read_snapshot(path: String, mode: Option<String>) -> napi::Result<AsyncTask<ReadTask>> {
+    Ok(AsyncTask::new(ReadTask { path, mode: parse_mode(mode)? }))
+}
+
+#[napi(object)]
+pub struct AnalyzeOptions {
+    pub include_internals: Option<bool>,
+    pub iterations: Option<u32>,
+    pub ignore: Option<Vec<String>>,
+    pub max_samples: Option<u32>,
+}
+
+fn diff_options(options: Option<AnalyzeOptions>) -> DiffOptions {
+    let o = options.unwrap_or(AnalyzeOptions { include_internals: None, iterations: None, ignore: None, max_samples: None });
+    DiffOptions {
+        include_internals: o.include_internals.unwrap_or(false),
+        iterations: o.iterations,
+        ignore: o.ignore.unwrap_or_default(),
+        max_samples: o.max_samples.unwrap_or(5) as usize,
+    }
+}
+
+pub enum Sources {
+    Files([String; 3]),
+    Parsed([Arc<Snapshot>; 3]),
+}
+
+pub struct AnalyzeTask {
+    sources: Sources,
+    options: DiffOptions,
+}
+
+impl Task for AnalyzeTask {
+    type Output = Json;
+    type JsValue = Json;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let report = guarded(|| match &self.sources {
+            Sources::Files([b, t, f]) => analysis::analyze_files(b, t, f, &self.options),
+            Sources::Parsed([b, t, f]) => analysis::analyze(b, t, f, &self.options),
+        })?;
+        to_value(&report)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// The three-snapshot diff of three files, parsed and analysed on the thread pool.
+#[napi(ts_return_type = "Promise<LeakReport>")]
+pub fn analyze_files(baseline: String, target: String, final_: String, options: Option<AnalyzeOptions>) -> AsyncTask<AnalyzeTask> {
+    AsyncTask::new(AnalyzeTask { sources: Sources::Files([baseline, target, final_]), options: diff_options(options) })
+}
+
+/// The three-snapshot diff of snapshots already parsed (the final one in full).
+#[napi(ts_return_type = "Promise<LeakReport>")]
+pub fn analyze_parsed(
+    baseline: &HeapSnapshot,
+    target: &HeapSnapshot,
+    final_: &HeapSnapshot,
+    options: Option<AnalyzeOptions>,
+) -> AsyncTask<AnalyzeTask> {
+    AsyncTask::new(AnalyzeTask {
+        sources: Sources::Parsed([baseline.inner.clone(), target.inner.clone(), final_.inner.clone()]),
+        options: diff_options(options),
+    })
+}
+
+/// Takes a snapshot's text in chunks (strings from the inspector, Buffers from a file or
+/// `v8.getHeapSnapshot()`), so the whole text never exists in JavaScript.
+#[napi]
+pub struct SnapshotParser {
+    parser: Option<CoreParser>,
+    mode: ParseMode,
+}
+
+#[napi]
+impl SnapshotParser {
+    #[napi(constructor)]
+    pub fn new(source: Option<String>, mode: Option<String>) -> napi::Result<SnapshotParser> {
+        let mode = parse_mode(mode)?;
+        let source = source.unwrap_or_else(|| "stream".to_string());
+        Ok(SnapshotParser { parser: Some(CoreParser::new(&source, mode, None)), mode })
+    }
+
+    fn live(&mut self) -> napi::Result<&mut CoreParser> {
+        self.parser
+            .as_mut()
+            .ok_or_else(|| to_js(LeakhuntError::Usage("the parser was already ended".into())))
+    }
+
+    #[napi(ts_args_type = "chunk: string | Uint8Array")]
+    pub fn write(&mut self, chunk: Either<String, Uint8Array>) -> napi::Result<()> {
+        let parser = self.live()?;
+        guarded(|| match &chunk {
+            Either::A(s) => parser.write(s.as_bytes()),
+            Either::B(b) => parser.write(b),
+        })
+    }
+
+    #[napi(getter)]
+    pub fn bytes_read(&self) -> f64 {
+        self.parser.as_ref().map_or(0.0, |p| p.bytes_read() as f64)
+    }
+
+    /// Ends the input; the graph is built on the thread pool.
+    #[napi(ts_return_type = "Promise<HeapSnapshot>")]
+    pub fn end(&mut self) -> napi::Result<AsyncTask<FinishTask>> {
+        let parser = self.parser.take().ok_or_else(|| to_js(LeakhuntError::Usage("the parser was already ended".into())))?;
+        Ok(AsyncTask::new(FinishTask { parser: Some(parser), mode: self.mode }))
+    }
+}
+
+pub struct FinishTask {
+    parser: Option<CoreParser>,
+    mode: ParseMode,
+}
+
+impl Task for FinishTask {
+    type Output = Snapshot;
+    type JsValue = HeapSnapshot;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let parser = self.parser.take();
+        let mode = self.mode;
+        guarded(move || {
+            let parser = parser.ok_or_else(|| LeakhuntError::Usage("the parser was already ended".into()))?;
+            Snapshot::from_parsed(parser.finish()?, mode)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(HeapSnapshot { inner: Arc::new(output) })
+    }
+}
+
+/// Test-only (not exported by index.js): panics inside Rust, synchronously or on the thread
+/// pool, so a test can prove that a panic becomes an error and never aborts Node.
+#[napi(js_name = "__panicForTest")]
+pub fn __panic_for_test(in_task: bool) -> napi::Result<Option<AsyncTask<PanicTask>>> {
+    if in_task {
+        return Ok(Some(AsyncTask::new(PanicTask)));
+    }
+    guarded(|| -> crate::Result<()> { panic!("deliberate test panic (sync)") })?;
+    Ok(None)
+}
+
+pub struct PanicTask;
+
+impl Task for PanicTask {
+    type Output = ();
+    type JsValue = ();
+    fn compute(&mut self) -> napi::Result<()> {
+        guarded(|| -> crate::Result<()> { panic!("deliberate test panic (thread pool)") })
+    }
+    fn resolve(&mut self, _env: Env, _output: ()) -> napi::Result<()> {
+        Ok(())
+    }
+}

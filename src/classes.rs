@@ -1,0 +1,108 @@
+//! What a person calls a node: its class for grouping ("LeakyThing", a closure and where it
+//! is defined, "string"), whether it is V8's own bookkeeping, and how to print it safely.
+
+use crate::graph::{HeapGraph, NodeIndex};
+use crate::snapshot::NodeKind;
+
+/// Heap strings are printed at most this long: they hold tokens and passwords.
+pub const MAX_DISPLAY_CHARS: usize = 40;
+
+/// Cuts text from the heap for display, marking the cut.
+pub fn truncate_for_display(text: &str, max_chars: usize) -> String {
+    let mut out: String = text.chars().take(max_chars).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().nth(max_chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The grouping key of a node: kind label plus name; closures also by their location.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassKey {
+    pub kind: &'static str,
+    pub name: String,
+    /// (script id, line, column) of a closure's definition.
+    pub location: Option<(u32, u32, u32)>,
+}
+
+pub fn kind_label(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Hidden => "hidden",
+        NodeKind::Array => "internal array",
+        NodeKind::String | NodeKind::ConcatenatedString | NodeKind::SlicedString => "string",
+        NodeKind::Object => "object",
+        NodeKind::Code => "code",
+        NodeKind::Closure => "closure",
+        NodeKind::RegExp => "regexp",
+        NodeKind::Number => "number",
+        NodeKind::Native => "native",
+        NodeKind::Synthetic => "synthetic",
+        NodeKind::Symbol => "symbol",
+        NodeKind::BigInt => "bigint",
+        NodeKind::ObjectShape => "object shape",
+        NodeKind::Wasm => "wasm object",
+        NodeKind::Other => "other",
+    }
+}
+
+/// The class name used for grouping and summaries.
+pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
+    let kind = graph.kind(node);
+    match kind {
+        k if k.is_string() => "(string)".to_string(),
+        NodeKind::Number => "(heap number)".to_string(),
+        NodeKind::Symbol => "(symbol)".to_string(),
+        NodeKind::BigInt => "(bigint)".to_string(),
+        NodeKind::Closure => {
+            let name = graph.name(node);
+            if name.is_empty() { "(anonymous function)".to_string() } else { format!("{name}()") }
+        }
+        _ => {
+            let name = graph.name(node);
+            if name.is_empty() { format!("({})", kind_label(kind)) } else { name.to_string() }
+        }
+    }
+}
+
+pub fn class_key(graph: &HeapGraph, node: NodeIndex) -> ClassKey {
+    let kind = graph.kind(node);
+    let location = if kind == NodeKind::Closure {
+        graph.location(node).map(|l| (l.script_id, l.line, l.column))
+    } else {
+        None
+    };
+    ClassKey { kind: kind_label(kind), name: class_name(graph, node), location }
+}
+
+/// How a node appears in a retainer path: its class, or the (cut) text of a string.
+pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
+    if graph.kind(node).is_string() {
+        format!("\"{}\"", truncate_for_display(graph.name(node), MAX_DISPLAY_CHARS))
+    } else {
+        truncate_for_display(&class_name(graph, node), 80)
+    }
+}
+
+/// V8's own objects: reported only when asked (`includeInternals`), since every run of any
+/// code creates some (compiled code, maps, feedback, contexts, internal arrays).
+pub fn is_internal(graph: &HeapGraph, node: NodeIndex) -> bool {
+    match graph.kind(node) {
+        NodeKind::Hidden | NodeKind::Array | NodeKind::Code | NodeKind::Synthetic | NodeKind::ObjectShape | NodeKind::Other => {
+            true
+        }
+        NodeKind::Object | NodeKind::Native => graph.name(node).starts_with("system / "),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_marks_the_cut_and_hides_control_characters() {
+        assert_eq!(truncate_for_display("short", 10), "short");
+        assert_eq!(truncate_for_display("secret-token-123456", 6), "secret…");
+        assert_eq!(truncate_for_display("a\nb", 10), "a b");
+    }
+}

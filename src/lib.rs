@@ -1,0 +1,26 @@
+//! leakhunt's core: V8 heap snapshots in, leak reports out. Plain Rust with no N-API in it;
+//! `binding` (behind the default `binding` feature) is the only module that knows of Node.
+//!
+//! Flow: snapshot (streaming parser) -> graph (flat CSR) -> dominators / retainers ->
+//! diff (three snapshots) -> report. `analysis` strings them together.
+
+pub mod analysis;
+pub mod classes;
+pub mod diff;
+pub mod dominators;
+pub mod error;
+pub mod graph;
+pub mod report;
+pub mod retainers;
+pub mod snapshot;
+
+#[cfg(test)]
+mod test_support;
+
+#[cfg(feature = "binding")]
+mod binding;
+
+pub use analysis::{analyze, analyze_files, AnalyzedSnapshot, Snapshot};
+pub use diff::DiffOptions;
+pub use error::{LeakhuntError, Result};
+pub use snapshot::{ParseMode, SnapshotParser};

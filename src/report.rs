@@ -1,0 +1,103 @@
+//! The results handed to JavaScript, as plain serializable data: a `LeakReport` for the
+//! three-snapshot diff and a `SnapshotSummary` for one snapshot. Field names are the
+//! camelCase ones `index.d.ts` documents; `SCHEMA_VERSION` changes when they do.
+
+use crate::retainers::PathStep;
+use serde::Serialize;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceLocation {
+    pub script_id: u32,
+    /// 1-based, as editors count.
+    pub line: u32,
+    /// 1-based.
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeakGroup {
+    pub name: String,
+    pub kind: String,
+    pub count: u64,
+    /// `count / iterations`, when the number of iterations is known.
+    pub count_per_iteration: Option<f64>,
+    pub self_size: u64,
+    /// Retained by the group's objects that no other leaked object dominates, so that no
+    /// byte is counted twice across groups.
+    pub retained_size: u64,
+    pub retainer_path: Vec<PathStep>,
+    pub sample_ids: Vec<u32>,
+    /// Where a closure is defined.
+    pub location: Option<SourceLocation>,
+    /// A V8 internal class, shown only with `includeInternals`.
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotStats {
+    pub source: String,
+    pub node_count: u64,
+    pub edge_count: u64,
+    pub total_size: u64,
+    /// Size of the snapshot's JSON text.
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportSummary {
+    pub baseline: SnapshotStats,
+    pub target: SnapshotStats,
+    #[serde(rename = "final")]
+    pub final_: SnapshotStats,
+    pub iterations: Option<u32>,
+    /// New in the target and still alive in the final snapshot, internals included.
+    pub surviving_object_count: u64,
+    /// Of those, the ones in reported groups.
+    pub leaked_object_count: u64,
+    pub leaked_self_size: u64,
+    pub leaked_retained_size: u64,
+    /// Surviving V8-internal objects left out (see `includeInternals`).
+    pub internal_object_count: u64,
+    /// Surviving objects left out by `ignore` patterns.
+    pub ignored_object_count: u64,
+    /// Milliseconds spent in parsing and in analysis.
+    pub parse_ms: f64,
+    pub analysis_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeakReport {
+    pub schema_version: u32,
+    pub leaks: Vec<LeakGroup>,
+    pub summary: ReportSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassStat {
+    pub name: String,
+    pub kind: String,
+    pub count: u64,
+    pub self_size: u64,
+    /// What the class's objects retain, not counting an object twice when another of the
+    /// same class dominates it (as DevTools' summary view does).
+    pub retained_size: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotSummary {
+    pub node_count: u64,
+    pub edge_count: u64,
+    pub total_size: u64,
+    pub top_by_count: Vec<ClassStat>,
+    pub top_by_self_size: Vec<ClassStat>,
+    pub top_by_retained_size: Vec<ClassStat>,
+}

@@ -1,0 +1,181 @@
+//! Parser tests on hand-written snapshots: every split point, every section cut short, and
+//! inputs that lie.
+
+use super::*;
+use crate::error::LeakhuntError;
+use crate::test_support::{edge, node, parse_str, snapshot_json};
+
+fn sample() -> String {
+    snapshot_json(
+        &[
+            node("synthetic", "", 1, 0),
+            node("object", "Thing", 3, 32),
+            node("string", "h\u{e9}llo \"q\"", 5, 16),
+        ],
+        &[edge(0, "element", "1", 1), edge(1, "property", "label", 2), edge(1, "weak", "w", 0)],
+    )
+}
+
+fn parse_chunks(text: &[u8], sizes: &[usize], mode: ParseMode) -> crate::Result<ParsedSnapshot> {
+    let mut p = SnapshotParser::new("test", mode, None);
+    let mut rest = text;
+    let mut k = 0;
+    while !rest.is_empty() {
+        let n = sizes[k % sizes.len()].min(rest.len()).max(1);
+        p.write(&rest[..n])?;
+        rest = &rest[n..];
+        k += 1;
+    }
+    p.finish()
+}
+
+#[test]
+fn reads_every_section() {
+    let parsed = parse_str(&sample(), ParseMode::Full).unwrap();
+    assert_eq!(parsed.nodes.ids, vec![1, 3, 5]);
+    assert_eq!(parsed.nodes.self_sizes, vec![0, 32, 16]);
+    assert_eq!(parsed.nodes.edge_counts, vec![1, 2, 0]);
+    assert_eq!(parsed.edges.to, vec![1, 2, 0]);
+    assert_eq!(parsed.strings.get(parsed.nodes.names[2]), "h\u{e9}llo \"q\"");
+    assert_eq!(parsed.layout.node_field_count, 7);
+}
+
+#[test]
+fn any_split_point_gives_the_same_result() {
+    let text = sample().into_bytes();
+    let whole = parse_str(std::str::from_utf8(&text).unwrap(), ParseMode::Full).unwrap();
+    for split in 1..text.len() {
+        let mut p = SnapshotParser::new("test", ParseMode::Full, None);
+        p.write(&text[..split]).unwrap();
+        p.write(&text[split..]).unwrap();
+        let parsed = p.finish().unwrap();
+        assert_eq!(parsed.nodes.ids, whole.nodes.ids, "split {split}");
+        assert_eq!(parsed.nodes.names, whole.nodes.names, "split {split}");
+        assert_eq!(parsed.edges.to, whole.edges.to, "split {split}");
+        assert_eq!(parsed.edges.names, whole.edges.names, "split {split}");
+        assert_eq!(parsed.strings.len(), whole.strings.len(), "split {split}");
+        for s in 0..whole.strings.len() as u32 {
+            assert_eq!(parsed.strings.get(s), whole.strings.get(s), "split {split}");
+        }
+    }
+    for sizes in [&[1usize][..], &[2, 3, 5], &[7, 1, 64]] {
+        let parsed = parse_chunks(&text, sizes, ParseMode::Full).unwrap();
+        assert_eq!(parsed.edges.to, whole.edges.to);
+    }
+}
+
+#[test]
+fn ids_mode_keeps_ids_and_sizes_only() {
+    let parsed = parse_chunks(sample().as_bytes(), &[3], ParseMode::Ids).unwrap();
+    let ids = IdSnapshot::from_parsed(parsed);
+    assert_eq!(ids.ids, vec![1, 3, 5]);
+    assert_eq!(ids.total_size, 48);
+    assert!(ids.contains(3) && !ids.contains(7));
+}
+
+#[test]
+fn truncation_anywhere_is_a_truncated_error_with_an_offset() {
+    let text = sample().into_bytes();
+    for cut in 0..text.len() - 1 {
+        let mut p = SnapshotParser::new("cut.heapsnapshot", ParseMode::Full, None);
+        p.write(&text[..cut]).unwrap();
+        match p.finish() {
+            Err(LeakhuntError::Truncated { at, .. }) => assert_eq!(at.offset, cut as u64),
+            other => panic!("cut at {cut}: expected Truncated, got {:?}", other.map(|_| ())),
+        }
+    }
+}
+
+#[test]
+fn errors_name_the_source_and_the_offset() {
+    let text = sample().replace("\"nodes\":[", "\"nodes\":[x");
+    let err = parse_str(&text, ParseMode::Full).unwrap_err();
+    let message = err.to_string();
+    assert_eq!(err.code(), "ERR_LEAKHUNT_SNAPSHOT_SYNTAX");
+    let offset = text.find("[x").unwrap() + 1;
+    assert!(message.contains(&format!("test at byte {offset}")), "{message}");
+    assert!(message.contains("\"nodes\""), "{message}");
+}
+
+#[test]
+fn numbers_that_are_not_non_negative_integers_are_rejected() {
+    for bad in ["-1", "1.5", "1e3", "99999999999999999999999"] {
+        let text = sample().replace("\"nodes\":[9,", &format!("\"nodes\":[{bad},"));
+        let err = parse_str(&text, ParseMode::Full).unwrap_err();
+        assert_eq!(err.code(), "ERR_LEAKHUNT_SNAPSHOT_SYNTAX", "{bad}: {err}");
+    }
+}
+
+#[test]
+fn lying_counts_neither_allocate_nor_pass() {
+    let text = sample().replace("\"node_count\":3", "\"node_count\":2147483648");
+    let err = parse_str(&text, ParseMode::Full).unwrap_err();
+    assert_eq!(err.code(), "ERR_LEAKHUNT_SNAPSHOT_INVALID");
+    assert!(err.to_string().contains("2147483648"));
+    // Without a size hint the reservation is capped too; this would abort if it were not.
+    let mut p = SnapshotParser::new("s", ParseMode::Full, None);
+    p.write(sample().replace("\"edge_count\":3", "\"edge_count\":4000000000000").as_bytes()).unwrap();
+    assert_eq!(p.finish().unwrap_err().code(), "ERR_LEAKHUNT_SNAPSHOT_INVALID");
+}
+
+#[test]
+fn edges_past_the_nodes_and_bad_string_indexes_are_invalid() {
+    let text = sample().replace("\"edges\":[1,1,7", "\"edges\":[1,1,700");
+    let err = crate::graph::HeapGraph::from_parsed(parse_str(&text, ParseMode::Full).unwrap()).err().unwrap();
+    assert_eq!(err.code(), "ERR_LEAKHUNT_SNAPSHOT_INVALID");
+    let text = sample().replace("\"edges\":[1,1,7", "\"edges\":[1,1,8");
+    assert_eq!(parse_str(&text, ParseMode::Full).unwrap_err().code(), "ERR_LEAKHUNT_SNAPSHOT_SYNTAX");
+    let text = sample().replace("\"nodes\":[9,1,", "\"nodes\":[9,100,");
+    let err = crate::graph::HeapGraph::from_parsed(parse_str(&text, ParseMode::Full).unwrap()).err().unwrap();
+    assert!(err.to_string().contains("names string 100"), "{err}");
+}
+
+#[test]
+fn layout_comes_from_meta_not_from_fixed_positions() {
+    // Node 24 without allocation tracking: no trace_node_id; fields in another order.
+    let text = r#"{"snapshot":{"meta":{"node_fields":["id","type","name","edge_count","self_size"],"node_types":[["object","synthetic"]],"edge_fields":["to_node","type","name_or_index"],"edge_types":[["property","weak"]]},"node_count":2,"edge_count":1},
+"nodes":[1,1,0,1,0, 3,0,1,0,24],"edges":[5,0,2],"strings":["","Foo","x"]}"#;
+    let parsed = parse_str(text, ParseMode::Full).unwrap();
+    assert_eq!(parsed.nodes.ids, vec![1, 3]);
+    assert_eq!(parsed.nodes.self_sizes, vec![0, 24]);
+    assert_eq!(parsed.edges.to, vec![1]);
+    assert!(parsed.layout.node_trace_node_id.is_none());
+    let graph = crate::graph::HeapGraph::from_parsed(parsed).unwrap();
+    assert_eq!(graph.name(1), "Foo");
+    assert_eq!(graph.edge_name(0), "x");
+}
+
+#[test]
+fn hostile_shapes_are_clear_errors() {
+    let cases: &[(&str, &str)] = &[
+        ("", "ERR_LEAKHUNT_SNAPSHOT_TRUNCATED"),
+        ("[]", "ERR_LEAKHUNT_SNAPSHOT_SYNTAX"),
+        ("{}", "ERR_LEAKHUNT_SNAPSHOT_LAYOUT"),
+        ("{\"nodes\":[1,2]}", "ERR_LEAKHUNT_SNAPSHOT_SYNTAX"),
+        ("{\"snapshot\":{\"meta\":{}}}", "ERR_LEAKHUNT_SNAPSHOT_LAYOUT"),
+        ("{\"snapshot\":[[[[[[[[[[[[[[]]]]]]]]]]]]]]}", "ERR_LEAKHUNT_SNAPSHOT_LAYOUT"),
+        ("{\"a\":1} trailing", "ERR_LEAKHUNT_SNAPSHOT_SYNTAX"),
+        ("{\"snapshot\" 1}", "ERR_LEAKHUNT_SNAPSHOT_SYNTAX"),
+    ];
+    for (text, code) in cases {
+        let err = parse_str(text, ParseMode::Full).unwrap_err();
+        assert_eq!(err.code(), *code, "{text:?}: {err}");
+    }
+    // Deep nesting in a skipped section costs nothing and is fine.
+    let deep = format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(parse_str(&deep, ParseMode::Full).unwrap_err().code(), "ERR_LEAKHUNT_SNAPSHOT_LAYOUT");
+}
+
+#[test]
+fn trace_tree_and_locations_are_read() {
+    let text = sample()
+        .replace("\"trace_tree\":[]", "\"trace_tree\":[1,0,0,0,[2,1,3,96,[],3,2,1,32,[4,1,1,8,[]]]]")
+        .replace("\"locations\":[]", "\"locations\":[7,4,10,2]")
+        .replace("\"trace_function_infos\":[]", "\"trace_function_infos\":[1,2,0,0,0,0]");
+    let parsed = parse_str(&text, ParseMode::Full).unwrap();
+    let parents: Vec<u32> = parsed.trace_tree.iter().map(|t| t.parent).collect();
+    assert_eq!(parents, vec![u32::MAX, 0, 0, 2]);
+    assert_eq!(parsed.trace_tree[1].count, 3);
+    assert_eq!(parsed.locations, vec![Location { node: 1, script_id: 4, line: 10, column: 2 }]);
+    assert_eq!(parsed.trace_function_infos.len(), 6);
+}
