@@ -4,6 +4,10 @@
 
 const binding = require('./binding.js')
 const { callNative, invalidArg } = require('./lib/errors.js')
+const { hunt } = require('./lib/hunt.js')
+const { gc } = require('./lib/gc.js')
+const { takeSnapshot } = require('./lib/snapshot.js')
+const { formatReport } = require('./lib/format.js')
 
 const { HeapSnapshot } = binding
 
@@ -103,4 +107,4 @@ class SnapshotParser {
   }
 }
 
-module.exports = { readSnapshot, analyzeSnapshots, SnapshotParser, HeapSnapshot }
+module.exports = { hunt, formatReport, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HeapSnapshot }

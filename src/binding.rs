@@ -286,3 +286,150 @@ impl Task for PanicTask {
         Ok(())
     }
 }
+
+type Shared<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, T>>>;
+
+fn lock<T>(map: &Shared<T>) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, T>> {
+    // A panic while holding the lock was already turned into an error; the data is still valid.
+    map.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The native side of one `hunt()`: it owns the snapshots and the intermediate reports, so
+/// that nothing of ours is created on the JS heap between the snapshots being compared.
+#[napi]
+pub struct HuntSession {
+    parser: Option<CoreParser>,
+    pending: Option<(String, ParseMode)>,
+    snapshots: Shared<Arc<Snapshot>>,
+    reports: Shared<crate::report::LeakReport>,
+}
+
+#[napi]
+impl HuntSession {
+    #[napi(constructor)]
+    pub fn new() -> HuntSession {
+        HuntSession { parser: None, pending: None, snapshots: Default::default(), reports: Default::default() }
+    }
+
+    #[napi]
+    pub fn begin_snapshot(&mut self, name: String, mode: String) -> napi::Result<()> {
+        let mode = parse_mode(Some(mode))?;
+        self.parser = Some(CoreParser::new(&format!("in-process snapshot '{name}'"), mode, None));
+        self.pending = Some((name, mode));
+        Ok(())
+    }
+
+    #[napi]
+    pub fn write(&mut self, chunk: Uint8Array) -> napi::Result<()> {
+        let parser = self
+            .parser
+            .as_mut()
+            .ok_or_else(|| to_js(LeakhuntError::Usage("no snapshot begun".into())))?;
+        guarded(|| parser.write(&chunk))
+    }
+
+    /// Finishes the snapshot begun last and keeps it under its name; resolves to its node count.
+    #[napi(ts_return_type = "Promise<number>")]
+    pub fn end_snapshot(&mut self) -> napi::Result<AsyncTask<StoreSnapshotTask>> {
+        let parser = self.parser.take();
+        let pending = self.pending.take();
+        match (parser, pending) {
+            (Some(parser), Some((name, mode))) => {
+                Ok(AsyncTask::new(StoreSnapshotTask { parser: Some(parser), name, mode, snapshots: self.snapshots.clone() }))
+            }
+            _ => Err(to_js(LeakhuntError::Usage("no snapshot begun".into()))),
+        }
+    }
+
+    /// Diffs three kept snapshots into a report kept under `result`; resolves to its number of groups.
+    #[napi(ts_return_type = "Promise<number>")]
+    pub fn analyze(
+        &self,
+        result: String,
+        baseline: String,
+        target: String,
+        final_: String,
+        options: Option<AnalyzeOptions>,
+    ) -> napi::Result<AsyncTask<StoreReportTask>> {
+        let map = lock(&self.snapshots);
+        let get = |name: &String| {
+            map.get(name).cloned().ok_or_else(|| to_js(LeakhuntError::Usage(format!("no snapshot named {name:?}"))))
+        };
+        let sources = [get(&baseline)?, get(&target)?, get(&final_)?];
+        Ok(AsyncTask::new(StoreReportTask {
+            result,
+            sources,
+            options: diff_options(options),
+            reports: self.reports.clone(),
+        }))
+    }
+
+    /// A kept report, as plain data (call this only once the snapshots are all taken).
+    #[napi(ts_return_type = "LeakReport")]
+    pub fn report(&self, name: String) -> napi::Result<Json> {
+        let reports = lock(&self.reports);
+        let report = reports.get(&name).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no report named {name:?}"))))?;
+        to_value(report)
+    }
+
+    /// Frees every snapshot and report.
+    #[napi]
+    pub fn clear(&mut self) {
+        self.parser = None;
+        self.pending = None;
+        lock(&self.snapshots).clear();
+        lock(&self.reports).clear();
+    }
+}
+
+pub struct StoreSnapshotTask {
+    parser: Option<CoreParser>,
+    name: String,
+    mode: ParseMode,
+    snapshots: Shared<Arc<Snapshot>>,
+}
+
+impl Task for StoreSnapshotTask {
+    type Output = f64;
+    type JsValue = f64;
+
+    fn compute(&mut self) -> napi::Result<f64> {
+        let parser = self.parser.take();
+        let mode = self.mode;
+        let snapshot = guarded(move || {
+            let parser = parser.ok_or_else(|| LeakhuntError::Usage("the snapshot was already ended".into()))?;
+            Snapshot::from_parsed(parser.finish()?, mode)
+        })?;
+        let nodes = snapshot.node_count() as f64;
+        lock(&self.snapshots).insert(self.name.clone(), Arc::new(snapshot));
+        Ok(nodes)
+    }
+
+    fn resolve(&mut self, _env: Env, output: f64) -> napi::Result<f64> {
+        Ok(output)
+    }
+}
+
+pub struct StoreReportTask {
+    result: String,
+    sources: [Arc<Snapshot>; 3],
+    options: DiffOptions,
+    reports: Shared<crate::report::LeakReport>,
+}
+
+impl Task for StoreReportTask {
+    type Output = u32;
+    type JsValue = u32;
+
+    fn compute(&mut self) -> napi::Result<u32> {
+        let [b, t, f] = &self.sources;
+        let report = guarded(|| analysis::analyze(b, t, f, &self.options))?;
+        let groups = report.leaks.len() as u32;
+        lock(&self.reports).insert(self.result.clone(), report);
+        Ok(groups)
+    }
+
+    fn resolve(&mut self, _env: Env, output: u32) -> napi::Result<u32> {
+        Ok(output)
+    }
+}

@@ -60,7 +60,9 @@ pub fn group(
     let mut ignored_count = 0;
     let mut reported: Vec<NodeIndex> = Vec::with_capacity(surviving.len());
     for &node in surviving {
-        if !options.include_internals && classes::is_internal(graph, node) {
+        // V8's own objects, and objects only V8 holds (the string table, code, the stack of
+        // whatever runs now), are not the program's leaks.
+        if !options.include_internals && (classes::is_internal(graph, node) || !tree.is_held_by_program(node)) {
             internal_count += 1;
             continue;
         }
@@ -104,7 +106,7 @@ pub fn group(
             None => {
                 index.insert(key.clone(), accs.len());
                 accs.push(Acc {
-                    internal: classes::is_internal(graph, node),
+                    internal: classes::is_internal(graph, node) || !tree.is_held_by_program(node),
                     key,
                     count: 0,
                     self_size: 0,

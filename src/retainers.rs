@@ -29,6 +29,7 @@ pub struct RetainerTree {
     /// The edge by which the search first reached each node, and from where.
     parent_node: Vec<NodeIndex>,
     parent_edge: Vec<u32>,
+    origin: Vec<Origin>,
 }
 
 /// Nodes through which a path would explain nothing: V8's own bookkeeping, which can reach
@@ -48,32 +49,78 @@ fn is_noise_node(graph: &HeapGraph, node: NodeIndex) -> bool {
     }
 }
 
-fn is_path_edge(graph: &HeapGraph, from: NodeIndex, edge: usize) -> bool {
+/// How the search treats an edge.
+#[derive(PartialEq, Eq)]
+enum EdgeUse {
+    Skip,
+    Now,
+    /// Searched only after every ordinary path: it explains less (see `classify_edge`).
+    Later(Origin),
+}
+
+/// How a node was first reached; a node inherits the larger of its parent's and its edge's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    Ordinary = 0,
+    /// Through a WeakMap entry whose key is alive: still the program's doing.
+    Ephemeron = 1,
+    /// Only through a root where V8 itself holds things (`is_v8_held_root`).
+    V8Root = 2,
+}
+
+fn classify_edge(graph: &HeapGraph, from: NodeIndex, edge: usize) -> EdgeUse {
+    let to = graph.edge_to[edge];
     match graph.edge_kind(edge) {
-        EdgeKind::Weak => return false,
-        EdgeKind::Shortcut if from != ROOT => return false,
-        EdgeKind::Internal | EdgeKind::Hidden => {
-            if !graph.edge_kind(edge).name_is_index() {
-                let name = graph.edge_name(edge);
-                // A WeakMap value is kept by its key, not by the table: these edges are the
-                // table's bookkeeping.
-                if name.starts_with("part of key") || name == "feedback_cell" || name == "map" {
-                    return false;
-                }
+        EdgeKind::Weak => return EdgeUse::Skip,
+        EdgeKind::Shortcut if from != ROOT => return EdgeUse::Skip,
+        EdgeKind::Internal | EdgeKind::Hidden if !graph.edge_kind(edge).name_is_index() => {
+            let name = graph.edge_name(edge);
+            if name == "feedback_cell" || name == "map" {
+                return EdgeUse::Skip;
+            }
+            // A WeakMap value is kept by its key: prefer a path through the key's holder, but
+            // keep this one, or values of live keys would look unreachable.
+            if name.starts_with("part of key") {
+                return EdgeUse::Later(Origin::Ephemeron);
             }
         }
         _ => {}
     }
-    true
+    if graph.kind(to) == NodeKind::Synthetic && is_v8_held_root(graph.name(to)) {
+        return EdgeUse::Later(Origin::V8Root);
+    }
+    EdgeUse::Now
 }
 
-/// Synthetic subroots other than the user-facing ones are searched last, so that a path goes
-/// through the global object or a module rather than through "(Internalized strings)".
-fn is_postponed(graph: &HeapGraph, node: NodeIndex) -> bool {
-    graph.kind(node) == NodeKind::Synthetic && {
-        let name = graph.name(node);
-        !(name == "(GC roots)" || name.starts_with("(Global handles") || name.starts_with("(Strong roots"))
-    }
+/// GC subroots through which V8 itself, not the program, holds objects (the string table,
+/// stacks of whatever runs now, caches). Paths through them are searched last, and a survivor
+/// reachable only through them is V8's, not a leak of the program.
+pub fn is_v8_held_root(name: &str) -> bool {
+    matches!(
+        name,
+        "(Internalized strings)"
+            | "(External strings)"
+            | "(Read-only roots)"
+            | "(Smi roots)"
+            | "(Bootstrapper)"
+            | "(Stack roots)"
+            | "(Relocatable)"
+            | "(Debugger)"
+            | "(Compilation cache)"
+            | "(Handle scope)"
+            | "(Builtins)"
+            | "(Thread manager)"
+            | "(Extensions)"
+            | "(Code flusher)"
+            | "(Startup object cache)"
+            | "(Read-only object cache)"
+            | "(Shareable object cache)"
+            | "(Weak collections)"
+            | "(Write barrier)"
+            | "(Retain maps)"
+            | "(Client heap)"
+            | "(Unknown)"
+    )
 }
 
 impl RetainerTree {
@@ -81,32 +128,59 @@ impl RetainerTree {
         let n = graph.node_count();
         let mut parent_node = vec![NONE; n];
         let mut parent_edge = vec![NONE; n];
+        let mut origin = vec![Origin::Ordinary; n];
         let mut queue: std::collections::VecDeque<NodeIndex> = std::collections::VecDeque::new();
-        let mut later: Vec<NodeIndex> = Vec::new();
+        // Edges put off, as (from, edge); taken up in order once the ordinary search is done.
+        let mut later: Vec<(NodeIndex, u32, Origin)> = Vec::new();
+        let mut in_late_phase = false;
         parent_node[ROOT as usize] = ROOT;
         queue.push_back(ROOT);
         loop {
             while let Some(node) = queue.pop_front() {
                 for e in graph.edges(node) {
                     let to = graph.edge_to[e];
-                    if parent_node[to as usize] != NONE || !is_path_edge(graph, node, e) || is_noise_node(graph, to) {
+                    if parent_node[to as usize] != NONE || is_noise_node(graph, to) {
                         continue;
                     }
+                    let edge_origin = match classify_edge(graph, node, e) {
+                        EdgeUse::Skip => continue,
+                        EdgeUse::Later(o) if !in_late_phase => {
+                            later.push((node, e as u32, o));
+                            continue;
+                        }
+                        EdgeUse::Later(o) => o,
+                        EdgeUse::Now => Origin::Ordinary,
+                    };
                     parent_node[to as usize] = node;
                     parent_edge[to as usize] = e as u32;
-                    if node == ROOT && is_postponed(graph, to) {
-                        later.push(to);
-                    } else {
-                        queue.push_back(to);
-                    }
+                    origin[to as usize] = origin[node as usize].max(edge_origin);
+                    queue.push_back(to);
                 }
             }
             if later.is_empty() {
                 break;
             }
-            queue.extend(later.drain(..));
+            // Every ordinary path is known; now the put-off edges, and all they lead to.
+            in_late_phase = true;
+            // Ephemeron edges first: a live key's value is the program's.
+            later.sort_by_key(|&(_, _, o)| o);
+            for (from, e, edge_origin) in later.drain(..) {
+                let to = graph.edge_to[e as usize];
+                if parent_node[to as usize] == NONE {
+                    parent_node[to as usize] = from;
+                    parent_edge[to as usize] = e;
+                    origin[to as usize] = origin[from as usize].max(edge_origin);
+                    queue.push_back(to);
+                }
+            }
         }
-        RetainerTree { parent_node, parent_edge }
+        RetainerTree { parent_node, parent_edge, origin }
+    }
+
+    /// Whether the program holds this node: reachable without going through a V8-held root
+    /// or a WeakMap's bookkeeping, and not only through code and other V8 bookkeeping.
+    pub fn is_held_by_program(&self, node: NodeIndex) -> bool {
+        self.is_reachable(node) && self.origin[node as usize] != Origin::V8Root
     }
 
     pub fn is_reachable(&self, node: NodeIndex) -> bool {

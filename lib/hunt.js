@@ -1,0 +1,201 @@
+'use strict'
+// The leak hunt: warm up, three snapshots around N calls of the suspect code, a second round
+// to tell growth from one-time allocation, and the report. Everything the hunt itself keeps
+// between snapshots lives in native memory (HuntSession) or was allocated before the baseline,
+// so the hunt does not show up in what it measures.
+const fs = require('node:fs')
+const path = require('node:path')
+const binding = require('../binding.js')
+const { callNative, invalidArg } = require('./errors.js')
+const { fullGc, InspectorGc } = require('./gc.js')
+const { streamHeapSnapshot } = require('./snapshot.js')
+const { judge } = require('./verdict.js')
+
+const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false }
+
+const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
+const PHASES = ['warmup', 'snapshot:baseline', 'iterations', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
+
+// One hunt at a time per thread (each worker has its own heap): two hunts would each see the
+// other's objects as leaks.
+let running = false
+
+function codedError(code, message, extra) {
+  const err = new Error(message, extra)
+  err.code = code
+  return err
+}
+
+function checkOptions(options) {
+  if (options === undefined || options === null) options = {}
+  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
+  const o = { ...DEFAULTS, ...options }
+  const count = (name, min) => {
+    if (!Number.isInteger(o[name]) || o[name] < min) throw invalidArg(`options.${name}`, `an integer >= ${min}`, o[name])
+  }
+  count('iterations', 1)
+  count('warmup', 0)
+  if (typeof o.settleMs !== 'number' || !(o.settleMs >= 0)) throw invalidArg('options.settleMs', 'a number >= 0', o.settleMs)
+  if (o.signal !== undefined && !(o.signal && typeof o.signal.aborted === 'boolean')) {
+    throw invalidArg('options.signal', 'an AbortSignal', o.signal)
+  }
+  for (const name of ['onProgress', 'leakFilter']) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw invalidArg(`options.${name}`, 'a function', o[name])
+  }
+  if (o.keepSnapshots !== undefined && typeof o.keepSnapshots !== 'string') {
+    throw invalidArg('options.keepSnapshots', 'a directory path', o.keepSnapshots)
+  }
+  if (o.ignore !== undefined && !(Array.isArray(o.ignore) && o.ignore.every((p) => typeof p === 'string'))) {
+    throw invalidArg('options.ignore', 'an array of strings', o.ignore)
+  }
+  return o
+}
+
+function abortError(signal) {
+  return codedError('ABORT_ERR', 'The hunt was aborted', { cause: signal.reason })
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal && signal.aborted) return reject(abortError(signal))
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(abortError(signal))
+    }
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    if (signal) signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/**
+ * Hunts for leaks in `fn` (see the README, "How the verdict is reached").
+ * @returns {Promise<import('../index').HuntReport>}
+ */
+async function hunt(fn, options) {
+  if (typeof fn !== 'function') throw invalidArg('fn', 'a function', fn)
+  const o = checkOptions(options)
+  if (running) {
+    throw codedError('ERR_LEAKHUNT_BUSY', 'another hunt is running in this thread; await it first (two hunts would see each other’s objects as leaks)')
+  }
+  running = true
+  // One inspector session for the whole hunt: closing a session renumbers heap objects.
+  const inspectorGc = new InspectorGc()
+  const session = new binding.HuntSession()
+  try {
+    return await runHunt(fn, o, inspectorGc, session)
+  } finally {
+    session.clear()
+    inspectorGc.close()
+    running = false
+  }
+}
+
+async function runHunt(fn, o, inspectorGc, session) {
+  const { signal } = o
+  // Numbers kept in a typed array allocated up front: no heap numbers appear mid-hunt.
+  const phaseMs = new Float64Array(PHASES.length)
+  const heapUsed = new Float64Array(SNAPSHOTS.length)
+  const nodeCount = new Float64Array(SNAPSHOTS.length)
+  const snapshotBytes = new Float64Array(SNAPSHOTS.length)
+  let clock = performance.now()
+  const lap = (phase) => {
+    const now = performance.now()
+    phaseMs[PHASES.indexOf(phase)] += now - clock
+    clock = now
+  }
+  const progress = (phase, iteration, of) => {
+    if (o.onProgress) o.onProgress(iteration === undefined ? { phase } : { phase, iteration, of })
+  }
+  const checkAbort = () => {
+    if (signal && signal.aborted) throw abortError(signal)
+  }
+  if (o.keepSnapshots) fs.mkdirSync(o.keepSnapshots, { recursive: true, mode: 0o700 })
+  // Unique per hunt, so hunts into one directory never collide (files are created 0600, never overwritten).
+  const stamp = `leakhunt-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
+  const kept = (name) => (o.keepSnapshots ? path.join(o.keepSnapshots, `${stamp}-${name}.heapsnapshot`) : undefined)
+  const keptFiles = SNAPSHOTS.map(kept)
+  const write = (chunk) => callNative(() => session.write(chunk))
+  const analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
+  const secondRoundOptions = { ...analyzeOptions, maxSamples: 1 }
+
+  const callTimes = async (phase, times) => {
+    for (let i = 0; i < times; i++) {
+      checkAbort()
+      progress(phase, i + 1, times)
+      try {
+        await fn(i)
+      } catch (err) {
+        throw codedError('ERR_LEAKHUNT_FN_THREW', `the hunted function threw in ${phase} call ${i + 1} of ${times}: ${err && err.message}`, {
+          cause: err,
+        })
+      }
+    }
+    lap(phase)
+  }
+  const snapshot = async (k, mode) => {
+    const name = SNAPSHOTS[k]
+    checkAbort()
+    progress(`snapshot:${name}`)
+    await fullGc(inspectorGc)
+    heapUsed[k] = process.memoryUsage().heapUsed
+    callNative(() => session.beginSnapshot(name, mode))
+    snapshotBytes[k] = await streamHeapSnapshot(write, keptFiles[k])
+    nodeCount[k] = await callNative(() => session.endSnapshot())
+    lap(`snapshot:${name}`)
+  }
+
+  await callTimes('warmup', o.warmup)
+  await snapshot(0, 'ids')
+  await callTimes('iterations', o.iterations)
+  await snapshot(1, 'ids')
+  progress('settle')
+  await sleep(o.settleMs, signal)
+  lap('settle')
+  await snapshot(2, 'full')
+  progress('analysis')
+  const groups = await callNative(() => session.analyze('first', 'baseline', 'target', 'final', analyzeOptions))
+  lap('analysis')
+
+  const confirmed = o.confirm && groups > 0
+  if (confirmed) {
+    await callTimes('confirm', o.iterations)
+    await sleep(o.settleMs, signal)
+    lap('settle')
+    await snapshot(3, 'full')
+    progress('analysis')
+    await Promise.all([
+      callNative(() => session.analyze('persisted', 'baseline', 'target', 'confirm', secondRoundOptions)),
+      callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions)),
+    ])
+    lap('analysis')
+  }
+  // All snapshots are taken: only now do reports become JS objects.
+  const first = session.report('first')
+  const persisted = confirmed ? session.report('persisted') : null
+  const grown = confirmed ? session.report('grown') : null
+  const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter })
+  const taken = confirmed ? 4 : 3
+  const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
+  return {
+    schemaVersion: 1,
+    leaks,
+    retained,
+    summary: {
+      ...first.summary,
+      iterations: o.iterations,
+      warmup: o.warmup,
+      settleMs: o.settleMs,
+      confirmed,
+      heapUsed: perSnapshot(heapUsed),
+      nodeCount: perSnapshot(nodeCount),
+      snapshotBytes: perSnapshot(snapshotBytes),
+      phasesMs: Object.fromEntries(PHASES.map((p, k) => [p, phaseMs[k]]).filter(([, ms]) => ms > 0)),
+      snapshotFiles: o.keepSnapshots ? keptFiles.slice(0, taken) : [],
+    },
+  }
+}
+
+module.exports = { hunt, DEFAULTS }
