@@ -62,8 +62,9 @@ enum EdgeUse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
     Ordinary = 0,
-    /// Through a WeakMap entry whose key is alive: still the program's doing.
-    Ephemeron = 1,
+    /// Through what still is the program's doing but explains less: a WeakMap entry whose
+    /// key is alive, or what running code holds right now (stacks, handles, the microtask).
+    Deferred = 1,
     /// Only through a root where V8 itself holds things (`is_v8_held_root`).
     V8Root = 2,
 }
@@ -81,13 +82,21 @@ fn classify_edge(graph: &HeapGraph, from: NodeIndex, edge: usize) -> EdgeUse {
             // A WeakMap value is kept by its key: prefer a path through the key's holder, but
             // keep this one, or values of live keys would look unreachable.
             if name.starts_with("part of key") {
-                return EdgeUse::Later(Origin::Ephemeron);
+                return EdgeUse::Later(Origin::Deferred);
             }
         }
         _ => {}
     }
-    if graph.kind(to) == NodeKind::Synthetic && is_v8_held_root(graph.name(to)) {
-        return EdgeUse::Later(Origin::V8Root);
+    if graph.kind(to) == NodeKind::Synthetic {
+        let name = graph.name(to);
+        if is_v8_held_root(name) {
+            return EdgeUse::Later(Origin::V8Root);
+        }
+        // Running code (a pending async function, the hunt itself) holds things through these;
+        // a path through a module or the global object says more, so they come last.
+        if matches!(name, "(Stack roots)" | "(Strong roots)" | "(Handle scope)") {
+            return EdgeUse::Later(Origin::Deferred);
+        }
     }
     EdgeUse::Now
 }
@@ -103,11 +112,9 @@ pub fn is_v8_held_root(name: &str) -> bool {
             | "(Read-only roots)"
             | "(Smi roots)"
             | "(Bootstrapper)"
-            | "(Stack roots)"
             | "(Relocatable)"
             | "(Debugger)"
             | "(Compilation cache)"
-            | "(Handle scope)"
             | "(Builtins)"
             | "(Thread manager)"
             | "(Extensions)"
@@ -162,7 +169,7 @@ impl RetainerTree {
             }
             // Every ordinary path is known; now the put-off edges, and all they lead to.
             in_late_phase = true;
-            // Ephemeron edges first: a live key's value is the program's.
+            // The program's deferred holders before V8's own.
             later.sort_by_key(|&(_, _, o)| o);
             for (from, e, edge_origin) in later.drain(..) {
                 let to = graph.edge_to[e as usize];

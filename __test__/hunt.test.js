@@ -1,0 +1,189 @@
+'use strict'
+// hunt()'s contract: errors, abort, one hunt at a time, progress, kept snapshots, CJS/ESM,
+// worker threads, and gc() kinds. Real V8 throughout.
+const { describe, it } = require('node:test')
+const assert = require('node:assert/strict')
+const { execFileSync } = require('node:child_process')
+const fs = require('node:fs')
+const inspector = require('node:inspector')
+const os = require('node:os')
+const path = require('node:path')
+const { getEventListeners } = require('node:events')
+const { Worker } = require('node:worker_threads')
+const { hunt, formatReport, analyzeSnapshots } = require('..')
+const { otherNodes } = require('./helpers/snapshots.js')
+
+/** Counts inspector sessions opened and closed while `body` runs (a spy on the real inspector). */
+async function countSessions(body) {
+  const proto = inspector.Session.prototype
+  const { connect, disconnect } = proto
+  const counts = { connected: 0, disconnected: 0 }
+  proto.connect = function (...args) {
+    counts.connected++
+    return connect.apply(this, args)
+  }
+  proto.disconnect = function (...args) {
+    counts.disconnected++
+    return disconnect.apply(this, args)
+  }
+  try {
+    await body()
+  } finally {
+    proto.connect = connect
+    proto.disconnect = disconnect
+  }
+  return counts
+}
+
+const tmpEntries = () => fs.readdirSync(os.tmpdir()).sort()
+
+describe('hunt()', () => {
+  it('finds a leak and formats it for people', async () => {
+    const kept = []
+    class OrderLedgerEntry {}
+    const report = await hunt(() => kept.push(new OrderLedgerEntry()), { iterations: 10 })
+    const group = report.leaks.find((g) => g.name === 'OrderLedgerEntry')
+    assert.ok(group)
+    assert.equal(group.count, 10)
+    assert.equal(group.countPerIteration, 1)
+    assert.equal(report.summary.iterations, 10)
+    assert.equal(report.summary.confirmed, true)
+    for (const name of ['baseline', 'target', 'final', 'confirm']) {
+      assert.ok(report.summary.nodeCount[name] > 1000)
+      assert.ok(report.summary.heapUsed[name] > 0)
+      assert.ok(report.summary.snapshotBytes[name] > 0)
+    }
+    const text = formatReport(report)
+    assert.match(text, /1 leak found over 10 calls/)
+    assert.match(text, /OrderLedgerEntry \(object\): 10 objects, 1 per call/)
+    assert.match(text, /\.kept .*-> Array/)
+  })
+
+  it('reports nothing for code that does not leak, in 3 snapshots', async () => {
+    const report = await hunt(() => JSON.parse(JSON.stringify({ a: [1, 2, 3] })), { iterations: 10 })
+    assert.deepEqual(report.leaks, [])
+    assert.match(formatReport(report), /no leaks found over 10 calls/)
+  })
+
+  it('rejects with the function’s error as cause and leaves nothing behind', async () => {
+    const before = tmpEntries()
+    const boom = new Error('boom')
+    const counts = await countSessions(async () => {
+      await assert.rejects(
+        hunt((i) => {
+          if (i === 2) throw boom
+        }, { warmup: 0, iterations: 5 }),
+        (err) => {
+          assert.equal(err.code, 'ERR_LEAKHUNT_FN_THREW')
+          assert.equal(err.cause, boom)
+          assert.match(err.message, /iterations call 3 of 5: boom/)
+          return true
+        },
+      )
+    })
+    assert.equal(counts.connected, counts.disconnected, 'an inspector session was left open')
+    assert.deepEqual(tmpEntries(), before)
+    // And the next hunt runs normally.
+    assert.deepEqual((await hunt(() => {}, { iterations: 2 })).leaks, [])
+  })
+
+  it('stops on abort, with the reason as cause, and removes its listeners', async () => {
+    const controller = new AbortController()
+    const reason = new Error('stop')
+    const counts = await countSessions(async () => {
+      await assert.rejects(
+        hunt(
+          (i) => {
+            if (i === 3) controller.abort(reason)
+          },
+          { signal: controller.signal, iterations: 10, settleMs: 10 },
+        ),
+        (err) => err.code === 'ABORT_ERR' && err.cause === reason,
+      )
+    })
+    assert.equal(counts.connected, counts.disconnected)
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
+    // An abort during the settle wait is honoured too.
+    const late = new AbortController()
+    const pending = hunt(() => {}, { signal: late.signal, iterations: 1, settleMs: 60_000 })
+    setTimeout(() => late.abort(), 500)
+    await assert.rejects(pending, { code: 'ABORT_ERR' })
+    assert.equal(getEventListeners(late.signal, 'abort').length, 0)
+  })
+
+  it('refuses a second hunt while one runs', async () => {
+    const first = hunt(() => {}, { iterations: 2 })
+    await assert.rejects(hunt(() => {}), { code: 'ERR_LEAKHUNT_BUSY' })
+    await first
+  })
+
+  it('reports progress in order', async () => {
+    const phases = []
+    await hunt(() => {}, { iterations: 2, warmup: 1, onProgress: (p) => phases.push(p.iteration ? `${p.phase}#${p.iteration}` : p.phase) })
+    const first = ['warmup#1', 'snapshot:baseline', 'iterations#1', 'iterations#2', 'snapshot:target', 'settle', 'snapshot:final', 'analysis']
+    assert.deepEqual(phases.slice(0, first.length), first)
+    // This callback keeps new strings itself, so a second round may run to judge them.
+    if (phases.length > first.length) assert.deepEqual(phases.slice(first.length), ['confirm#1', 'confirm#2', 'snapshot:confirm', 'analysis'])
+  })
+
+  it('keeps private snapshot files only where asked, and they analyse the same offline', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-keep-'))
+    try {
+      const kept = []
+      class KeptLeak {}
+      const report = await hunt(() => kept.push(new KeptLeak()), { iterations: 5, keepSnapshots: path.join(dir, 'snaps') })
+      const files = report.summary.snapshotFiles
+      assert.equal(files.length, 4)
+      assert.equal(fs.statSync(path.join(dir, 'snaps')).mode & 0o777, 0o700)
+      for (const f of files) assert.equal(fs.statSync(f).mode & 0o777, 0o600)
+      const offline = await analyzeSnapshots(files[0], files[1], files[2])
+      assert.equal(offline.leaks.find((g) => g.name === 'KeptLeak').count, 5)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('leaves leakFilter’d groups out of leaks', async () => {
+    const kept = []
+    class AcceptedGrowth {}
+    const report = await hunt(() => kept.push(new AcceptedGrowth()), { iterations: 5, leakFilter: (g) => g.name !== 'AcceptedGrowth' })
+    assert.ok(!report.leaks.some((g) => g.name === 'AcceptedGrowth'))
+    assert.equal(report.retained.find((g) => g.name === 'AcceptedGrowth').verdict.reason, 'filtered')
+  })
+
+  it('rejects bad arguments with TypeErrors', async () => {
+    await assert.rejects(hunt('nope'), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(hunt(() => {}, { iterations: 0 }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(hunt(() => {}, { signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' })
+  })
+
+  it('works from an ES module', () => {
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'esm-hunt.mjs')], { encoding: 'utf8' })
+    assert.deepEqual(JSON.parse(out), [['EsmLeak', 1]])
+  })
+
+  it('hunts a worker thread’s own heap inside the worker', async () => {
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads')
+       const { hunt } = require(${JSON.stringify(path.join(__dirname, '..'))})
+       const kept = []
+       class WorkerLeak {}
+       hunt(() => kept.push(new WorkerLeak()), { iterations: 6 })
+         .then((r) => parentPort.postMessage(r.leaks.map((g) => [g.name, g.count])))`,
+      { eval: true },
+    )
+    const [leaks] = await Promise.all([new Promise((resolve) => worker.once('message', resolve)), new Promise((resolve) => worker.once('exit', resolve))])
+    assert.deepEqual(leaks, [['WorkerLeak', 6]])
+  })
+})
+
+describe('gc()', () => {
+  const nodes = { [process.versions.node.split('.')[0]]: process.execPath, ...otherNodes() }
+  for (const [major, node] of Object.entries(nodes)) {
+    it(`runs the kind asked for, without --expose-gc, on Node ${major}`, () => {
+      const out = JSON.parse(execFileSync(node, [path.join(__dirname, 'fixtures', 'gc-kind.js')], { encoding: 'utf8' }))
+      assert.deepEqual(out.major, ['major'])
+      assert.deepEqual(out.minor, ['minor'])
+    })
+  }
+})

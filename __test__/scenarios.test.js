@@ -1,0 +1,51 @@
+'use strict'
+// The scenario corpus: every leak pattern must be found (class, count per call, holder on the
+// retainer path), and no control may report a leak. Each runs hunt() in its own process.
+const { describe, it } = require('node:test')
+const assert = require('node:assert/strict')
+const { execFile } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+
+const { otherNodes } = require('./helpers/snapshots.js')
+
+const dir = path.join(__dirname, 'scenarios')
+const runner = path.join(__dirname, 'helpers', 'run-scenario.js')
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()
+
+function huntInChild(file, node) {
+  return new Promise((resolve, reject) => {
+    execFile(node, [runner, path.join(dir, file)], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${file}: ${err.message}\n${stderr}`))
+      else resolve(JSON.parse(stdout))
+    })
+  })
+}
+
+const matches = (pattern, text) => (pattern instanceof RegExp ? pattern.test(text) : pattern === text)
+const pathText = (group) => group.retainerPath.map((s) => s.edge || s.name).join(' -> ')
+
+// V8's GC and snapshots differ between Node versions: the corpus runs on each one we have.
+const nodes = { [process.versions.node.split('.')[0]]: process.execPath, ...otherNodes() }
+
+for (const [major, node] of Object.entries(nodes)) describe(`scenario corpus on Node ${major}`, { concurrency: 2 }, () => {
+  for (const file of files) {
+    const scenario = require(path.join(dir, file))
+    it(`${scenario.kind}: ${file}`, async () => {
+      const report = await huntInChild(file, node)
+      const found = report.leaks.map((g) => `${g.name} ×${g.countPerIteration}`).join(', ')
+      if (scenario.kind === 'control') {
+        assert.deepEqual(report.leaks, [], `control reported leaks: ${found}`)
+        return
+      }
+      const { name, perCall, minPerCall, holder } = scenario.expect
+      const group = report.leaks.find((g) => matches(name, g.name))
+      assert.ok(group, `${name} not among leaks: ${found || 'none'}`)
+      if (perCall !== undefined) assert.equal(group.countPerIteration, perCall)
+      if (minPerCall !== undefined) assert.ok(group.countPerIteration >= minPerCall, `${group.countPerIteration} per call`)
+      assert.match(pathText(group), holder)
+      assert.equal(group.verdict.reason, 'grows-with-calls')
+      assert.equal(report.summary.confirmed, true)
+    })
+  }
+})

@@ -1,0 +1,10 @@
+'use strict'
+// ArrayBuffers kept per call.
+const frames = []
+module.exports = {
+  kind: 'leak',
+  expect: { name: 'ArrayBuffer', perCall: 1, holder: /frames/ },
+  action() {
+    frames.push(new ArrayBuffer(8192))
+  },
+}
