@@ -34,10 +34,18 @@ function formatPath(steps, indent) {
   })
 }
 
+function where(location) {
+  if (!location) return ''
+  const script = location.scriptName || `script ${location.scriptId}`
+  return ` defined at ${script}:${location.line}:${location.column}`
+}
+
+/** A group is a consequence when every member leaks only because another leaked object does. */
+const isConsequence = (group) => group.heldByOtherLeaks !== undefined && group.heldByOtherLeaks >= group.count
+
 function formatGroup(group, { heading }) {
   const lines = []
-  const where = group.location ? ` defined at script ${group.location.scriptId}:${group.location.line}:${group.location.column}` : ''
-  lines.push(`${heading} ${group.name} (${group.kind}${where}): ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained`)
+  lines.push(`${heading} ${group.name} (${group.kind}${where(group.location)}): ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained`)
   lines.push('    retained by:')
   lines.push(...formatPath(group.retainerPath, '      '))
   if (group.sampleIds && group.sampleIds.length) lines.push(`    sample ids: ${group.sampleIds.map((id) => `@${id}`).join(' ')}`)
@@ -54,10 +62,16 @@ const REASONS = {
 function formatReport(report) {
   const s = report.summary || {}
   const out = []
-  const n = report.leaks.length
+  const causes = report.leaks.filter((g) => !isConsequence(g))
+  const consequences = report.leaks.filter(isConsequence)
   const iterations = s.iterations ? ` over ${plural(s.iterations, 'call')}` : ''
-  out.push(n === 0 ? `leakhunt: no leaks found${iterations}.` : `leakhunt: ${plural(n, 'leak')} found${iterations}:`)
-  for (const group of report.leaks) out.push('', formatGroup(group, { heading: '✖' }))
+  const also = consequences.length ? ` (and ${plural(consequences.length, 'group')} they hold)` : ''
+  out.push(report.leaks.length === 0 ? `leakhunt: no leaks found${iterations}.` : `leakhunt: ${plural(causes.length, 'leak')} found${iterations}${also}:`)
+  for (const group of causes) out.push('', formatGroup(group, { heading: '✖' }))
+  if (consequences.length) {
+    out.push('', 'Held only by the leaks above (they go when those are fixed):')
+    for (const group of consequences) out.push(`  ${group.name}: ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)}`)
+  }
   const retained = report.retained || []
   if (retained.length) {
     out.push('', `Also alive but not judged leaks (${retained.length}):`)

@@ -166,15 +166,12 @@ async function runHunt(fn, o, inspectorGc, session) {
     lap('settle')
     await snapshot(3, 'full')
     progress('analysis')
-    await Promise.all([
-      callNative(() => session.analyze('persisted', 'baseline', 'target', 'confirm', secondRoundOptions)),
-      callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions)),
-    ])
+    await callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions))
     lap('analysis')
   }
   // All snapshots are taken: only now do reports become JS objects.
   const first = session.report('first')
-  const persisted = confirmed ? session.report('persisted') : null
+  const persisted = confirmed ? callNative(() => session.stillAlive('first', 'confirm')) : null
   const grown = confirmed ? session.report('grown') : null
   const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter })
   const taken = confirmed ? 4 : 3

@@ -64,7 +64,7 @@ impl Snapshot {
     }
 
     /// The id set, borrowed or (for a full graph) built on the spot.
-    fn ids(&self) -> std::borrow::Cow<'_, IdSnapshot> {
+    pub fn ids(&self) -> std::borrow::Cow<'_, IdSnapshot> {
         match self {
             Snapshot::Ids(s) => std::borrow::Cow::Borrowed(s),
             Snapshot::Full(s) => {

@@ -364,6 +364,16 @@ impl HuntSession {
         }))
     }
 
+    /// For each group of a kept report, how many of its members are alive in a kept snapshot.
+    #[napi]
+    pub fn still_alive(&self, report: String, snapshot: String) -> napi::Result<Vec<f64>> {
+        let reports = lock(&self.reports);
+        let snapshots = lock(&self.snapshots);
+        let r = reports.get(&report).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no report named {report:?}"))))?;
+        let s = snapshots.get(&snapshot).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no snapshot named {snapshot:?}"))))?;
+        guarded(|| Ok(crate::diff::still_alive(&r.leaks, &s.ids()).into_iter().map(|c| c as f64).collect()))
+    }
+
     /// A kept report, as plain data (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "LeakReport")]
     pub fn report(&self, name: String) -> napi::Result<Json> {

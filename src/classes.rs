@@ -74,6 +74,19 @@ pub fn class_key(graph: &HeapGraph, node: NodeIndex) -> ClassKey {
     ClassKey { kind: kind_label(kind), name: class_name(graph, node), location }
 }
 
+/// The file or URL of the script that defines a closure: V8 links closure -> `shared`
+/// (SharedFunctionInfo) -> `script_or_debug_info` (the Script, named by its URL, or a
+/// DebugInfo that links on to it).
+pub fn closure_script_name(graph: &HeapGraph, closure: NodeIndex) -> Option<String> {
+    let shared = graph.edge_target(closure, "shared")?;
+    let mut script = graph.edge_target(shared, "script_or_debug_info").or_else(|| graph.edge_target(shared, "script"))?;
+    if graph.name(script).is_empty() || graph.name(script).starts_with("system / ") {
+        script = graph.edge_target(script, "script")?;
+    }
+    let name = graph.name(script);
+    (!name.is_empty() && !name.starts_with("system / ")).then(|| truncate_for_display(name, 200))
+}
+
 /// How a node appears in a retainer path: its class, or the (cut) text of a string.
 pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
     if graph.kind(node).is_string() {

@@ -19,6 +19,12 @@ pub struct DiffOptions {
     pub max_samples: usize,
 }
 
+/// For each group, how many of its members are alive in `later` (by id: exact, whatever
+/// else changed in between).
+pub fn still_alive(groups: &[LeakGroup], later: &IdSnapshot) -> Vec<u64> {
+    groups.iter().map(|g| g.member_ids.iter().filter(|&&id| later.contains(id)).count() as u64).collect()
+}
+
 /// Nodes of `final_graph` whose id is new since the baseline and already existed in the target.
 /// V8 keeps an object's id across snapshots of one isolate, so this is exact, not a heuristic.
 pub fn surviving_nodes(final_graph: &HeapGraph, baseline: &IdSnapshot, target: &IdSnapshot) -> Vec<NodeIndex> {
@@ -42,7 +48,9 @@ struct Acc {
     count: u64,
     self_size: u64,
     retained: u64,
+    held_by_other_leaks: u64,
     samples: Vec<NodeIndex>,
+    members: Vec<u32>,
 }
 
 /// How many members of a group are considered for its representative (shortest) path.
@@ -96,22 +104,27 @@ pub fn group(
         let d = doms.idom[v as usize] as usize;
         covered[v as usize] = covered[d] || is_reported[d];
     }
+    let held = tree.held_through(&is_reported, &reported);
     drop(is_reported);
 
-    let mut index: HashMap<ClassKey, usize> = HashMap::new();
+    // Members held through another leak are grouped apart from their class's other members:
+    // they are consequences, and mixing them would let one population's growth judge the other.
+    let mut index: HashMap<(ClassKey, bool), usize> = HashMap::new();
     let mut accs: Vec<Acc> = Vec::new();
-    for (node, key) in reported.iter().copied().zip(keys) {
-        let slot = match index.get(&key) {
+    for ((node, key), held) in reported.iter().copied().zip(keys).zip(held) {
+        let slot = match index.get(&(key.clone(), held)) {
             Some(&i) => i,
             None => {
-                index.insert(key.clone(), accs.len());
+                index.insert((key.clone(), held), accs.len());
                 accs.push(Acc {
                     internal: classes::is_internal(graph, node) || !tree.is_held_by_program(node),
                     key,
                     count: 0,
                     self_size: 0,
                     retained: 0,
+                    held_by_other_leaks: 0,
                     samples: Vec::new(),
+                    members: Vec::new(),
                 });
                 accs.len() - 1
             }
@@ -119,6 +132,8 @@ pub fn group(
         let acc = &mut accs[slot];
         acc.count += 1;
         acc.self_size += graph.self_sizes[node as usize];
+        acc.held_by_other_leaks += held as u64;
+        acc.members.push(graph.ids[node as usize]);
         if !covered[node as usize] {
             acc.retained += doms.retained[node as usize];
         }
@@ -139,6 +154,7 @@ pub fn group(
                 .expect("a group has at least one member");
             let location = acc.key.location.map(|(script_id, line, column)| SourceLocation {
                 script_id,
+                script_name: classes::closure_script_name(graph, best),
                 line: line + 1,
                 column: column + 1,
             });
@@ -150,7 +166,9 @@ pub fn group(
                 self_size: acc.self_size,
                 retained_size: acc.retained,
                 retainer_path: tree.path(graph, best),
+                held_by_other_leaks: acc.held_by_other_leaks,
                 sample_ids: acc.samples.iter().take(max_samples).map(|&v| graph.ids[v as usize]).collect(),
+                member_ids: acc.members,
                 location,
                 internal: acc.internal,
             }
@@ -158,4 +176,78 @@ pub fn group(
         .collect();
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.name.cmp(&b.name)));
     Grouped { groups, internal_count, ignored_count }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::AnalyzedSnapshot;
+    use crate::test_support::{edge, graph_of, node};
+
+    fn ids(list: &[u32]) -> IdSnapshot {
+        IdSnapshot { source: "t".into(), ids: list.to_vec(), node_count: list.len() as u64, edge_count: 0, total_size: 0, bytes: 0 }
+    }
+
+    /// root -> global -> cache (Map) -> 2 old entries and 3 new Entry objects; each new Entry
+    /// holds a Payload; a hidden object and a temporary (absent from the final) are new too.
+    fn heap() -> AnalyzedSnapshot {
+        let nodes = vec![
+            node("synthetic", "", 1, 0),       // 0
+            node("object", "global", 3, 10),   // 1
+            node("object", "Map", 5, 20),      // 2
+            node("object", "Entry", 7, 30),    // 3 old
+            node("object", "Entry", 9, 30),    // 4 old
+            node("object", "Entry", 11, 30),   // 5 new
+            node("object", "Entry", 13, 30),   // 6 new
+            node("object", "Entry", 15, 30),   // 7 new
+            node("object", "Payload", 17, 100), // 8 new, held by 5
+            node("object", "Payload", 19, 100), // 9 new, held by 6
+            node("hidden", "system / Foo", 21, 8), // 10 new internal
+            node("object", "Late", 23, 5),     // 11 created after the target
+        ];
+        let edges = vec![
+            edge(0, "shortcut", "global", 1),
+            edge(1, "property", "cache", 2),
+            edge(2, "element", "0", 3),
+            edge(2, "element", "1", 4),
+            edge(2, "element", "2", 5),
+            edge(2, "element", "3", 6),
+            edge(2, "element", "4", 7),
+            edge(5, "property", "payload", 8),
+            edge(6, "property", "payload", 9),
+            edge(7, "weak", "w", 9),
+            edge(1, "internal", "x", 10),
+            edge(1, "property", "late", 11),
+        ];
+        AnalyzedSnapshot::new(graph_of(&nodes, &edges))
+    }
+
+    #[test]
+    fn groups_what_survived_with_sizes_paths_and_causes() {
+        let s = heap();
+        let baseline = ids(&[1, 3, 5, 7, 9]);
+        let target = ids(&[1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25]);
+        let surviving = surviving_nodes(&s.graph, &baseline, &target);
+        assert_eq!(surviving, vec![5, 6, 7, 8, 9, 10]);
+        let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
+        let grouped = group(&s.graph, s.dominators(), s.retainers(), &surviving, &options);
+        assert_eq!(grouped.internal_count, 1);
+        let names: Vec<(&str, u64)> = grouped.groups.iter().map(|g| (g.name.as_str(), g.count)).collect();
+        assert_eq!(names, vec![("Entry", 3), ("Payload", 2)]);
+        let entry = &grouped.groups[0];
+        assert_eq!(entry.self_size, 90);
+        // Payloads are dominated by their Entry: counted in Entry's retained size only.
+        assert_eq!(entry.retained_size, 290);
+        assert_eq!(grouped.groups[1].retained_size, 0);
+        assert_eq!(entry.count_per_iteration, Some(1.0));
+        assert_eq!(entry.held_by_other_leaks, 0);
+        assert_eq!(grouped.groups[1].held_by_other_leaks, 2);
+        let path: Vec<&str> = entry.retainer_path.iter().map(|p| if p.edge.is_empty() { p.name.as_str() } else { p.edge.as_str() }).collect();
+        assert_eq!(path, vec!["global", "cache", "[2]", ]);
+        let with_internals = DiffOptions { include_internals: true, ..DiffOptions::default() };
+        let all = group(&s.graph, s.dominators(), s.retainers(), &surviving, &with_internals);
+        assert!(all.groups.iter().any(|g| g.internal && g.name == "system / Foo"));
+        let ignoring = DiffOptions { ignore: vec!["Pay".into()], ..DiffOptions::default() };
+        assert_eq!(group(&s.graph, s.dominators(), s.retainers(), &surviving, &ignoring).ignored_count, 2);
+    }
 }

@@ -138,6 +138,13 @@ impl HeapGraph {
         }
     }
 
+    /// The target of `node`'s first edge with this property or internal name.
+    pub fn edge_target(&self, node: NodeIndex, name: &str) -> Option<NodeIndex> {
+        self.edges(node)
+            .find(|&e| !self.edge_kind(e).name_is_index() && self.strings.get(self.edge_names[e]) == name)
+            .map(|e| self.edge_to[e])
+    }
+
     pub fn location(&self, node: NodeIndex) -> Option<Location> {
         self.locations
             .binary_search_by_key(&node, |l| l.node)

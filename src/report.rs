@@ -11,6 +11,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[serde(rename_all = "camelCase")]
 pub struct SourceLocation {
     pub script_id: u32,
+    /// The script's file name or URL, when the heap links it.
+    pub script_name: Option<String>,
     /// 1-based, as editors count.
     pub line: u32,
     /// 1-based.
@@ -30,7 +32,14 @@ pub struct LeakGroup {
     /// byte is counted twice across groups.
     pub retained_size: u64,
     pub retainer_path: Vec<PathStep>,
+    /// Members whose retainer path passes through another reported leaked object: they leak
+    /// *because* that one does. Such members form groups of their own, so this is either 0 (a
+    /// cause) or `count` (a consequence).
+    pub held_by_other_leaks: u64,
     pub sample_ids: Vec<u32>,
+    /// Every member's id, for checking later which are still alive (not sent to JavaScript).
+    #[serde(skip)]
+    pub member_ids: Vec<u32>,
     /// Where a closure is defined.
     pub location: Option<SourceLocation>,
     /// A V8 internal class, shown only with `includeInternals`.

@@ -109,6 +109,7 @@ pub fn is_v8_held_root(name: &str) -> bool {
         name,
         "(Internalized strings)"
             | "(External strings)"
+            | "(Eternal handles)"
             | "(Read-only roots)"
             | "(Smi roots)"
             | "(Bootstrapper)"
@@ -192,6 +193,37 @@ impl RetainerTree {
 
     pub fn is_reachable(&self, node: NodeIndex) -> bool {
         self.parent_node[node as usize] != NONE
+    }
+
+    /// For each of `nodes`, whether its path from the root passes through another of them.
+    /// Memoized walk up the search tree: linear in the heap, whatever the depths.
+    pub fn held_through(&self, is_member: &[bool], nodes: &[NodeIndex]) -> Vec<bool> {
+        const UNKNOWN: u8 = 0;
+        const NO: u8 = 1;
+        const YES: u8 = 2;
+        // state[x]: whether x's path above x (x excluded) meets a member.
+        let mut state = vec![UNKNOWN; is_member.len()];
+        state[ROOT as usize] = NO;
+        let mut chain = Vec::new();
+        nodes
+            .iter()
+            .map(|&v| {
+                if !self.is_reachable(v) {
+                    return false;
+                }
+                let mut x = v;
+                while state[x as usize] == UNKNOWN {
+                    chain.push(x);
+                    x = self.parent_node[x as usize];
+                }
+                let mut above = state[x as usize] == YES || (x != ROOT && is_member[x as usize]);
+                while let Some(y) = chain.pop() {
+                    state[y as usize] = if above { YES } else { NO };
+                    above = above || is_member[y as usize];
+                }
+                state[v as usize] == YES
+            })
+            .collect()
     }
 
     /// Number of edges from the root, or None when no path exists.
