@@ -90,6 +90,8 @@ export interface PathStep {
 
 export interface SourceLocation {
   scriptId: number
+  /** The script's file name or URL, when the heap links it. */
+  scriptName: string | null
   /** 1-based. */
   line: number
   /** 1-based. */
@@ -110,6 +112,11 @@ export interface LeakGroup {
   retainedSize: number
   /** Shortest path from the GC roots to one of the group's objects, root first. */
   retainerPath: PathStep[]
+  /**
+   * Members whose retainer path passes through another reported leak: they leak because that
+   * one does. Either 0 (a cause) or `count` (a consequence; such members are grouped apart).
+   */
+  heldByOtherLeaks: number
   sampleIds: number[]
   /** Where a closure is defined. */
   location: SourceLocation | null
@@ -170,6 +177,106 @@ export interface SnapshotSummary {
   topByRetainedSize: ClassStat[]
 }
 
+export interface HuntProgress {
+  /** 'warmup' | 'snapshot:baseline' | 'iterations' | 'snapshot:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm' */
+  phase: string
+  /** For call phases: which call (1-based) of how many. */
+  iteration?: number
+  of?: number
+}
+
+export interface HuntOptions {
+  /** Calls of `fn` between the baseline and the target snapshot. Default 20. */
+  iterations?: number
+  /** Calls before the baseline, so one-time objects (caches, connections, compiled code) exist. Default 3. */
+  warmup?: number
+  /** Wait between the target and the final snapshot, for timers and I/O of the last calls. Default 100. */
+  settleMs?: number
+  /**
+   * Run a second round of `iterations` calls when something survived, to tell leaks (keep
+   * growing) from one-time and bounded growth. Default true; false reports every survivor.
+   */
+  confirm?: boolean
+  /** Stops the hunt; it rejects with code 'ABORT_ERR' and the signal's reason as `cause`. */
+  signal?: AbortSignal
+  onProgress?: (progress: HuntProgress) => void
+  /** Also write the snapshots, private to the user (0600 in a 0700 directory), into this directory. */
+  keepSnapshots?: string
+  includeInternals?: boolean
+  /** Leave out groups whose name contains any of these strings. */
+  ignore?: string[]
+  /** Return false to accept a group: it moves from `leaks` to `retained` with reason 'filtered'. */
+  leakFilter?: (group: JudgedGroup) => boolean
+}
+
+export interface Verdict {
+  leak: boolean
+  /**
+   * 'grows-with-calls': kept through round two and grew again (a leak);
+   * 'survived': confirm was off or nothing to confirm;
+   * 'one-time': did not grow in round two; 'released': freed during round two;
+   * 'filtered': accepted by leakFilter.
+   */
+  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'filtered'
+  /** Members of this group still alive after round two (null without a second round). */
+  persisted: number | null
+  /** New objects of this class that round two left alive (null without a second round). */
+  grew: number | null
+}
+
+export interface JudgedGroup extends LeakGroup {
+  verdict: Verdict
+}
+
+export interface HuntSummary extends ReportSummary {
+  iterations: number
+  warmup: number
+  settleMs: number
+  /** Whether the second round ran. */
+  confirmed: boolean
+  /** process.memoryUsage().heapUsed after the GC before each snapshot. */
+  heapUsed: Record<'baseline' | 'target' | 'final' | 'confirm', number>
+  nodeCount: Record<'baseline' | 'target' | 'final' | 'confirm', number>
+  snapshotBytes: Record<'baseline' | 'target' | 'final' | 'confirm', number>
+  /** Milliseconds per phase. */
+  phasesMs: Record<string, number>
+  /** Files written with keepSnapshots. */
+  snapshotFiles: string[]
+}
+
+export interface HuntReport {
+  schemaVersion: 1
+  /** Judged leaks, largest retained size first. */
+  leaks: JudgedGroup[]
+  /** Everything else that survived, with the reason it is not a leak. */
+  retained: JudgedGroup[]
+  summary: HuntSummary
+}
+
+/**
+ * Hunts for leaks in `fn` in this process (or worker): warm-up, baseline snapshot, `iterations`
+ * calls, target snapshot, settle, final snapshot, and a second round when something survived.
+ * Rejects with code ERR_LEAKHUNT_FN_THREW (the error as `cause`) if `fn` throws, ABORT_ERR on
+ * abort, ERR_LEAKHUNT_BUSY if another hunt runs in this thread. Leaves no inspector session,
+ * listener or file behind.
+ * @example
+ * const report = await hunt(async () => { await fetch('http://127.0.0.1:3000/orders') }, { iterations: 20 })
+ * console.log(formatReport(report))
+ */
+export declare function hunt(fn: (iteration: number) => unknown | Promise<unknown>, options?: HuntOptions): Promise<HuntReport>
+
+/** A report as text for people: one block per leak, its path root first, one step a line. */
+export declare function formatReport(report: HuntReport | LeakReport): string
+
+/**
+ * Forces a garbage collection without --expose-gc. 'major' (default) is a full Mark-Compact on
+ * every supported Node; 'minor' is a scavenge.
+ */
+export declare function gc(options?: { type?: 'major' | 'minor' }): Promise<void>
+
+/** Takes a heap snapshot of this thread's heap, parsed as it streams (never one JS string). */
+export declare function takeSnapshot(options?: { path?: string; mode?: 'full' | 'ids' }): Promise<HeapSnapshot>
+
 /** Every error leakhunt raises carries one of these codes. */
 export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_SNAPSHOT_TRUNCATED'
@@ -179,3 +286,6 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_USAGE'
   | 'ERR_LEAKHUNT_IO'
   | 'ERR_LEAKHUNT_INTERNAL'
+  | 'ERR_LEAKHUNT_FN_THREW'
+  | 'ERR_LEAKHUNT_BUSY'
+  | 'ERR_LEAKHUNT_NO_GC'

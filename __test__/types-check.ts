@@ -1,0 +1,19 @@
+// Compiled by the test suite with `tsc --noEmit --strict`: the public types must describe real use.
+import { hunt, formatReport, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
+
+async function main(): Promise<void> {
+  const report: HuntReport = await hunt(async (i) => i, { iterations: 5, signal: new AbortController().signal, leakFilter: (g) => g.verdict.reason !== 'one-time' })
+  const text: string = formatReport(report)
+  const first = report.leaks[0]
+  if (first) console.log(first.name, first.countPerIteration, first.retainerPath.map((s) => s.edge).join('.'), first.location?.scriptName, text)
+  await gc({ type: 'minor' })
+  const snapshot = await takeSnapshot({ mode: 'full' })
+  const summary = await snapshot.summary(10)
+  console.log(summary.topByRetainedSize[0]?.retainedSize)
+  const offline: LeakReport = await analyzeSnapshots('a', await readSnapshot('b', { mode: 'ids' }), snapshot, { iterations: 5 })
+  console.log(offline.summary.final.nodeCount)
+  const parser = new SnapshotParser({ source: 'x' })
+  parser.write(new Uint8Array(0))
+  await parser.end()
+}
+void main

@@ -1,0 +1,50 @@
+'use strict'
+// One measurement in a fresh process: builds a heap of about N MB, then either takes three bare
+// snapshots (V8's own cost: capture and serialization, chunks discarded) or runs a hunt on a
+// small leak. Prints one JSON line. Usage: node bench/hunt-child.js <MB> <bare|hunt>
+const v8 = require('node:v8')
+const { hunt } = require('..')
+
+const [mbArg, what] = process.argv.slice(2)
+// About 100 bytes of JS heap per record (measured with process.memoryUsage()).
+const records = Math.round((Number(mbArg) * 1024 * 1024) / 100)
+globalThis.__heap = Array.from({ length: records }, (_, i) => ({ id: i, tag: i % 97 === 0 ? `t${i}` : null }))
+const heapBefore = process.memoryUsage().heapUsed
+
+async function drain() {
+  let bytes = 0
+  for await (const chunk of v8.getHeapSnapshot()) bytes += chunk.length
+  return bytes
+}
+
+async function main() {
+  const kept = []
+  let peakHeap = heapBefore
+  const sample = () => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)
+  }
+  const timer = setInterval(sample, 20)
+  const t0 = performance.now()
+  let out
+  if (what === 'bare') {
+    let bytes = 0
+    for (let k = 0; k < 3; k++) bytes += await drain()
+    out = { ms: performance.now() - t0, snapshotBytes: bytes / 3 }
+  } else {
+    const report = await hunt(() => kept.push({ leaked: true }), { iterations: 20, onProgress: sample })
+    out = {
+      ms: performance.now() - t0,
+      snapshots: report.summary.confirmed ? 4 : 3,
+      found: report.leaks.some((g) => g.name === 'Object' && g.count === 20),
+      phasesMs: report.summary.phasesMs,
+      snapshotBytes: report.summary.snapshotBytes.final,
+    }
+  }
+  clearInterval(timer)
+  sample()
+  out.heapBeforeMB = heapBefore / 1e6
+  out.peakHeapGrowthMB = (peakHeap - heapBefore) / 1e6
+  out.maxRssMB = (process.resourceUsage().maxRSS * 1024) / 1e6
+  console.log(JSON.stringify(out))
+}
+main()
