@@ -14,6 +14,15 @@ export declare class HeapSnapshot {
    * computes dominators, off the main thread. Rejects with ERR_LEAKHUNT_USAGE for 'ids' snapshots.
    */
   summary(top?: number): Promise<SnapshotSummary>
+  /**
+   * Finds one object by a chain of edge names: the first must name exactly one edge in the
+   * whole heap (a property key made for the purpose), each next one an edge of the node
+   * reached. Resolves to the object and its retainer path, or null. 'full' snapshots only.
+   * @example
+   * globalThis.__probe = { 'probe-7f3a': new WeakRef(suspect) }
+   * const found = await (await takeSnapshot()).locate(['probe-7f3a', 'target'])
+   */
+  locate(edgeNames: string[]): Promise<LocatedObject | null>
 }
 
 export interface ReadOptions {
@@ -193,8 +202,9 @@ export interface HuntOptions {
   /** Wait between the target and the final snapshot, for timers and I/O of the last calls. Default 100. */
   settleMs?: number
   /**
-   * Run a second round of `iterations` calls when something survived, to tell leaks (keep
-   * growing) from one-time and bounded growth. Default true; false reports every survivor.
+   * Run a second round of `2 × iterations` calls when something survived, to tell leaks (grow
+   * with the number of calls) from one-time and bounded growth and from activity beside the
+   * calls. Default true; false reports every survivor.
    */
   confirm?: boolean
   /** Stops the hunt; it rejects with code 'ABORT_ERR' and the signal's reason as `cause`. */
@@ -205,6 +215,11 @@ export interface HuntOptions {
   includeInternals?: boolean
   /** Leave out groups whose name contains any of these strings. */
   ignore?: string[]
+  /**
+   * Accept groups whose retainer path passes through a holder or edge whose name contains one
+   * of these strings (e.g. a test runner's bookkeeping): they move to `retained`, 'filtered'.
+   */
+  ignoreHeldBy?: string[]
   /** Return false to accept a group: it moves from `leaks` to `retained` with reason 'filtered'. */
   leakFilter?: (group: JudgedGroup) => boolean
 }
@@ -212,12 +227,14 @@ export interface HuntOptions {
 export interface Verdict {
   leak: boolean
   /**
-   * 'grows-with-calls': kept through round two and grew again (a leak);
-   * 'survived': confirm was off or nothing to confirm;
+   * 'grows-with-calls': kept through round two, which (with twice the calls) added about twice
+   * as many (a leak); 'survived': confirm was off or nothing to confirm;
    * 'one-time': did not grow in round two; 'released': freed during round two;
-   * 'filtered': accepted by leakFilter.
+   * 'not-with-calls': round two added no more than round one (activity beside the calls);
+   * 'filtered': accepted by leakFilter or ignoreHeldBy;
+   * 'held-by-non-leaks': held only through other new objects, none of which is a leak.
    */
-  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'filtered'
+  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'held-by-non-leaks'
   /** Members of this group still alive after round two (null without a second round). */
   persisted: number | null
   /** New objects of this class that round two left alive (null without a second round). */
@@ -234,7 +251,7 @@ export interface HuntSummary extends ReportSummary {
   settleMs: number
   /** Whether the second round ran. */
   confirmed: boolean
-  /** process.memoryUsage().heapUsed after the GC before each snapshot. */
+  /** process.memoryUsage().heapUsed right after each snapshot (V8 collects garbage before it takes one). */
   heapUsed: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   nodeCount: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   snapshotBytes: Record<'baseline' | 'target' | 'final' | 'confirm', number>
@@ -265,6 +282,67 @@ export interface HuntReport {
  */
 export declare function hunt(fn: (iteration: number) => unknown | Promise<unknown>, options?: HuntOptions): Promise<HuntReport>
 
+export interface AssertNoLeaksOptions extends HuntOptions {
+  /** Leaked objects (summed over the groups judged leaks) that are still accepted. Default 0. */
+  maxLeakedObjects?: number
+  /** Bytes retained by the leaks that are still accepted. Default Infinity (only the count decides). */
+  maxRetainedBytes?: number
+}
+
+/** The error of a failed leak assertion: its message is the formatted report. */
+export interface LeakAssertionError extends Error {
+  code: 'ERR_LEAKHUNT_LEAK'
+  report: HuntReport
+  leakedObjects: number
+  retainedBytes: number
+}
+
+/**
+ * Hunts `fn` and resolves to the report when nothing leaks beyond the thresholds; otherwise
+ * rejects with an AssertionError (`LeakAssertionError`, code ERR_LEAKHUNT_LEAK) whose message
+ * is the report. Works in any test runner.
+ * @example
+ * await assertNoLeaks(() => handler(request), { iterations: 20, ignore: ['TLSSocket'] })
+ */
+export declare function assertNoLeaks(fn: (iteration: number) => unknown | Promise<unknown>, options?: AssertNoLeaksOptions): Promise<HuntReport>
+
+/** One object found in a snapshot, with what keeps it alive. */
+export interface LocatedObject {
+  id: number
+  name: string
+  nodeType: string
+  selfSize: number
+  retainedSize: number
+  /** False when only weak references, V8's own roots or nothing reach it. */
+  heldByProgram: boolean
+  /** Root first; empty when nothing reaches it from the GC roots. */
+  retainerPath: PathStep[]
+}
+
+/**
+ * Tracks `object` weakly under `label` (default: generated) and returns it.
+ * @example
+ * const ctx = track(createContext(req), 'request context')
+ */
+export declare function track<T extends object>(object: T, label?: string): T
+
+/**
+ * Forces GCs until the tracked object is collected: true, or false after `timeoutMs`
+ * (default 2000). Pass the label; passing the object works only if nothing else (not even a
+ * variable of yours) still holds it.
+ */
+export declare function collected(objectOrLabel: string | object, options?: { timeoutMs?: number }): Promise<boolean>
+
+/**
+ * Resolves once the tracked object is collected; otherwise rejects with an AssertionError (code
+ * ERR_LEAKHUNT_NOT_COLLECTED) naming what holds it: its retainer path from one heap snapshot,
+ * also in `err.retainers`.
+ */
+export declare function expectCollected(objectOrLabel: string | object, options?: { timeoutMs?: number }): Promise<void>
+
+/** Forgets every tracked object. */
+export declare function untrackAll(): void
+
 /** A report as text for people: one block per leak, its path root first, one step a line. */
 export declare function formatReport(report: HuntReport | LeakReport): string
 
@@ -289,3 +367,6 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_FN_THREW'
   | 'ERR_LEAKHUNT_BUSY'
   | 'ERR_LEAKHUNT_NO_GC'
+  | 'ERR_LEAKHUNT_LEAK'
+  | 'ERR_LEAKHUNT_NOT_COLLECTED'
+  | 'ERR_LEAKHUNT_NOT_TRACKED'

@@ -8,6 +8,8 @@ const { hunt } = require('./lib/hunt.js')
 const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
 const { formatReport } = require('./lib/format.js')
+const { assertNoLeaks } = require('./lib/assert.js')
+const { track, collected, expectCollected, untrackAll } = require('./lib/track.js')
 
 const { HeapSnapshot } = binding
 
@@ -19,6 +21,14 @@ HeapSnapshot.prototype.summary = function summary(top) {
     return Promise.reject(invalidArg('top', 'a positive integer', top))
   }
   return callNative(() => nativeSummary.call(this, top))
+}
+
+const nativeLocate = HeapSnapshot.prototype.locate
+HeapSnapshot.prototype.locate = function locate(edgeNames) {
+  if (!(Array.isArray(edgeNames) && edgeNames.length > 0 && edgeNames.every((n) => typeof n === 'string'))) {
+    return Promise.reject(invalidArg('edgeNames', 'a non-empty array of strings', edgeNames))
+  }
+  return callNative(() => nativeLocate.call(this, edgeNames))
 }
 
 function checkOptions(options) {
@@ -107,4 +117,18 @@ class SnapshotParser {
   }
 }
 
-module.exports = { hunt, formatReport, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HeapSnapshot }
+module.exports = {
+  hunt,
+  formatReport,
+  assertNoLeaks,
+  track,
+  collected,
+  expectCollected,
+  untrackAll,
+  gc,
+  takeSnapshot,
+  readSnapshot,
+  analyzeSnapshots,
+  SnapshotParser,
+  HeapSnapshot,
+}

@@ -15,8 +15,10 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()
 
 function huntInChild(file, node) {
   return new Promise((resolve, reject) => {
-    execFile(node, [runner, path.join(dir, file)], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file}: ${err.message}\n${stderr}`))
+    // A hunt here takes about a second; a child that hangs fails the test instead of the run
+    // (its stderr has the phase it was in: the runner traces its progress there).
+    execFile(node, [runner, path.join(dir, file)], { maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${file}: ${err.killed ? 'timed out' : err.message}\n${stderr}`))
       else resolve(JSON.parse(stdout))
     })
   })

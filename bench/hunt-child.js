@@ -1,14 +1,18 @@
 'use strict'
-// One measurement in a fresh process: builds a heap of about N MB, then either takes three bare
-// snapshots (V8's own cost: capture and serialization, chunks discarded) or runs a hunt on a
-// small leak. Prints one JSON line. Usage: node bench/hunt-child.js <MB> <bare|hunt>
+// One measurement in a fresh process: builds a heap of about N MB used, then either takes three
+// bare snapshots (V8's own cost: capture and serialization, chunks discarded) or runs a hunt on
+// code that leaks one object per call ('hunt', four snapshots: the second round confirms) or
+// leaks nothing ('hunt-clean', three snapshots). Prints one JSON line.
+// Usage: node bench/hunt-child.js <MB> <bare|hunt|hunt-clean>
 const v8 = require('node:v8')
 const { hunt } = require('..')
 
 const [mbArg, what] = process.argv.slice(2)
-// About 100 bytes of JS heap per record (measured with process.memoryUsage()).
-const records = Math.round((Number(mbArg) * 1024 * 1024) / 100)
-globalThis.__heap = Array.from({ length: records }, (_, i) => ({ id: i, tag: i % 97 === 0 ? `t${i}` : null }))
+// Grown in batches until heap used reaches the size asked for.
+globalThis.__heap = []
+for (let i = 0; process.memoryUsage().heapUsed < Number(mbArg) * 1e6; ) {
+  for (const end = i + 100_000; i < end; i++) globalThis.__heap.push({ id: i, tag: i % 97 === 0 ? `t${i}` : null })
+}
 const heapBefore = process.memoryUsage().heapUsed
 
 async function drain() {
@@ -31,11 +35,12 @@ async function main() {
     for (let k = 0; k < 3; k++) bytes += await drain()
     out = { ms: performance.now() - t0, snapshotBytes: bytes / 3 }
   } else {
-    const report = await hunt(() => kept.push({ leaked: true }), { iterations: 20, onProgress: sample })
+    const leak = what === 'hunt'
+    const report = await hunt(() => (leak ? kept.push({ leaked: true }) : { temporary: true }), { iterations: 20, onProgress: sample })
     out = {
       ms: performance.now() - t0,
       snapshots: report.summary.confirmed ? 4 : 3,
-      found: report.leaks.some((g) => g.name === 'Object' && g.count === 20),
+      found: leak ? report.leaks.some((g) => g.name === 'Object' && g.count === 20) : report.leaks.length === 0,
       phasesMs: report.summary.phasesMs,
       snapshotBytes: report.summary.snapshotBytes.final,
     }

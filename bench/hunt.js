@@ -1,6 +1,8 @@
 'use strict'
 // hunt() against the time V8 itself takes for three bare snapshots of the same heap, measured
-// in the same run (alternating, fresh processes), and the JS heap growth during a hunt.
+// in the same run (alternating, fresh processes), and the JS heap growth during a hunt. Two
+// hunts: on code that leaks (round one finds a group, so a second round and a fourth snapshot
+// confirm it) and on code that does not (three snapshots).
 // Usage: node bench/hunt.js [MB ...]   (default 50 200)
 const { execFileSync } = require('node:child_process')
 const os = require('node:os')
@@ -15,24 +17,28 @@ const run = (mb, what) =>
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0].model}; Node ${process.version}`)
 for (const mb of sizes) {
-  const bare = []
-  const hunts = []
+  const kinds = ['bare', 'hunt', 'hunt-clean']
+  const runs = Object.fromEntries(kinds.map((k) => [k, []]))
   for (let r = 0; r < RUNS; r++) {
-    if (r % 2) {
-      hunts.push(run(mb, 'hunt'))
-      bare.push(run(mb, 'bare'))
-    } else {
-      bare.push(run(mb, 'bare'))
-      hunts.push(run(mb, 'hunt'))
+    // Rotate the order so that no kind always runs first (the machine warms up).
+    for (let j = 0; j < kinds.length; j++) {
+      const kind = kinds[(r + j) % kinds.length]
+      runs[kind].push(run(mb, kind))
     }
   }
-  const bareMs = median(bare.map((x) => x.ms))
-  const huntMs = median(hunts.map((x) => x.ms))
-  const snaps = hunts[0].snapshots
-  console.log(`\n~${mb} MB heap (${hunts[0].heapBeforeMB.toFixed(0)} MB used; snapshots ${(hunts[0].snapshotBytes / 1e6).toFixed(0)} MB)`)
-  console.log(`  3 bare snapshots: median ${(bareMs / 1000).toFixed(2)} s (${bare.map((x) => (x.ms / 1000).toFixed(2)).join(', ')})`)
-  console.log(`  hunt:             median ${(huntMs / 1000).toFixed(2)} s (${hunts.map((x) => (x.ms / 1000).toFixed(2)).join(', ')}), ${snaps} snapshots, leak found: ${hunts.every((x) => x.found)}`)
-  console.log(`  ratio:            hunt = ${(huntMs / bareMs).toFixed(2)}× three bare snapshots (${((huntMs / bareMs) * 3 / snaps).toFixed(2)}× per snapshot taken)`)
-  console.log(`  JS heap growth during the hunt: peak +${median(hunts.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB (bare snapshots: +${median(bare.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB)`)
-  console.log(`  peak RSS: hunt ${median(hunts.map((x) => x.maxRssMB)).toFixed(0)} MB, bare ${median(bare.map((x) => x.maxRssMB)).toFixed(0)} MB`)
+  const secs = (xs) => xs.map((x) => (x.ms / 1000).toFixed(2)).join(', ')
+  const bareMs = median(runs.bare.map((x) => x.ms))
+  const first = runs.hunt[0]
+  console.log(`\n~${mb} MB heap (${first.heapBeforeMB.toFixed(0)} MB used; snapshots ${(first.snapshotBytes / 1e6).toFixed(0)} MB)`)
+  console.log(`  3 bare snapshots:    median ${(bareMs / 1000).toFixed(2)} s (${secs(runs.bare)})`)
+  for (const kind of ['hunt-clean', 'hunt']) {
+    const xs = runs[kind]
+    const ms = median(xs.map((x) => x.ms))
+    const snaps = xs[0].snapshots
+    const label = kind === 'hunt' ? 'hunt, leaking code:' : 'hunt, clean code:  '
+    console.log(`  ${label} median ${(ms / 1000).toFixed(2)} s (${secs(xs)}), ${snaps} snapshots, verdict right: ${xs.every((x) => x.found)}`)
+    console.log(`      ratio: ${(ms / bareMs).toFixed(2)}× three bare snapshots (${((ms / bareMs) * 3 / snaps).toFixed(2)}× per snapshot taken)`)
+    console.log(`      JS heap growth: peak +${median(xs.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB; peak RSS ${median(xs.map((x) => x.maxRssMB)).toFixed(0)} MB`)
+  }
+  console.log(`  bare snapshots: JS heap growth +${median(runs.bare.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB; peak RSS ${median(runs.bare.map((x) => x.maxRssMB)).toFixed(0)} MB`)
 }

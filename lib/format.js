@@ -54,8 +54,10 @@ function formatGroup(group, { heading }) {
 
 const REASONS = {
   'one-time': 'did not grow in a second round of calls (one-time allocation)',
+  'not-with-calls': 'grew, but not with the number of calls (activity beside the calls)',
   released: 'released during a second round of calls (bounded or replaced)',
-  filtered: 'accepted by leakFilter',
+  filtered: 'accepted (leakFilter or ignoreHeldBy)',
+  'held-by-non-leaks': 'held only by objects that are not leaks',
 }
 
 /** Formats a report from `hunt()` or `analyzeSnapshots()` as text. */
@@ -93,4 +95,4 @@ function formatReport(report) {
   return out.join('\n')
 }
 
-module.exports = { formatReport, bytes }
+module.exports = { formatReport, bytes, formatPath }

@@ -8,8 +8,8 @@ const path = require('node:path')
 const binding = require('../binding.js')
 const { callNative, invalidArg } = require('./errors.js')
 const { fullGc, InspectorGc } = require('./gc.js')
-const { streamHeapSnapshot } = require('./snapshot.js')
-const { judge } = require('./verdict.js')
+const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
+const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 
 const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false }
 
@@ -45,8 +45,10 @@ function checkOptions(options) {
   if (o.keepSnapshots !== undefined && typeof o.keepSnapshots !== 'string') {
     throw invalidArg('options.keepSnapshots', 'a directory path', o.keepSnapshots)
   }
-  if (o.ignore !== undefined && !(Array.isArray(o.ignore) && o.ignore.every((p) => typeof p === 'string'))) {
-    throw invalidArg('options.ignore', 'an array of strings', o.ignore)
+  for (const name of ['ignore', 'ignoreHeldBy']) {
+    if (o[name] !== undefined && !(Array.isArray(o[name]) && o[name].every((p) => typeof p === 'string'))) {
+      throw invalidArg(`options.${name}`, 'an array of strings', o[name])
+    }
   }
   return o
 }
@@ -119,14 +121,17 @@ async function runHunt(fn, o, inspectorGc, session) {
   const keptFiles = SNAPSHOTS.map(kept)
   const write = (chunk) => callNative(() => session.write(chunk))
   const analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
-  const secondRoundOptions = { ...analyzeOptions, maxSamples: 1 }
+  const secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
+  const secondRoundOptions = { ...analyzeOptions, iterations: secondRoundCalls, maxSamples: 1 }
 
   const callTimes = async (phase, times) => {
     for (let i = 0; i < times; i++) {
       checkAbort()
       progress(phase, i + 1, times)
       try {
-        await fn(i)
+        // A sync fn is not awaited: no promise per call of ours in the heap being measured.
+        const result = fn(i)
+        if (result && typeof result.then === 'function') await result
       } catch (err) {
         throw codedError('ERR_LEAKHUNT_FN_THREW', `the hunted function threw in ${phase} call ${i + 1} of ${times}: ${err && err.message}`, {
           cause: err,
@@ -139,21 +144,35 @@ async function runHunt(fn, o, inspectorGc, session) {
     const name = SNAPSHOTS[k]
     checkAbort()
     progress(`snapshot:${name}`)
-    await fullGc(inspectorGc)
-    heapUsed[k] = process.memoryUsage().heapUsed
+    // No GC of our own here: V8 collects all available garbage before it walks the heap
+    // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
     callNative(() => session.beginSnapshot(name, mode))
     snapshotBytes[k] = await streamHeapSnapshot(write, keptFiles[k])
-    nodeCount[k] = await callNative(() => session.endSnapshot())
+    heapUsed[k] = process.memoryUsage().heapUsed
+    callNative(() => session.endSnapshot()) // parsed in the background; analyze() waits for it
     lap(`snapshot:${name}`)
   }
 
+  // The GC comes first so that what it frees can run its finalizers (FinalizationRegistry
+  // callbacks, weak callbacks of native handles, async_hooks `destroy` hooks) during the wait.
+  // A second GC after the wait collects what the hunt's own awaits still held at the first,
+  // and a turn of the event loop runs its destroy hooks: registries keyed by async id (node:test's
+  // harness, APM agents) drop their entries only there, and would otherwise show growth.
+  const settle = async () => {
+    progress('settle')
+    await fullGc(inspectorGc)
+    await sleep(o.settleMs, signal)
+    await fullGc(inspectorGc)
+    await new Promise((resolve) => setImmediate(resolve))
+    lap('settle')
+  }
+
+  await warmUpStreams()
   await callTimes('warmup', o.warmup)
   await snapshot(0, 'ids')
   await callTimes('iterations', o.iterations)
   await snapshot(1, 'ids')
-  progress('settle')
-  await sleep(o.settleMs, signal)
-  lap('settle')
+  await settle()
   await snapshot(2, 'full')
   progress('analysis')
   const groups = await callNative(() => session.analyze('first', 'baseline', 'target', 'final', analyzeOptions))
@@ -161,19 +180,19 @@ async function runHunt(fn, o, inspectorGc, session) {
 
   const confirmed = o.confirm && groups > 0
   if (confirmed) {
-    await callTimes('confirm', o.iterations)
-    await sleep(o.settleMs, signal)
-    lap('settle')
+    await callTimes('confirm', secondRoundCalls)
+    await settle()
     await snapshot(3, 'full')
     progress('analysis')
     await callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions))
     lap('analysis')
   }
   // All snapshots are taken: only now do reports become JS objects.
+  for (let k = 0; k < (confirmed ? 4 : 3); k++) nodeCount[k] = session.nodeCount(SNAPSHOTS[k])
   const first = session.report('first')
   const persisted = confirmed ? callNative(() => session.stillAlive('first', 'confirm')) : null
   const grown = confirmed ? session.report('grown') : null
-  const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter })
+  const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
   const taken = confirmed ? 4 : 3
   const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
   return {

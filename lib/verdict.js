@@ -1,8 +1,11 @@
 'use strict'
 // Which surviving groups are leaks. The three snapshots say what was created by the calls and
-// is still alive; a second round of calls says whether it keeps growing:
+// is still alive; a second round with twice as many calls says whether it grows *with the
+// number of calls*:
 //   - a leak keeps (nearly) all of round one's objects through round two (checked by id), and
-//     round two adds about as many again of the same class;
+//     round two adds about twice as many of the same class;
+//   - activity beside the calls (a test runner's reporter writing to its parent, a library's
+//     timer) leaves about as many objects per round whatever the number of calls;
 //   - one-time growth (a lazy singleton, a cache filled once, code warmed by the calls) adds
 //     nothing in round two;
 //   - bounded structures (an LRU at capacity, replaced entries) release round one's objects
@@ -10,8 +13,15 @@
 
 /** Share of round one's objects that must still be alive after round two. */
 const MIN_PERSISTED = 0.9
-/** Round two must add at least this share of round one's count (and at least one object). */
-const MIN_GROWTH = 0.5
+/** Round two makes this many times as many calls as round one. */
+const SECOND_ROUND_FACTOR = 2
+/**
+ * Round two must add more than round one did, and at least this share of round one's count:
+ * a leak adds about SECOND_ROUND_FACTOR times as many, a constant trickle about as many. The
+ * margin below 2 absorbs the rounding of sparse leaks (every k-th call: floor or ceiling of
+ * calls/k per round).
+ */
+const MIN_GROWTH = 1.5
 
 // The class of a group. Round two's groups are matched by class alone: whether a member is
 // held through another leak can change from one analysis to the next.
@@ -22,7 +32,13 @@ const classKey = (g) => `${g.kind}\u0000${g.name}\u0000${g.location ? `${g.locat
  * @param {number[]|null} persisted  per group of `first`, its members still alive after round two (by id)
  * @param {object|null} grown  objects new in round two and alive after it (final, after, after)
  */
-function judge(first, persisted, grown, { leakFilter } = {}) {
+/** Whether any step of a group's retainer path (holder name or edge) contains one of `names`. */
+function heldByAny(group, names) {
+  if (!names || names.length === 0 || !group.retainerPath) return false
+  return group.retainerPath.some((step) => names.some((n) => step.name.includes(n) || step.edge.includes(n)))
+}
+
+function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   const grownBy = new Map()
   for (const g of grown ? grown.leaks : []) grownBy.set(classKey(g), (grownBy.get(classKey(g)) || 0) + g.count)
   const leaks = []
@@ -36,19 +52,29 @@ function judge(first, persisted, grown, { leakFilter } = {}) {
       const grew = grownBy.get(classKey(group)) || 0
       if (kept < MIN_PERSISTED * group.count) {
         verdict = { leak: false, reason: 'released', persisted: kept, grew }
-      } else if (grew < Math.max(1, MIN_GROWTH * group.count)) {
+      } else if (grew === 0) {
         verdict = { leak: false, reason: 'one-time', persisted: kept, grew }
+      } else if (grew <= group.count || grew < MIN_GROWTH * group.count) {
+        verdict = { leak: false, reason: 'not-with-calls', persisted: kept, grew }
       } else {
         verdict = { leak: true, reason: 'grows-with-calls', persisted: kept, grew }
       }
     }
     const judged = { ...group, verdict }
-    if (verdict.leak && leakFilter && !leakFilter(judged)) {
+    if (verdict.leak && (heldByAny(judged, ignoreHeldBy) || (leakFilter && !leakFilter(judged)))) {
       judged.verdict = { ...verdict, leak: false, reason: 'filtered' }
     }
     ;(judged.verdict.leak ? leaks : retained).push(judged)
   }
+  // Consequences live only through other leaked objects. With no cause left among the leaks,
+  // what holds them was judged not a leak (or accepted), and so are they.
+  const isConsequence = (g) => g.heldByOtherLeaks !== undefined && g.heldByOtherLeaks >= g.count
+  if (leaks.length > 0 && leaks.every(isConsequence)) {
+    for (const g of leaks) g.verdict = { ...g.verdict, leak: false, reason: 'held-by-non-leaks' }
+    retained.push(...leaks)
+    leaks.length = 0
+  }
   return { leaks, retained }
 }
 
-module.exports = { judge, MIN_PERSISTED, MIN_GROWTH }
+module.exports = { judge, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

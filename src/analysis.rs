@@ -5,7 +5,7 @@ use crate::diff::{self, DiffOptions};
 use crate::dominators::{self, Dominators};
 use crate::error::{LeakhuntError, Result};
 use crate::graph::{HeapGraph, NodeIndex};
-use crate::report::{ClassStat, LeakReport, ReportSummary, SnapshotStats, SnapshotSummary, SCHEMA_VERSION};
+use crate::report::{ClassStat, LeakReport, LocatedObject, ReportSummary, SnapshotStats, SnapshotSummary, SCHEMA_VERSION};
 use crate::retainers::RetainerTree;
 use crate::snapshot::{parse_file, IdSnapshot, NodeKind, ParseMode, ParsedSnapshot};
 use std::collections::HashMap;
@@ -102,6 +102,36 @@ impl AnalyzedSnapshot {
 
     pub fn retainers(&self) -> &RetainerTree {
         self.retainers.get_or_init(|| RetainerTree::compute(&self.graph))
+    }
+
+    /// Finds one object by a chain of edge names: the first is looked up among all named edges
+    /// of the heap (it must be unique, e.g. a property key made for this purpose), each next
+    /// one among the edges of the node reached. `object.track()` marks what it tracks this way
+    /// (a unique key to a WeakRef, then the WeakRef's `target`), so the object can be found in
+    /// a snapshot without holding it strongly.
+    pub fn locate(&self, edge_names: &[String]) -> Option<LocatedObject> {
+        let graph = &self.graph;
+        let (first, rest) = edge_names.split_first()?;
+        let mut edges = (0..graph.edge_count()).filter(|&e| {
+            !graph.edge_kind(e).name_is_index() && graph.strings.get(graph.edge_names[e]) == first.as_str()
+        });
+        let edge = edges.next()?;
+        if edges.next().is_some() {
+            return None; // ambiguous: the key was not unique
+        }
+        let mut node = graph.edge_to[edge];
+        for name in rest {
+            node = graph.edge_target(node, name)?;
+        }
+        Some(LocatedObject {
+            id: graph.ids[node as usize],
+            name: crate::classes::display_name(graph, node),
+            node_type: graph.layout.node_type_names[graph.types[node as usize] as usize].clone(),
+            self_size: graph.self_sizes[node as usize],
+            retained_size: self.dominators().retained[node as usize],
+            held_by_program: self.retainers().is_held_by_program(node),
+            retainer_path: self.retainers().path(graph, node),
+        })
     }
 
     /// Top classes by count, self size and retained size.
@@ -277,4 +307,144 @@ pub fn analyze_files(baseline: &str, target: &str, final_: &str, options: &DiffO
     let mut report = analyze(&b, &t, &f, options)?;
     report.summary.parse_ms = parse_ms;
     Ok(report)
+}
+
+/// A snapshot being parsed on its own thread while the caller goes on (the hunt's next calls,
+/// V8's next snapshot), so parsing overlaps the work it would otherwise follow. Chunks are
+/// copied into a channel: the copy is cheap next to the parse, and the caller's buffers are
+/// free to go at once.
+pub struct SnapshotInProgress {
+    chunks: Option<std::sync::mpsc::Sender<Vec<u8>>>,
+    cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Result<Snapshot>>>,
+}
+
+impl SnapshotInProgress {
+    pub fn start(source: &str, mode: ParseMode) -> Result<SnapshotInProgress> {
+        use std::sync::atomic::Ordering;
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = cancelled.clone();
+        let mut parser = crate::snapshot::SnapshotParser::new(source, mode, None);
+        let thread = std::thread::Builder::new()
+            .name("leakhunt-parse".into())
+            .spawn(move || {
+                crate::error::catch_panic(move || {
+                    for chunk in rx {
+                        if stop.load(Ordering::Relaxed) {
+                            return Err(LeakhuntError::Usage("the snapshot was cancelled".into()));
+                        }
+                        parser.write(&chunk)?;
+                    }
+                    Snapshot::from_parsed(parser.finish()?, mode)
+                })
+            })
+            .map_err(|e| LeakhuntError::Internal(format!("cannot start a parser thread: {e}")))?;
+        Ok(SnapshotInProgress { chunks: Some(tx), cancelled, thread: Some(thread) })
+    }
+
+    /// Queues a chunk. A parse error is reported by `finish`, not here: once the parser has
+    /// failed, later chunks are dropped.
+    pub fn write(&self, chunk: &[u8]) {
+        if let Some(tx) = &self.chunks {
+            let _ = tx.send(chunk.to_vec());
+        }
+    }
+
+    /// Ends the input; the parse goes on in the background.
+    pub fn end_input(&mut self) {
+        self.chunks = None;
+    }
+
+    /// Waits for the parse and returns the snapshot (or the first error met).
+    pub fn finish(mut self) -> Result<Snapshot> {
+        self.chunks = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(LeakhuntError::Internal("the parser thread died".into())),
+            None => Err(LeakhuntError::Usage("the snapshot was already finished".into())),
+        }
+    }
+}
+
+impl Drop for SnapshotInProgress {
+    /// Dropped unfinished (an aborted hunt): the thread skips the chunks still queued and ends.
+    fn drop(&mut self) {
+        self.cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.chunks = None;
+    }
+}
+
+#[cfg(test)]
+mod background_tests {
+    use super::*;
+    use crate::test_support::{edge, node, snapshot_json};
+
+    fn small_snapshot_json() -> String {
+        let nodes = [node("synthetic", "", 1, 0), node("object", "Thing", 3, 16), node("string", "hello", 5, 24)];
+        let edges = [edge(0, "element", "1", 1), edge(1, "property", "name", 2)];
+        snapshot_json(&nodes, &edges)
+    }
+
+    #[test]
+    fn a_snapshot_parsed_in_the_background_equals_one_parsed_in_place() {
+        let text = small_snapshot_json();
+        let mut pending = SnapshotInProgress::start("test", ParseMode::Full).unwrap();
+        for chunk in text.as_bytes().chunks(7) {
+            pending.write(chunk);
+        }
+        pending.end_input();
+        let snapshot = pending.finish().unwrap();
+        let mut parser = crate::snapshot::SnapshotParser::new("test", ParseMode::Full, None);
+        parser.write(text.as_bytes()).unwrap();
+        let direct = Snapshot::from_parsed(parser.finish().unwrap(), ParseMode::Full).unwrap();
+        assert_eq!(snapshot.node_count(), direct.node_count());
+        assert_eq!(snapshot.edge_count(), direct.edge_count());
+    }
+
+    #[test]
+    fn a_background_parse_error_comes_out_of_finish() {
+        let pending = SnapshotInProgress::start("test", ParseMode::Ids).unwrap();
+        pending.write(b"{\"snapshot\": [1, 2");
+        let err = pending.finish().err().expect("a truncated snapshot must fail");
+        assert!(err.to_string().contains("test"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use super::*;
+    use crate::test_support::{edge, graph_of, node};
+
+    #[test]
+    fn an_object_is_found_through_a_weak_reference_and_its_path_ignores_that_reference() {
+        let nodes = [
+            node("synthetic", "", 1, 0),
+            node("synthetic", "(GC roots)", 3, 0),
+            node("object", "Window", 5, 32),
+            node("object", "Object", 7, 16),
+            node("object", "WeakRef", 9, 16),
+            node("object", "RequestContext", 11, 64),
+            node("object", "Map", 13, 32),
+        ];
+        let edges = [
+            edge(0, "element", "1", 1),
+            edge(1, "element", "1", 2),
+            edge(2, "property", "tracked", 3),
+            edge(3, "property", "leakhunt:probe:1", 4),
+            edge(4, "weak", "target", 5),
+            edge(2, "property", "contexts", 6),
+            edge(6, "internal", "table", 5),
+        ];
+        let analyzed = AnalyzedSnapshot::new(graph_of(&nodes, &edges));
+        let found = analyzed.locate(&["leakhunt:probe:1".to_string(), "target".to_string()]).unwrap();
+        assert_eq!(found.id, 11);
+        assert_eq!(found.name, "RequestContext");
+        assert!(found.held_by_program);
+        let names: Vec<&str> = found.retainer_path.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names.last(), Some(&"RequestContext"));
+        assert!(names.contains(&"Map"), "the path goes through the Map, not the WeakRef: {names:?}");
+        assert!(!names.contains(&"WeakRef"));
+        assert!(analyzed.locate(&["no-such-key".to_string()]).is_none());
+    }
 }

@@ -2,7 +2,7 @@
 //! point runs under `catch_panic`; every error leaves as a JS Error whose message starts with
 //! its `ERR_LEAKHUNT_*` code, which `index.js` moves into `err.code`.
 
-use crate::analysis::{self, Snapshot};
+use crate::analysis::{self, Snapshot, SnapshotInProgress};
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
 use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
@@ -76,11 +76,40 @@ impl HeapSnapshot {
         }
     }
 
+    /// One object found by a chain of edge names (see `AnalyzedSnapshot::locate`), with its
+    /// retainer path; null when there is no such object. Computes paths on the thread pool.
+    #[napi(ts_return_type = "Promise<LocatedObject | null>")]
+    pub fn locate(&self, edge_names: Vec<String>) -> AsyncTask<LocateTask> {
+        AsyncTask::new(LocateTask { snapshot: self.inner.clone(), edge_names })
+    }
+
     /// Top classes by count, self size and retained size. Computes dominators on first call,
     /// on the thread pool.
     #[napi(ts_return_type = "Promise<SnapshotSummary>")]
     pub fn summary(&self, top: Option<u32>) -> AsyncTask<SummaryTask> {
         AsyncTask::new(SummaryTask { snapshot: self.inner.clone(), top: top.unwrap_or(20) as usize })
+    }
+}
+
+pub struct LocateTask {
+    snapshot: Arc<Snapshot>,
+    edge_names: Vec<String>,
+}
+
+impl Task for LocateTask {
+    type Output = Json;
+    type JsValue = Json;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let found = guarded(|| match &*self.snapshot {
+            Snapshot::Full(s) => Ok(s.locate(&self.edge_names)),
+            Snapshot::Ids(_) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no edges".into())),
+        })?;
+        to_value(&found)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output)
     }
 }
 
@@ -295,11 +324,13 @@ fn lock<T>(map: &Shared<T>) -> std::sync::MutexGuard<'_, std::collections::HashM
 }
 
 /// The native side of one `hunt()`: it owns the snapshots and the intermediate reports, so
-/// that nothing of ours is created on the JS heap between the snapshots being compared.
+/// that nothing of ours is created on the JS heap between the snapshots being compared. Each
+/// snapshot is parsed on a thread of its own while the hunt goes on; `analyze` waits for the
+/// ones it needs, off the main thread.
 #[napi]
 pub struct HuntSession {
-    parser: Option<CoreParser>,
-    pending: Option<(String, ParseMode)>,
+    writing: Option<(String, SnapshotInProgress)>,
+    parsing: Shared<SnapshotInProgress>,
     snapshots: Shared<Arc<Snapshot>>,
     reports: Shared<crate::report::LeakReport>,
 }
@@ -308,40 +339,37 @@ pub struct HuntSession {
 impl HuntSession {
     #[napi(constructor)]
     pub fn new() -> HuntSession {
-        HuntSession { parser: None, pending: None, snapshots: Default::default(), reports: Default::default() }
+        HuntSession { writing: None, parsing: Default::default(), snapshots: Default::default(), reports: Default::default() }
     }
 
     #[napi]
     pub fn begin_snapshot(&mut self, name: String, mode: String) -> napi::Result<()> {
         let mode = parse_mode(Some(mode))?;
-        self.parser = Some(CoreParser::new(&format!("in-process snapshot '{name}'"), mode, None));
-        self.pending = Some((name, mode));
+        let pending = guarded(|| SnapshotInProgress::start(&format!("in-process snapshot '{name}'"), mode))?;
+        self.writing = Some((name, pending));
         Ok(())
     }
 
     #[napi]
     pub fn write(&mut self, chunk: Uint8Array) -> napi::Result<()> {
-        let parser = self
-            .parser
-            .as_mut()
-            .ok_or_else(|| to_js(LeakhuntError::Usage("no snapshot begun".into())))?;
-        guarded(|| parser.write(&chunk))
+        let (_, pending) = self.writing.as_ref().ok_or_else(|| to_js(LeakhuntError::Usage("no snapshot begun".into())))?;
+        guarded(|| {
+            pending.write(&chunk);
+            Ok(())
+        })
     }
 
-    /// Finishes the snapshot begun last and keeps it under its name; resolves to its node count.
-    #[napi(ts_return_type = "Promise<number>")]
-    pub fn end_snapshot(&mut self) -> napi::Result<AsyncTask<StoreSnapshotTask>> {
-        let parser = self.parser.take();
-        let pending = self.pending.take();
-        match (parser, pending) {
-            (Some(parser), Some((name, mode))) => {
-                Ok(AsyncTask::new(StoreSnapshotTask { parser: Some(parser), name, mode, snapshots: self.snapshots.clone() }))
-            }
-            _ => Err(to_js(LeakhuntError::Usage("no snapshot begun".into()))),
-        }
+    /// Ends the input of the snapshot begun last; its parse finishes in the background.
+    #[napi]
+    pub fn end_snapshot(&mut self) -> napi::Result<()> {
+        let (name, mut pending) = self.writing.take().ok_or_else(|| to_js(LeakhuntError::Usage("no snapshot begun".into())))?;
+        pending.end_input();
+        lock(&self.parsing).insert(name, pending);
+        Ok(())
     }
 
-    /// Diffs three kept snapshots into a report kept under `result`; resolves to its number of groups.
+    /// Diffs three snapshots into a report kept under `result`; resolves to its number of groups.
+    /// Waits (on the thread pool) for their parses; a parse error rejects here.
     #[napi(ts_return_type = "Promise<number>")]
     pub fn analyze(
         &self,
@@ -351,17 +379,30 @@ impl HuntSession {
         final_: String,
         options: Option<AnalyzeOptions>,
     ) -> napi::Result<AsyncTask<StoreReportTask>> {
-        let map = lock(&self.snapshots);
-        let get = |name: &String| {
-            map.get(name).cloned().ok_or_else(|| to_js(LeakhuntError::Usage(format!("no snapshot named {name:?}"))))
-        };
-        let sources = [get(&baseline)?, get(&target)?, get(&final_)?];
+        let names = [baseline, target, final_];
+        {
+            let parsing = lock(&self.parsing);
+            let done = lock(&self.snapshots);
+            if let Some(name) = names.iter().find(|n| !parsing.contains_key(*n) && !done.contains_key(*n)) {
+                return Err(to_js(LeakhuntError::Usage(format!("no snapshot named {name:?}"))));
+            }
+        }
         Ok(AsyncTask::new(StoreReportTask {
             result,
-            sources,
+            names,
             options: diff_options(options),
+            parsing: self.parsing.clone(),
+            snapshots: self.snapshots.clone(),
             reports: self.reports.clone(),
         }))
+    }
+
+    /// The node count of a snapshot that `analyze` has waited for.
+    #[napi]
+    pub fn node_count(&self, snapshot: String) -> napi::Result<f64> {
+        let snapshots = lock(&self.snapshots);
+        let s = snapshots.get(&snapshot).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no parsed snapshot named {snapshot:?}"))))?;
+        Ok(s.node_count() as f64)
     }
 
     /// For each group of a kept report, how many of its members are alive in a kept snapshot.
@@ -370,7 +411,7 @@ impl HuntSession {
         let reports = lock(&self.reports);
         let snapshots = lock(&self.snapshots);
         let r = reports.get(&report).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no report named {report:?}"))))?;
-        let s = snapshots.get(&snapshot).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no snapshot named {snapshot:?}"))))?;
+        let s = snapshots.get(&snapshot).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no parsed snapshot named {snapshot:?}"))))?;
         guarded(|| Ok(crate::diff::still_alive(&r.leaks, &s.ids()).into_iter().map(|c| c as f64).collect()))
     }
 
@@ -382,49 +423,34 @@ impl HuntSession {
         to_value(report)
     }
 
-    /// Frees every snapshot and report.
+    /// Frees every snapshot and report; parses still running are cancelled.
     #[napi]
     pub fn clear(&mut self) {
-        self.parser = None;
-        self.pending = None;
+        self.writing = None;
+        lock(&self.parsing).clear();
         lock(&self.snapshots).clear();
         lock(&self.reports).clear();
     }
 }
 
-pub struct StoreSnapshotTask {
-    parser: Option<CoreParser>,
-    name: String,
-    mode: ParseMode,
-    snapshots: Shared<Arc<Snapshot>>,
-}
-
-impl Task for StoreSnapshotTask {
-    type Output = f64;
-    type JsValue = f64;
-
-    fn compute(&mut self) -> napi::Result<f64> {
-        let parser = self.parser.take();
-        let mode = self.mode;
-        let snapshot = guarded(move || {
-            let parser = parser.ok_or_else(|| LeakhuntError::Usage("the snapshot was already ended".into()))?;
-            Snapshot::from_parsed(parser.finish()?, mode)
-        })?;
-        let nodes = snapshot.node_count() as f64;
-        lock(&self.snapshots).insert(self.name.clone(), Arc::new(snapshot));
-        Ok(nodes)
-    }
-
-    fn resolve(&mut self, _env: Env, output: f64) -> napi::Result<f64> {
-        Ok(output)
-    }
-}
-
 pub struct StoreReportTask {
     result: String,
-    sources: [Arc<Snapshot>; 3],
+    names: [String; 3],
     options: DiffOptions,
+    parsing: Shared<SnapshotInProgress>,
+    snapshots: Shared<Arc<Snapshot>>,
     reports: Shared<crate::report::LeakReport>,
+}
+
+impl StoreReportTask {
+    fn wait_for(&self, name: &str) -> crate::Result<Arc<Snapshot>> {
+        let pending = lock(&self.parsing).remove(name);
+        if let Some(pending) = pending {
+            let snapshot = Arc::new(pending.finish()?);
+            lock(&self.snapshots).insert(name.to_string(), snapshot);
+        }
+        lock(&self.snapshots).get(name).cloned().ok_or_else(|| LeakhuntError::Usage(format!("no snapshot named {name:?}")))
+    }
 }
 
 impl Task for StoreReportTask {
@@ -432,8 +458,11 @@ impl Task for StoreReportTask {
     type JsValue = u32;
 
     fn compute(&mut self) -> napi::Result<u32> {
-        let [b, t, f] = &self.sources;
-        let report = guarded(|| analysis::analyze(b, t, f, &self.options))?;
+        let report = guarded(|| {
+            let [b, t, f] = &self.names;
+            let (b, t, f) = (self.wait_for(b)?, self.wait_for(t)?, self.wait_for(f)?);
+            analysis::analyze(&b, &t, &f, &self.options)
+        })?;
         let groups = report.leaks.len() as u32;
         lock(&self.reports).insert(self.result.clone(), report);
         Ok(groups)

@@ -110,3 +110,18 @@ pub struct SnapshotSummary {
     pub top_by_self_size: Vec<ClassStat>,
     pub top_by_retained_size: Vec<ClassStat>,
 }
+
+/// One object found in a snapshot, with what keeps it alive.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocatedObject {
+    pub id: u32,
+    pub name: String,
+    pub node_type: String,
+    pub self_size: u64,
+    pub retained_size: u64,
+    /// False when only weak references, V8's own roots or nothing at all reach it.
+    pub held_by_program: bool,
+    /// Root first; empty when nothing reaches it from the GC roots.
+    pub retainer_path: Vec<PathStep>,
+}

@@ -7,10 +7,16 @@ const { hunt } = require('../..')
 async function main() {
   const scenario = require(path.resolve(process.argv[2]))
   const iterations = Number(process.argv[3] || 20)
-  const report = await hunt(scenario.action, { iterations })
-  process.stdout.write(JSON.stringify(report))
-  // Scenarios may leave timers behind on purpose.
-  process.exit(0)
+  const started = performance.now()
+  const trace = ({ phase, iteration }) => {
+    if (!iteration) process.stderr.write(`${(performance.now() - started).toFixed(0)} ms: ${phase}\n`)
+  }
+  const report = await hunt(scenario.action, { iterations, onProgress: trace })
+  // Scenarios may leave timers behind on purpose, so the process is ended by hand, but not at
+  // once: on Node 24 a process.exit() right after a hunt can hang for good, with a V8 background
+  // compile job waiting for a GC that the exiting main thread never runs (seen with gdb in
+  // node::WorkerThreadsTaskRunner::Shutdown). A moment in the event loop lets those jobs finish.
+  process.stdout.write(JSON.stringify(report), () => setTimeout(() => process.exit(0), 50))
 }
 main().catch((err) => {
   console.error(err)

@@ -103,12 +103,19 @@ struct IntScanner {
     depth: u32,
     max_depth: u32,
     in_number: bool,
+    /// The number being scanned began with '-' (allowed in `locations` only).
+    negative: bool,
     value: u64,
 }
 
+/// What a negative number in `locations` becomes. V8 writes negative lines and columns for
+/// code compiled with negative offsets (`vm.Script` with `lineOffset`, as Vitest's module
+/// runner does); such a location names no place in a file and is dropped.
+const NEGATIVE: u64 = u64::MAX;
+
 impl IntScanner {
     fn new(max_depth: u32) -> IntScanner {
-        IntScanner { expect: Expect::Open, depth: 0, max_depth, in_number: false, value: 0 }
+        IntScanner { expect: Expect::Open, depth: 0, max_depth, in_number: false, negative: false, value: 0 }
     }
 }
 
@@ -540,8 +547,10 @@ impl SnapshotParser {
         let mut i = start;
         let mut expect = self.ints.expect;
         let mut in_number = self.ints.in_number;
+        let mut negative = self.ints.negative;
         let mut v = self.ints.value;
         let nums = &mut self.numbers;
+        let negatives_allowed = self.section == Section::Locations;
         // Below this a number cannot overflow u64 in one more digit.
         const SAFE: u64 = (u64::MAX - 9) / 10;
         let mut result = None;
@@ -555,7 +564,7 @@ impl SnapshotParser {
                         break;
                     }
                     v = v * 10 + d as u64;
-                } else if matches!(expect, Expect::ValueOrClose | Expect::Value) {
+                } else if matches!(expect, Expect::ValueOrClose | Expect::Value) || negative {
                     in_number = true;
                     v = d as u64;
                 } else {
@@ -566,11 +575,19 @@ impl SnapshotParser {
                 continue;
             }
             if in_number {
-                nums.push(v);
+                nums.push(if negative { NEGATIVE } else { v });
                 in_number = false;
+                negative = false;
                 expect = Expect::CommaOrClose;
+            } else if negative {
+                result = Some(Err((i, "a digit after '-'")));
+                break;
             }
             match b {
+                b'-' if negatives_allowed && matches!(expect, Expect::ValueOrClose | Expect::Value) => {
+                    negative = true;
+                    expect = Expect::Value;
+                }
                 b',' if expect == Expect::CommaOrClose => expect = Expect::Value,
                 b' ' | b'\n' | b'\r' | b'\t' => {}
                 b'[' if expect == Expect::Open => expect = Expect::ValueOrClose,
@@ -592,6 +609,7 @@ impl SnapshotParser {
         }
         self.ints.expect = expect;
         self.ints.in_number = in_number;
+        self.ints.negative = negative;
         self.ints.value = v;
         match result {
             None => Ok(Step::NeedMore),
@@ -719,6 +737,9 @@ impl SnapshotParser {
         let layout = self.layout.as_ref().expect("locations come after the header");
         let pick = |r: &[u64], f: Option<usize>| f.map_or(0, |i| r[i]).min(u32::MAX as u64) as u32;
         for r in numbers.chunks_exact(layout.location_field_count) {
+            if r.contains(&NEGATIVE) {
+                continue;
+            }
             self.locations.push(Location {
                 node: (div_or_zero(pick(r, layout.location_object_index) as u64, layout.node_field_count as u64)) as u32,
                 script_id: pick(r, layout.location_script_id),

@@ -179,3 +179,20 @@ fn trace_tree_and_locations_are_read() {
     assert_eq!(parsed.locations, vec![Location { node: 1, script_id: 4, line: 10, column: 2 }]);
     assert_eq!(parsed.trace_function_infos.len(), 6);
 }
+
+#[test]
+fn negative_locations_are_dropped_at_any_split_point_and_negatives_elsewhere_fail() {
+    // Vitest's module runner compiles with negative line offsets; V8 writes them as they are.
+    let text = sample().replace("\"locations\":[]", "\"locations\":[0,4,-196,3,7,4,10,2]");
+    for split in 0..text.len() {
+        let mut parser = SnapshotParser::new("t", ParseMode::Full, None);
+        parser.write(&text.as_bytes()[..split]).unwrap();
+        parser.write(&text.as_bytes()[split..]).unwrap();
+        let parsed = parser.finish().unwrap();
+        assert_eq!(parsed.locations, vec![Location { node: 1, script_id: 4, line: 10, column: 2 }], "split at {split}");
+    }
+    let bad = sample().replace("\"locations\":[]", "\"locations\":[0,4,-,3]");
+    assert_eq!(parse_str(&bad, ParseMode::Full).unwrap_err().code(), "ERR_LEAKHUNT_SNAPSHOT_SYNTAX");
+    let negative_node = sample().replacen("\"nodes\":[", "\"nodes\":[-", 1);
+    assert_eq!(parse_str(&negative_node, ParseMode::Full).unwrap_err().code(), "ERR_LEAKHUNT_SNAPSHOT_SYNTAX");
+}

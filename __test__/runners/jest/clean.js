@@ -1,0 +1,11 @@
+const { placeOrder, startRequest, finishRequest } = require('../app.js')
+const { track, expectCollected } = require('leakhunt')
+
+test('placing an order does not leak', async () => {
+  await expect(() => placeOrder()).not.toLeak({ iterations: 10 })
+})
+
+test('a finished request context is collected', async () => {
+  finishRequest(track(startRequest(1), 'request 1'))
+  await expectCollected('request 1')
+})

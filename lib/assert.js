@@ -1,0 +1,71 @@
+'use strict'
+// Leak checks as assertions, for any test runner: a hunt, thresholds, and an AssertionError
+// whose message is the report. The runner entries (jest.js, mocha.js, node-test.js,
+// vitest.mjs) are thin shapes around this.
+const { AssertionError } = require('node:assert')
+const { hunt } = require('./hunt.js')
+const { formatReport } = require('./format.js')
+const { invalidArg } = require('./errors.js')
+
+/** Split the options of `assertNoLeaks` into thresholds and the options of `hunt`. */
+function splitOptions(options) {
+  if (options === undefined || options === null) options = {}
+  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
+  const { maxLeakedObjects = 0, maxRetainedBytes = Infinity, timeout, ...huntOptions } = options
+  if (!(Number.isInteger(maxLeakedObjects) && maxLeakedObjects >= 0) && maxLeakedObjects !== Infinity) {
+    throw invalidArg('options.maxLeakedObjects', 'an integer >= 0', maxLeakedObjects)
+  }
+  if (typeof maxRetainedBytes !== 'number' || !(maxRetainedBytes >= 0)) {
+    throw invalidArg('options.maxRetainedBytes', 'a number >= 0', maxRetainedBytes)
+  }
+  return { thresholds: { maxLeakedObjects, maxRetainedBytes }, huntOptions }
+}
+
+/** What the leaks of a report add up to, and whether that is over the thresholds. */
+function measure(report, thresholds) {
+  let objects = 0
+  let retainedBytes = 0
+  for (const group of report.leaks) {
+    objects += group.count
+    retainedBytes += group.retainedSize
+  }
+  const over = []
+  if (objects > thresholds.maxLeakedObjects) over.push(`${objects} leaked objects > maxLeakedObjects ${thresholds.maxLeakedObjects}`)
+  if (retainedBytes > thresholds.maxRetainedBytes) over.push(`${retainedBytes} B retained > maxRetainedBytes ${thresholds.maxRetainedBytes}`)
+  return { objects, retainedBytes, leaks: over.length > 0, over }
+}
+
+function leakMessage(report, measured) {
+  const calls = report.summary.iterations
+  const head =
+    `leakhunt: the function leaks: ${measured.objects} object${measured.objects === 1 ? '' : 's'} in ` +
+    `${report.leaks.length} group${report.leaks.length === 1 ? '' : 's'} over ${calls} calls ` +
+    `(${measured.over.join('; ')})`
+  return `${head}\n\n${formatReport(report)}`
+}
+
+/**
+ * Hunts `fn` and resolves to the report when it does not leak (within the thresholds);
+ * otherwise rejects with an AssertionError (code ERR_LEAKHUNT_LEAK) whose message is the
+ * formatted report and whose `report` is the data.
+ * @param {() => unknown} fn
+ * @param {import('../index').AssertNoLeaksOptions} [options]
+ */
+async function assertNoLeaks(fn, options) {
+  const { thresholds, huntOptions } = splitOptions(options)
+  const report = await hunt(fn, huntOptions)
+  const measured = measure(report, thresholds)
+  if (!measured.leaks) return report
+  // operator 'fail': runners print the message alone, with no actual/expected diff.
+  const err = new AssertionError({ message: leakMessage(report, measured), operator: 'fail', stackStartFn: assertNoLeaks })
+  err.code = 'ERR_LEAKHUNT_LEAK'
+  err.report = report
+  err.leakedObjects = measured.objects
+  err.retainedBytes = measured.retainedBytes
+  throw err
+}
+
+/** A hunt takes several heap snapshots: seconds, not milliseconds. Runners get this default. */
+const DEFAULT_TIMEOUT_MS = 120_000
+
+module.exports = { assertNoLeaks, splitOptions, measure, leakMessage, DEFAULT_TIMEOUT_MS }
