@@ -2,16 +2,13 @@
 // leakhunt/mocha: a leak test in Mocha's BDD style, with a timeout fit for a hunt.
 //   const { itDoesNotLeak } = require('leakhunt/mocha')
 //   itDoesNotLeak('GET /orders', () => request('/orders'), { iterations: 20 })
-const { assertNoLeaks, DEFAULT_TIMEOUT_MS } = require('./lib/assert.js')
-const { invalidArg } = require('./lib/errors.js')
+const { assertNoLeaks, leakTestTimeout } = require('./lib/assert.js')
 
 function define(it, title, fn, options) {
   if (typeof it !== 'function') {
     throw new Error('leakhunt/mocha: no global `it`; load this from a file that Mocha runs (BDD interface)')
   }
-  if (typeof title !== 'string') throw invalidArg('title', 'a string', title)
-  if (typeof fn !== 'function') throw invalidArg('fn', 'a function', fn)
-  const timeout = (options && options.timeout) || DEFAULT_TIMEOUT_MS
+  const timeout = leakTestTimeout(title, fn, options)
   const test = it(title, async function () {
     await assertNoLeaks(fn, options)
   })

@@ -3,8 +3,7 @@
 //   const { testDoesNotLeak } = require('leakhunt/node-test')
 //   testDoesNotLeak('GET /orders', () => request('/orders'), { iterations: 20 })
 const nodeTest = require('node:test')
-const { assertNoLeaks, DEFAULT_TIMEOUT_MS } = require('./lib/assert.js')
-const { invalidArg } = require('./lib/errors.js')
+const { assertNoLeaks, leakTestTimeout } = require('./lib/assert.js')
 
 // node:test's own bookkeeping runs beside the calls: its harness maps every async resource a
 // test creates to the test (`testResources`, emptied by `destroy` hooks some time after GC),
@@ -13,9 +12,7 @@ const { invalidArg } = require('./lib/errors.js')
 const RUNNER_HOLDERS = ['testResources', 'Reporter']
 
 function define(run, title, fn, options) {
-  if (typeof title !== 'string') throw invalidArg('title', 'a string', title)
-  if (typeof fn !== 'function') throw invalidArg('fn', 'a function', fn)
-  const timeout = (options && options.timeout) || DEFAULT_TIMEOUT_MS
+  const timeout = leakTestTimeout(title, fn, options)
   const ignoreHeldBy = [...RUNNER_HOLDERS, ...((options && options.ignoreHeldBy) || [])]
   return run(title, { timeout }, async () => {
     await assertNoLeaks(fn, { ...options, ignoreHeldBy })

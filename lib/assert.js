@@ -44,6 +44,13 @@ function leakMessage(report, measured) {
   return `${head}\n\n${formatReport(report)}`
 }
 
+/** The hunt of `assertNoLeaks` and of the `toLeak` matcher: the report and what its leaks add up to. */
+async function huntAndMeasure(fn, options) {
+  const { thresholds, huntOptions } = splitOptions(options)
+  const report = await hunt(fn, huntOptions)
+  return { report, measured: measure(report, thresholds) }
+}
+
 /**
  * Hunts `fn` and resolves to the report when it does not leak (within the thresholds);
  * otherwise rejects with an AssertionError (code ERR_LEAKHUNT_LEAK) whose message is the
@@ -52,9 +59,7 @@ function leakMessage(report, measured) {
  * @param {import('../index').AssertNoLeaksOptions} [options]
  */
 async function assertNoLeaks(fn, options) {
-  const { thresholds, huntOptions } = splitOptions(options)
-  const report = await hunt(fn, huntOptions)
-  const measured = measure(report, thresholds)
+  const { report, measured } = await huntAndMeasure(fn, options)
   if (!measured.leaks) return report
   // operator 'fail': runners print the message alone, with no actual/expected diff.
   const err = new AssertionError({ message: leakMessage(report, measured), operator: 'fail', stackStartFn: assertNoLeaks })
@@ -68,4 +73,11 @@ async function assertNoLeaks(fn, options) {
 /** A hunt takes several heap snapshots: seconds, not milliseconds. Runners get this default. */
 const DEFAULT_TIMEOUT_MS = 120_000
 
-module.exports = { assertNoLeaks, splitOptions, measure, leakMessage, DEFAULT_TIMEOUT_MS }
+/** Checks the arguments of a runner's leak test; returns the test's timeout. */
+function leakTestTimeout(title, fn, options) {
+  if (typeof title !== 'string') throw invalidArg('title', 'a string', title)
+  if (typeof fn !== 'function') throw invalidArg('fn', 'a function', fn)
+  return (options && options.timeout) || DEFAULT_TIMEOUT_MS
+}
+
+module.exports = { assertNoLeaks, huntAndMeasure, leakMessage, leakTestTimeout }

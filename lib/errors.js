@@ -31,6 +31,13 @@ function callNative(fn) {
   return result
 }
 
+/** An Error with a `code`, as Node's own errors have. */
+function codedError(code, message, options) {
+  const err = new Error(message, options)
+  err.code = code
+  return err
+}
+
 function invalidArg(name, expected, value) {
   const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`)
   err.code = 'ERR_INVALID_ARG_TYPE'
@@ -43,4 +50,4 @@ function describe(value) {
   return `type ${typeof value} (${String(value).slice(0, 40)})`
 }
 
-module.exports = { fromNative, callNative, invalidArg }
+module.exports = { fromNative, callNative, invalidArg, codedError }

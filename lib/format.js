@@ -1,6 +1,7 @@
 'use strict'
 // The human-readable report: one block per leak with its counts and sizes, and the retainer
 // path root first, one step a line (the shape MemLab users read fluently).
+const { isConsequence } = require('./verdict.js')
 
 function bytes(n) {
   if (n < 1024) return `${n} B`
@@ -40,8 +41,6 @@ function where(location) {
   return ` defined at ${script}:${location.line}:${location.column}`
 }
 
-/** A group is a consequence when every member leaks only because another leaked object does. */
-const isConsequence = (group) => group.heldByOtherLeaks !== undefined && group.heldByOtherLeaks >= group.count
 
 function formatGroup(group, { heading }) {
   const lines = []

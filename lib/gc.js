@@ -13,7 +13,7 @@
 const inspector = require('node:inspector')
 const v8 = require('node:v8')
 const vm = require('node:vm')
-const { invalidArg } = require('./errors.js')
+const { invalidArg, codedError } = require('./errors.js')
 
 let flagGc = null
 
@@ -85,10 +85,10 @@ async function gc(options = {}) {
     }
   }
   if (fn) return void (type === 'minor' ? fn({ type: 'minor' }) : fn())
-  if (type === 'minor') throw Object.assign(new Error('a minor GC needs --expose-gc on this Node'), { code: 'ERR_LEAKHUNT_NO_GC' })
+  if (type === 'minor') throw codedError('ERR_LEAKHUNT_NO_GC', 'a minor GC needs --expose-gc on this Node')
   const once = new InspectorGc()
   try {
-    if (!(await once.collect())) throw Object.assign(new Error('no way to force a GC here'), { code: 'ERR_LEAKHUNT_NO_GC' })
+    if (!(await once.collect())) throw codedError('ERR_LEAKHUNT_NO_GC', 'no way to force a GC here')
   } finally {
     once.close()
   }

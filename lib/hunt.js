@@ -6,7 +6,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const binding = require('../binding.js')
-const { callNative, invalidArg } = require('./errors.js')
+const { callNative, invalidArg, codedError } = require('./errors.js')
 const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
@@ -19,12 +19,6 @@ const PHASES = ['warmup', 'snapshot:baseline', 'iterations', 'snapshot:target', 
 // One hunt at a time per thread (each worker has its own heap): two hunts would each see the
 // other's objects as leaks.
 let running = false
-
-function codedError(code, message, extra) {
-  const err = new Error(message, extra)
-  err.code = code
-  return err
-}
 
 function checkOptions(options) {
   if (options === undefined || options === null) options = {}
@@ -154,16 +148,12 @@ async function runHunt(fn, o, inspectorGc, session) {
   }
 
   // The GC comes first so that what it frees can run its finalizers (FinalizationRegistry
-  // callbacks, weak callbacks of native handles, async_hooks `destroy` hooks) during the wait.
-  // A second GC after the wait collects what the hunt's own awaits still held at the first,
-  // and a turn of the event loop runs its destroy hooks: registries keyed by async id (node:test's
-  // harness, APM agents) drop their entries only there, and would otherwise show growth.
+  // callbacks, weak callbacks of native handles, async_hooks `destroy` hooks) during the wait,
+  // before V8's own GC for the next snapshot.
   const settle = async () => {
     progress('settle')
     await fullGc(inspectorGc)
     await sleep(o.settleMs, signal)
-    await fullGc(inspectorGc)
-    await new Promise((resolve) => setImmediate(resolve))
     lap('settle')
   }
 

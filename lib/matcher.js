@@ -1,9 +1,8 @@
 'use strict'
 // `toLeak`, the matcher for Jest's and Vitest's `expect`: passes when the function leaks, so
 // `await expect(fn).not.toLeak()` fails with the report when it does.
-const { hunt } = require('./hunt.js')
 const { formatReport } = require('./format.js')
-const { splitOptions, measure, leakMessage } = require('./assert.js')
+const { huntAndMeasure, leakMessage } = require('./assert.js')
 
 async function toLeak(received, options) {
   const hint = (this.utils && this.utils.matcherHint
@@ -12,9 +11,7 @@ async function toLeak(received, options) {
   if (typeof received !== 'function') {
     throw new TypeError(`${hint}\n\nthe received value must be a function that runs the suspect code once; received ${typeof received}`)
   }
-  const { thresholds, huntOptions } = splitOptions(options)
-  const report = await hunt(received, huntOptions)
-  const measured = measure(report, thresholds)
+  const { report, measured } = await huntAndMeasure(received, options)
   return {
     pass: measured.leaks,
     message: measured.leaks

@@ -8,15 +8,6 @@ const v8 = require('node:v8')
 const binding = require('../binding.js')
 const { callNative, invalidArg } = require('./errors.js')
 
-const { AsyncResource } = require('node:async_hooks')
-
-// The async resources of streaming a snapshot (promises, ticks, the stream's handle) are made
-// in a scope created when this module loads, outside any test's async context: registries
-// keyed by async id (node:test's harness, APM agents) would otherwise map them to the running
-// test until their `destroy` hooks run, some time after the snapshot, and those entries would
-// look like growth between the snapshots.
-const outsideScope = new AsyncResource('leakhunt:snapshot')
-
 let streamsWarm = false
 
 /**
@@ -41,11 +32,7 @@ async function warmUpStreams() {
  * Streams a new snapshot chunk by chunk into `write`; with `path`, also into a new file that
  * only the user can read (never an existing file; removed again if anything fails).
  */
-function streamHeapSnapshot(write, path) {
-  return outsideScope.runInAsyncScope(streamInto, null, write, path)
-}
-
-async function streamInto(write, path) {
+async function streamHeapSnapshot(write, path) {
   const fd = path ? fs.openSync(path, 'wx', 0o600) : null
   const stream = v8.getHeapSnapshot()
   let bytes = 0

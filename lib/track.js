@@ -3,7 +3,7 @@
 // when it is not, say what holds it (one snapshot, the object's retainer path).
 const { AssertionError } = require('node:assert')
 const { gc } = require('./gc.js')
-const { invalidArg } = require('./errors.js')
+const { invalidArg, codedError } = require('./errors.js')
 
 // label -> Tracked, and object -> Tracked. Entries hold their object only through a WeakRef.
 const tracked = new Map()
@@ -60,9 +60,7 @@ function entryFor(objectOrLabel) {
   if (typeof objectOrLabel === 'string') {
     const entry = tracked.get(objectOrLabel)
     if (!entry) {
-      const err = new Error(`nothing is tracked under the label ${JSON.stringify(objectOrLabel)}; call track(object, label) first`)
-      err.code = 'ERR_LEAKHUNT_NOT_TRACKED'
-      throw err
+      throw codedError('ERR_LEAKHUNT_NOT_TRACKED', `nothing is tracked under the label ${JSON.stringify(objectOrLabel)}; call track(object, label) first`)
     }
     return entry
   }

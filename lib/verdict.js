@@ -32,6 +32,9 @@ const classKey = (g) => `${g.kind}\u0000${g.name}\u0000${g.location ? `${g.locat
  * @param {number[]|null} persisted  per group of `first`, its members still alive after round two (by id)
  * @param {object|null} grown  objects new in round two and alive after it (final, after, after)
  */
+/** A group is a consequence when every member leaks only because another leaked object holds it. */
+const isConsequence = (group) => group.heldByOtherLeaks !== undefined && group.heldByOtherLeaks >= group.count
+
 /** Whether any step of a group's retainer path (holder name or edge) contains one of `names`. */
 function heldByAny(group, names) {
   if (!names || names.length === 0 || !group.retainerPath) return false
@@ -68,7 +71,6 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   }
   // Consequences live only through other leaked objects. With no cause left among the leaks,
   // what holds them was judged not a leak (or accepted), and so are they.
-  const isConsequence = (g) => g.heldByOtherLeaks !== undefined && g.heldByOtherLeaks >= g.count
   if (leaks.length > 0 && leaks.every(isConsequence)) {
     for (const g of leaks) g.verdict = { ...g.verdict, leak: false, reason: 'held-by-non-leaks' }
     retained.push(...leaks)
@@ -77,4 +79,4 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   return { leaks, retained }
 }
 
-module.exports = { judge, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
+module.exports = { judge, isConsequence, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

@@ -397,21 +397,24 @@ impl HuntSession {
         }))
     }
 
+    /// A snapshot whose parse `analyze` has waited for.
+    fn parsed(&self, name: &str) -> napi::Result<Arc<Snapshot>> {
+        let snapshots = lock(&self.snapshots);
+        snapshots.get(name).cloned().ok_or_else(|| to_js(LeakhuntError::Usage(format!("no parsed snapshot named {name:?}"))))
+    }
+
     /// The node count of a snapshot that `analyze` has waited for.
     #[napi]
     pub fn node_count(&self, snapshot: String) -> napi::Result<f64> {
-        let snapshots = lock(&self.snapshots);
-        let s = snapshots.get(&snapshot).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no parsed snapshot named {snapshot:?}"))))?;
-        Ok(s.node_count() as f64)
+        Ok(self.parsed(&snapshot)?.node_count() as f64)
     }
 
     /// For each group of a kept report, how many of its members are alive in a kept snapshot.
     #[napi]
     pub fn still_alive(&self, report: String, snapshot: String) -> napi::Result<Vec<f64>> {
+        let s = self.parsed(&snapshot)?;
         let reports = lock(&self.reports);
-        let snapshots = lock(&self.snapshots);
-        let r = reports.get(&report).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no report named {report:?}"))))?;
-        let s = snapshots.get(&snapshot).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no parsed snapshot named {snapshot:?}"))))?;
+        let r = reports.get(&report).ok_or_else(|| no_report(&report))?;
         guarded(|| Ok(crate::diff::still_alive(&r.leaks, &s.ids()).into_iter().map(|c| c as f64).collect()))
     }
 
@@ -419,7 +422,7 @@ impl HuntSession {
     #[napi(ts_return_type = "LeakReport")]
     pub fn report(&self, name: String) -> napi::Result<Json> {
         let reports = lock(&self.reports);
-        let report = reports.get(&name).ok_or_else(|| to_js(LeakhuntError::Usage(format!("no report named {name:?}"))))?;
+        let report = reports.get(&name).ok_or_else(|| no_report(&name))?;
         to_value(report)
     }
 
@@ -431,6 +434,10 @@ impl HuntSession {
         lock(&self.snapshots).clear();
         lock(&self.reports).clear();
     }
+}
+
+fn no_report(name: &str) -> napi::Error {
+    to_js(LeakhuntError::Usage(format!("no report named {name:?}")))
 }
 
 pub struct StoreReportTask {
