@@ -28,6 +28,8 @@ export declare class HeapSnapshot {
 export interface ReadOptions {
   /** Default 'full'. */
   mode?: 'full' | 'ids'
+  /** Called every 100 ms while the file is read (on the thread pool), and once at the end. */
+  onProgress?: (progress: AnalysisProgress) => void
 }
 
 /** Parses a `.heapsnapshot` file (ours, Chrome DevTools', `v8.writeHeapSnapshot`'s) off the main thread. */
@@ -42,6 +44,18 @@ export interface AnalyzeOptions {
   ignore?: string[]
   /** Sample ids per group. Default 5. */
   maxSamples?: number
+  /**
+   * Called every 100 ms while files are read and analysed (on the thread pool), and once at
+   * the end. Only for file paths; snapshots already parsed report nothing.
+   */
+  onProgress?: (progress: AnalysisProgress) => void
+}
+
+export interface AnalysisProgress {
+  phase: 'reading' | 'graph' | 'dominators' | 'retainer paths' | 'diff' | 'done'
+  /** Bytes of snapshot text read so far, of `bytesTotal` (the files' sizes). */
+  bytesDone: number
+  bytesTotal: number
 }
 
 /**
@@ -107,6 +121,23 @@ export interface SourceLocation {
   column: number
 }
 
+/** One frame of an allocation stack. V8 records functions: the position is where it starts. */
+export interface StackFrame {
+  functionName: string
+  scriptName: string | null
+  scriptId: number
+  /** 1-based; 0 when V8 did not know. */
+  line: number
+  /** 1-based; 0 when V8 did not know. */
+  column: number
+}
+
+/** A JS stack that allocated `count` of a group's objects, innermost frame first. */
+export interface AllocationStack {
+  count: number
+  frames: StackFrame[]
+}
+
 export interface LeakGroup {
   /** Constructor name ('LeakyThing', 'Map'), 'fn()' for closures, '(string)', … */
   name: string
@@ -127,8 +158,15 @@ export interface LeakGroup {
    */
   heldByOtherLeaks: number
   sampleIds: number[]
-  /** Where a closure is defined. */
+  /** Where a closure is defined, or where an object's class / constructor function is. */
   location: SourceLocation | null
+  /**
+   * The stacks that allocated most of the group (up to three, most first), when the final
+   * snapshot carries V8's allocation trace (`trackAllocations`); empty otherwise.
+   */
+  allocationStacks: AllocationStack[]
+  /** How many of the group's objects the allocation tracker saw. */
+  tracedCount: number
   /** A V8-internal class (only reported with includeInternals). */
   internal: boolean
 }
@@ -157,6 +195,8 @@ export interface ReportSummary {
   internalObjectCount: number
   /** Surviving objects left out by `ignore`. */
   ignoredObjectCount: number
+  /** Whether the final snapshot carried V8's allocation trace. */
+  allocationTracking: boolean
   parseMs: number
   analysisMs: number
 }
@@ -213,6 +253,12 @@ export interface HuntOptions {
   /** Also write the snapshots, private to the user (0600 in a 0700 directory), into this directory. */
   keepSnapshots?: string
   includeInternals?: boolean
+  /**
+   * Record the JS stack that allocates each object (V8's allocation tracker, from after the
+   * warm-up to the end of the hunt), so each group gets `allocationStacks`. The calls run
+   * several times slower. Default false.
+   */
+  trackAllocations?: boolean
   /** Leave out groups whose name contains any of these strings. */
   ignore?: string[]
   /**
@@ -251,6 +297,8 @@ export interface HuntSummary extends ReportSummary {
   settleMs: number
   /** Whether the second round ran. */
   confirmed: boolean
+  /** Whether the hunt tracked allocations (the option). */
+  trackAllocations: boolean
   /** process.memoryUsage().heapUsed right after each snapshot (V8 collects garbage before it takes one). */
   heapUsed: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   nodeCount: Record<'baseline' | 'target' | 'final' | 'confirm', number>
@@ -259,6 +307,12 @@ export interface HuntSummary extends ReportSummary {
   phasesMs: Record<string, number>
   /** Files written with keepSnapshots. */
   snapshotFiles: string[]
+  /**
+   * Heap used over the hunt: a point before each call (thinned evenly past 2048 points), after
+   * the settle GC and after each snapshot; `t` in ms since the hunt began; `snapshotAt` when
+   * each snapshot was taken. The HTML report draws it.
+   */
+  timeline: { t: number[]; heapUsed: number[]; snapshotAt: Partial<Record<'baseline' | 'target' | 'final' | 'confirm', number>> }
 }
 
 export interface HuntReport {
@@ -344,7 +398,14 @@ export declare function expectCollected(objectOrLabel: string | object, options?
 export declare function untrackAll(): void
 
 /** A report as text for people: one block per leak, its path root first, one step a line. */
-export declare function formatReport(report: HuntReport | LeakReport): string
+export declare function formatReport(report: HuntReport | LeakReport, options?: { color?: boolean }): string
+
+/**
+ * The report as one self-contained HTML page (no network, no external assets): summary, the
+ * memory chart (for a hunt, heap used over the run with the snapshots marked), a sortable
+ * table of leak groups, each retainer path and allocation site.
+ */
+export declare function renderHtml(report: HuntReport | LeakReport, options?: { title?: string; generatedAt?: string }): string
 
 /**
  * Forces a garbage collection without --expose-gc. 'major' (default) is a full Mark-Compact on

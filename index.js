@@ -8,6 +8,7 @@ const { hunt } = require('./lib/hunt.js')
 const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
 const { formatReport } = require('./lib/format.js')
+const { renderHtml } = require('./lib/html.js')
 const { assertNoLeaks } = require('./lib/assert.js')
 const { track, collected, expectCollected, untrackAll } = require('./lib/track.js')
 
@@ -34,7 +35,8 @@ HeapSnapshot.prototype.locate = function locate(edgeNames) {
 function checkOptions(options) {
   if (options === undefined || options === null) return {}
   if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
-  const { includeInternals, iterations, ignore, maxSamples } = options
+  const { includeInternals, iterations, ignore, maxSamples, onProgress } = options
+  checkOnProgress(onProgress)
   if (includeInternals !== undefined && typeof includeInternals !== 'boolean') {
     throw invalidArg('options.includeInternals', 'a boolean', includeInternals)
   }
@@ -47,21 +49,44 @@ function checkOptions(options) {
   if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0)) {
     throw invalidArg('options.maxSamples', 'a positive integer', maxSamples)
   }
-  return { includeInternals, iterations, ignore, maxSamples }
+  return { includeInternals, iterations, ignore, maxSamples, onProgress }
+}
+
+function checkOnProgress(onProgress) {
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArg('options.onProgress', 'a function', onProgress)
+}
+
+const PROGRESS_INTERVAL_MS = 100
+
+/**
+ * Runs native work that reports into a `Progress`, calling `onProgress` every 100 ms while it
+ * runs (the work is on the thread pool, so the event loop is free to) and once at the end.
+ */
+async function withProgress(onProgress, work) {
+  if (!onProgress) return work(undefined)
+  const progress = new binding.Progress()
+  const report = () => onProgress({ phase: progress.phase, bytesDone: progress.bytesDone, bytesTotal: progress.bytesTotal })
+  const timer = setInterval(report, PROGRESS_INTERVAL_MS)
+  try {
+    const result = await work(progress)
+    report()
+    return result
+  } finally {
+    clearInterval(timer)
+  }
 }
 
 /**
  * Parses a `.heapsnapshot` file off the main thread into a native handle.
  * @param {string} path
- * @param {{ mode?: 'full' | 'ids' }} [options]
+ * @param {{ mode?: 'full' | 'ids', onProgress?: (p: { phase: string, bytesDone: number, bytesTotal: number }) => void }} [options]
  */
-function readSnapshot(path, options = {}) {
-  if (typeof path !== 'string') return Promise.reject(invalidArg('path', 'a string', path))
-  const mode = options && options.mode
-  if (mode !== undefined && mode !== 'full' && mode !== 'ids') {
-    return Promise.reject(invalidArg('options.mode', "'full' or 'ids'", mode))
-  }
-  return callNative(() => binding.readSnapshot(path, mode))
+async function readSnapshot(path, options = {}) {
+  if (typeof path !== 'string') throw invalidArg('path', 'a string', path)
+  const { mode, onProgress } = options || {}
+  if (mode !== undefined && mode !== 'full' && mode !== 'ids') throw invalidArg('options.mode', "'full' or 'ids'", mode)
+  checkOnProgress(onProgress)
+  return withProgress(onProgress, (progress) => callNative(() => binding.readSnapshot(path, mode, progress)))
 }
 
 /**
@@ -78,14 +103,15 @@ async function analyzeSnapshots(baseline, target, final, options) {
       throw invalidArg(names[i], 'a file path or a HeapSnapshot', input)
     }
   })
+  const { onProgress, ...native } = opts
   if (inputs.every((input) => typeof input === 'string')) {
-    return callNative(() => binding.analyzeFiles(baseline, target, final, opts))
+    return withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(baseline, target, final, native, progress)))
   }
   // Mixed: parse the paths (baseline and target need ids only), then diff the handles.
   const handles = await Promise.all(
     inputs.map((input, i) => (typeof input === 'string' ? readSnapshot(input, { mode: i < 2 ? 'ids' : 'full' }) : input)),
   )
-  return callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], opts))
+  return callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], native))
 }
 
 /**
@@ -120,6 +146,7 @@ class SnapshotParser {
 module.exports = {
   hunt,
   formatReport,
+  renderHtml,
   assertNoLeaks,
   track,
   collected,

@@ -21,7 +21,7 @@ describe('assertNoLeaks()', () => {
     assert.ok(err instanceof assert.AssertionError)
     assert.equal(err.code, 'ERR_LEAKHUNT_LEAK')
     assert.match(err.message, /the function leaks: 10 objects in 1 group over 10 calls/)
-    assert.match(err.message, /InvoiceLine \(object\): 10 objects, 1 per call/)
+    assert.match(err.message, /InvoiceLine \(object, class at .*assert\.test\.js:\d+:\d+\): 10 objects, 1 per call/)
     assert.match(err.message, /\.kept .*-> Array/)
     assert.equal(err.leakedObjects, 10)
     assert.equal(err.report.leaks[0].name, 'InvoiceLine')

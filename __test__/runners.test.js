@@ -13,6 +13,7 @@ const ROOT = path.join(__dirname, '..')
 const FIXTURES = path.join(__dirname, 'runners')
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js')
 const MOCHA = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js')
+const VITEST = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs')
 
 let project
 
@@ -20,8 +21,10 @@ function makeProject() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-runners-'))
   fs.mkdirSync(path.join(dir, 'node_modules'))
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'leakhunt'), 'dir')
+  // Test files import 'vitest' from the project, as leakhunt/vitest does: one copy of it.
+  fs.symlinkSync(path.join(ROOT, 'node_modules', 'vitest'), path.join(dir, 'node_modules', 'vitest'), 'dir')
   fs.copyFileSync(path.join(FIXTURES, 'app.js'), path.join(dir, 'app.js'))
-  for (const [runner, suffix] of [['jest', 'test'], ['mocha', 'spec'], ['node-test', 'test']]) {
+  for (const [runner, suffix] of [['jest', 'test'], ['mocha', 'spec'], ['node-test', 'test'], ['vitest', 'test']]) {
     fs.mkdirSync(path.join(dir, runner))
     for (const file of fs.readdirSync(path.join(FIXTURES, runner))) {
       const named = file.replace(/\.(c?js|mjs)$/, `.${suffix}.$1`)
@@ -39,6 +42,12 @@ function makeProject() {
       cacheDirectory: path.join(dir, '.jest-cache'),
       moduleFileExtensions: ['js', 'mjs'],
       testMatch: ['**/*.test.js', '**/*.test.mjs'],
+    })}\n`,
+  )
+  fs.writeFileSync(
+    path.join(dir, 'vitest.config.mjs'),
+    `export default ${JSON.stringify({
+      test: { root: dir, include: ['vitest/**/*.test.mjs'], setupFiles: ['leakhunt/vitest'], testTimeout: 120000 },
     })}\n`,
   )
   return dir
@@ -132,6 +141,22 @@ describe('node:test', () => {
     const { code, out } = run(['--test', 'node-test/leaky.test.js'])
     assert.equal(code, 1, out)
     assert.match(out, /# fail 1/)
+    assertLeakReported(out)
+  })
+})
+
+describe('Vitest', () => {
+  it('passes a suite where nothing leaks and a finished context is collected', () => {
+    const { code, out } = run([VITEST, 'run', 'vitest/clean'])
+    assert.equal(code, 0, out)
+    assert.match(out, /Tests\s+2 passed \(2\)/)
+  })
+
+  it('fails a leaking suite with the report in the matcher message', () => {
+    const { code, out } = run([VITEST, 'run', 'vitest/leaky'])
+    assert.equal(code, 1, out)
+    assert.match(out, /Tests\s+1 failed \(1\)/)
+    assert.match(out, /Expected the function not to leak, but it does/)
     assertLeakReported(out)
   })
 })

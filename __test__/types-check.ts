@@ -6,6 +6,11 @@ async function main(): Promise<void> {
   const text: string = formatReport(report)
   const first = report.leaks[0]
   if (first) console.log(first.name, first.countPerIteration, first.retainerPath.map((s) => s.edge).join('.'), first.location?.scriptName, text)
+  const traced: HuntReport = await hunt(() => undefined, { trackAllocations: true })
+  for (const group of traced.leaks) {
+    const top = group.allocationStacks[0]?.frames[0]
+    if (top) console.log(`${top.functionName} (${top.scriptName ?? top.scriptId}:${top.line}:${top.column})`, group.tracedCount)
+  }
   await gc({ type: 'minor' })
   const snapshot = await takeSnapshot({ mode: 'full' })
   const summary = await snapshot.summary(10)

@@ -42,6 +42,7 @@ async function main() {
       snapshots: report.summary.confirmed ? 4 : 3,
       found: leak ? report.leaks.some((g) => g.name === 'Object' && g.count === 20) : report.leaks.length === 0,
       phasesMs: report.summary.phasesMs,
+      leaks: report.leaks.map((g) => `${g.name} ×${g.count}`),
       snapshotBytes: report.summary.snapshotBytes.final,
     }
   }

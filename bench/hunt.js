@@ -37,6 +37,7 @@ for (const mb of sizes) {
     const snaps = xs[0].snapshots
     const label = kind === 'hunt' ? 'hunt, leaking code:' : 'hunt, clean code:  '
     console.log(`  ${label} median ${(ms / 1000).toFixed(2)} s (${secs(xs)}), ${snaps} snapshots, verdict right: ${xs.every((x) => x.found)}`)
+    for (const x of xs.filter((x) => !x.found)) console.log(`      wrong verdict in one run: leaks ${JSON.stringify(x.leaks)}, ${x.snapshots} snapshots`)
     console.log(`      ratio: ${(ms / bareMs).toFixed(2)}× three bare snapshots (${((ms / bareMs) * 3 / snaps).toFixed(2)}× per snapshot taken)`)
     console.log(`      JS heap growth: peak +${median(xs.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB; peak RSS ${median(xs.map((x) => x.maxRssMB)).toFixed(0)} MB`)
   }

@@ -9,7 +9,7 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: phases FILE");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let t = Instant::now();
-    let parsed = parse_file(&path, ParseMode::Full).unwrap_or_else(|e| panic!("{e}"));
+    let parsed = parse_file(&path, ParseMode::Full, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
     let parse = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let graph = HeapGraph::from_parsed(parsed).unwrap_or_else(|e| panic!("{e}"));

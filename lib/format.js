@@ -15,6 +15,11 @@ function bytes(n) {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
 }
 
+// ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
+const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
+const PLAIN = Object.fromEntries(Object.keys(STYLES).map((k) => [k, (s) => s]))
+const COLOR = Object.fromEntries(Object.entries(STYLES).map(([k, [on, off]]) => [k, (s) => `\x1b[${on}m${s}\x1b[${off}m`]))
+
 const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
 
 function perCall(group) {
@@ -35,19 +40,44 @@ function formatPath(steps, indent) {
   })
 }
 
-function where(location) {
-  if (!location) return ''
-  const script = location.scriptName || `script ${location.scriptId}`
-  return ` defined at ${script}:${location.line}:${location.column}`
+function sourcePosition(place) {
+  if (!place.scriptName && !place.line) return place.scriptId ? `script ${place.scriptId}` : 'native'
+  const script = place.scriptName || `script ${place.scriptId}`
+  return place.line ? `${script}:${place.line}:${place.column}` : script
+}
+
+function where(group) {
+  if (!group.location) return ''
+  return `${group.kind === 'closure' ? ' defined at' : ', class at'} ${sourcePosition(group.location)}`
+}
+
+// Stacks as Node prints them ("at fn (file:line:column)"), so terminals and editors link them.
+// V8 records functions, not statements: the position is where each function starts.
+const MAX_STACKS = 2
+const MAX_FRAMES = 5
+
+function formatStacks(group, paint) {
+  const stacks = group.allocationStacks || []
+  const lines = []
+  for (const stack of stacks.slice(0, MAX_STACKS)) {
+    const share = stacks.length > 1 || stack.count !== group.count ? `  (${stack.count} of ${group.count})` : ''
+    stack.frames.slice(0, MAX_FRAMES).forEach((frame, i) => {
+      const call = `${frame.functionName || '(anonymous)'} (${sourcePosition(frame)})`
+      lines.push(paint.cyan(i === 0 ? `    allocated at ${call}${share}` : `        at ${call}`))
+    })
+  }
+  if (stacks.length > MAX_STACKS) lines.push(`    … and ${stacks.length - MAX_STACKS} more allocation stacks`)
+  return lines
 }
 
 
-function formatGroup(group, { heading }) {
+function formatGroup(group, { heading, paint }) {
   const lines = []
-  lines.push(`${heading} ${group.name} (${group.kind}${where(group.location)}): ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained`)
+  lines.push(`${paint.red(heading)} ${paint.bold(group.name)} (${group.kind}${where(group)}): ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained`)
   lines.push('    retained by:')
   lines.push(...formatPath(group.retainerPath, '      '))
-  if (group.sampleIds && group.sampleIds.length) lines.push(`    sample ids: ${group.sampleIds.map((id) => `@${id}`).join(' ')}`)
+  lines.push(...formatStacks(group, paint))
+  if (group.sampleIds && group.sampleIds.length) lines.push(paint.dim(`    sample ids: ${group.sampleIds.map((id) => `@${id}`).join(' ')}`))
   return lines.join('\n')
 }
 
@@ -59,16 +89,24 @@ const REASONS = {
   'held-by-non-leaks': 'held only by objects that are not leaks',
 }
 
-/** Formats a report from `hunt()` or `analyzeSnapshots()` as text. */
-function formatReport(report) {
+/**
+ * Formats a report from `hunt()` or `analyzeSnapshots()` as text.
+ * @param {{ color?: boolean }} [options] ANSI colours (default off)
+ */
+function formatReport(report, options = {}) {
+  const paint = options && options.color ? COLOR : PLAIN
   const s = report.summary || {}
   const out = []
   const causes = report.leaks.filter((g) => !isConsequence(g))
   const consequences = report.leaks.filter(isConsequence)
   const iterations = s.iterations ? ` over ${plural(s.iterations, 'call')}` : ''
   const also = consequences.length ? ` (and ${plural(consequences.length, 'group')} they hold)` : ''
-  out.push(report.leaks.length === 0 ? `leakhunt: no leaks found${iterations}.` : `leakhunt: ${plural(causes.length, 'leak')} found${iterations}${also}:`)
-  for (const group of causes) out.push('', formatGroup(group, { heading: '✖' }))
+  out.push(
+    report.leaks.length === 0
+      ? paint.green(`leakhunt: no leaks found${iterations}.`)
+      : paint.bold(`leakhunt: ${plural(causes.length, 'leak')} found${iterations}${also}:`),
+  )
+  for (const group of causes) out.push('', formatGroup(group, { heading: '✖', paint }))
   if (consequences.length) {
     out.push('', 'Held only by the leaks above (they go when those are fixed):')
     for (const group of consequences) out.push(`  ${group.name}: ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)}`)

@@ -45,9 +45,34 @@ class InspectorGc {
     return !err
   }
 
+  post(method, params) {
+    // As in collect(): settle outside the callback.
+    return new Promise((resolve, reject) => {
+      if (!this.session) return reject(codedError('ERR_LEAKHUNT_NO_INSPECTOR', `${method} needs node:inspector, which this Node build lacks`))
+      this.session.post(method, params, (err, result) => (err ? reject(err) : resolve(result)))
+    })
+  }
+
+  /**
+   * V8's allocation tracker from now on: each new object records the JS stack that made it,
+   * and snapshots carry the trace (taken by any means, v8.getHeapSnapshot() included).
+   */
+  async startTrackingAllocations() {
+    await this.post('HeapProfiler.enable', {})
+    await this.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true })
+    this.tracking = true
+  }
+
   close() {
-    if (this.session) this.session.disconnect()
+    if (this.session) {
+      // HeapProfiler.disable stops allocation tracking and frees the tracker without the heap
+      // snapshot that stopTrackingHeapObjects would send (seconds, and JS strings, on a big
+      // heap). Disconnecting does the same; saying it keeps it true whatever Node does.
+      if (this.tracking) this.session.post('HeapProfiler.disable', {}, () => {})
+      this.session.disconnect()
+    }
     this.session = null
+    this.tracking = false
   }
 }
 

@@ -11,10 +11,57 @@ const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 
-const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false }
+const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false }
 
 const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
-const PHASES = ['warmup', 'snapshot:baseline', 'iterations', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
+const PHASES = ['warmup', 'track', 'snapshot:baseline', 'iterations', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
+
+/**
+ * Heap used over the hunt (the picture of the method: the heap climbing with the calls, the
+ * snapshots, the settle), in typed arrays allocated before the baseline so that recording
+ * allocates nothing that outlives a call. When full, every other point is dropped and the
+ * stride doubles, so any number of calls fits.
+ */
+class Timeline {
+  constructor(start, capacity = 2048) {
+    this.start = start
+    this.t = new Float64Array(capacity)
+    this.heap = new Float64Array(capacity)
+    this.length = 0
+    this.stride = 1
+    this.skipped = 0
+    this.marks = new Float64Array(SNAPSHOTS.length).fill(-1)
+  }
+
+  record(heapUsed, force = false) {
+    if (!force && ++this.skipped < this.stride) return
+    this.skipped = 0
+    if (this.length === this.t.length) {
+      for (let i = 0; i < this.length / 2; i++) {
+        this.t[i] = this.t[2 * i]
+        this.heap[i] = this.heap[2 * i]
+      }
+      this.length /= 2
+      this.stride *= 2
+    }
+    this.t[this.length] = performance.now() - this.start
+    this.heap[this.length] = heapUsed
+    this.length++
+  }
+
+  mark(k, heapUsed) {
+    this.record(heapUsed, true)
+    this.marks[k] = this.t[this.length - 1]
+  }
+
+  toJSON(taken) {
+    return {
+      t: Array.from(this.t.subarray(0, this.length)),
+      heapUsed: Array.from(this.heap.subarray(0, this.length)),
+      snapshotAt: Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, this.marks[k]])),
+    }
+  }
+}
 
 // One hunt at a time per thread (each worker has its own heap): two hunts would each see the
 // other's objects as leaks.
@@ -35,6 +82,9 @@ function checkOptions(options) {
   }
   for (const name of ['onProgress', 'leakFilter']) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw invalidArg(`options.${name}`, 'a function', o[name])
+  }
+  for (const name of ['confirm', 'includeInternals', 'trackAllocations']) {
+    if (typeof o[name] !== 'boolean') throw invalidArg(`options.${name}`, 'a boolean', o[name])
   }
   if (o.keepSnapshots !== undefined && typeof o.keepSnapshots !== 'string') {
     throw invalidArg('options.keepSnapshots', 'a directory path', o.keepSnapshots)
@@ -64,6 +114,26 @@ function sleep(ms, signal) {
     }, ms)
     if (signal) signal.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+// The hunt's own functions sit below `fn` on every allocation stack; they say nothing.
+const OWN_DIR = __dirname + path.sep
+
+function withoutOwnFrames(groups) {
+  for (const group of groups) {
+    if (!group.allocationStacks || group.allocationStacks.length === 0) continue
+    const merged = new Map()
+    for (const stack of group.allocationStacks) {
+      const own = stack.frames.findIndex((f) => f.scriptName && f.scriptName.startsWith(OWN_DIR))
+      const frames = own === -1 ? stack.frames : stack.frames.slice(0, own)
+      if (frames.length === 0) continue
+      const key = JSON.stringify(frames)
+      const same = merged.get(key)
+      if (same) same.count += stack.count
+      else merged.set(key, { count: stack.count, frames })
+    }
+    group.allocationStacks = [...merged.values()].sort((a, b) => b.count - a.count)
+  }
 }
 
 /**
@@ -97,6 +167,7 @@ async function runHunt(fn, o, inspectorGc, session) {
   const nodeCount = new Float64Array(SNAPSHOTS.length)
   const snapshotBytes = new Float64Array(SNAPSHOTS.length)
   let clock = performance.now()
+  const timeline = new Timeline(clock)
   const lap = (phase) => {
     const now = performance.now()
     phaseMs[PHASES.indexOf(phase)] += now - clock
@@ -122,6 +193,7 @@ async function runHunt(fn, o, inspectorGc, session) {
     for (let i = 0; i < times; i++) {
       checkAbort()
       progress(phase, i + 1, times)
+      timeline.record(process.memoryUsage().heapUsed)
       try {
         // A sync fn is not awaited: no promise per call of ours in the heap being measured.
         const result = fn(i)
@@ -143,6 +215,7 @@ async function runHunt(fn, o, inspectorGc, session) {
     callNative(() => session.beginSnapshot(name, mode))
     snapshotBytes[k] = await streamHeapSnapshot(write, keptFiles[k])
     heapUsed[k] = process.memoryUsage().heapUsed
+    timeline.mark(k, heapUsed[k])
     callNative(() => session.endSnapshot()) // parsed in the background; analyze() waits for it
     lap(`snapshot:${name}`)
   }
@@ -153,12 +226,19 @@ async function runHunt(fn, o, inspectorGc, session) {
   const settle = async () => {
     progress('settle')
     await fullGc(inspectorGc)
+    timeline.record(process.memoryUsage().heapUsed, true)
     await sleep(o.settleMs, signal)
     lap('settle')
   }
 
   await warmUpStreams()
   await callTimes('warmup', o.warmup)
+  if (o.trackAllocations) {
+    // Tracking stops when the hunt's session closes (hunt's finally), whatever happened.
+    progress('track')
+    await inspectorGc.startTrackingAllocations()
+    lap('track')
+  }
   await snapshot(0, 'ids')
   await callTimes('iterations', o.iterations)
   await snapshot(1, 'ids')
@@ -182,6 +262,7 @@ async function runHunt(fn, o, inspectorGc, session) {
   const first = session.report('first')
   const persisted = confirmed ? callNative(() => session.stillAlive('first', 'confirm')) : null
   const grown = confirmed ? session.report('grown') : null
+  if (o.trackAllocations) withoutOwnFrames(first.leaks)
   const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
   const taken = confirmed ? 4 : 3
   const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
@@ -195,11 +276,13 @@ async function runHunt(fn, o, inspectorGc, session) {
       warmup: o.warmup,
       settleMs: o.settleMs,
       confirmed,
+      trackAllocations: o.trackAllocations,
       heapUsed: perSnapshot(heapUsed),
       nodeCount: perSnapshot(nodeCount),
       snapshotBytes: perSnapshot(snapshotBytes),
       phasesMs: Object.fromEntries(PHASES.map((p, k) => [p, phaseMs[k]]).filter(([, ms]) => ms > 0)),
       snapshotFiles: o.keepSnapshots ? keptFiles.slice(0, taken) : [],
+      timeline: timeline.toJSON(taken),
     },
   }
 }

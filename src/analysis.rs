@@ -6,6 +6,7 @@ use crate::dominators::{self, Dominators};
 use crate::error::{LeakhuntError, Result};
 use crate::graph::{HeapGraph, NodeIndex};
 use crate::report::{ClassStat, LeakReport, LocatedObject, ReportSummary, SnapshotStats, SnapshotSummary, SCHEMA_VERSION};
+use crate::progress::{Phase, Progress};
 use crate::retainers::RetainerTree;
 use crate::snapshot::{parse_file, IdSnapshot, NodeKind, ParseMode, ParsedSnapshot};
 use std::collections::HashMap;
@@ -20,14 +21,21 @@ pub enum Snapshot {
 
 impl Snapshot {
     pub fn from_parsed(parsed: ParsedSnapshot, mode: ParseMode) -> Result<Snapshot> {
+        Snapshot::from_parsed_with(parsed, mode, &Progress::default())
+    }
+
+    fn from_parsed_with(parsed: ParsedSnapshot, mode: ParseMode, progress: &Progress) -> Result<Snapshot> {
+        if mode == ParseMode::Full {
+            progress.enter(Phase::Graph);
+        }
         Ok(match mode {
             ParseMode::Ids => Snapshot::Ids(IdSnapshot::from_parsed(parsed)),
             ParseMode::Full => Snapshot::Full(AnalyzedSnapshot::new(HeapGraph::from_parsed(parsed)?)),
         })
     }
 
-    pub fn read(path: &str, mode: ParseMode) -> Result<Snapshot> {
-        Snapshot::from_parsed(parse_file(path, mode)?, mode)
+    pub fn read(path: &str, mode: ParseMode, progress: &Progress) -> Result<Snapshot> {
+        Snapshot::from_parsed_with(parse_file(path, mode, progress)?, mode, progress)
     }
 
     pub fn node_count(&self) -> u64 {
@@ -245,7 +253,13 @@ fn enter(node: u32, class_of: &[u32], on_path: &mut [u32], retained: &mut [u64],
 }
 
 /// The three-snapshot analysis of snapshots already parsed.
-pub fn analyze(baseline: &Snapshot, target: &Snapshot, final_: &Snapshot, options: &DiffOptions) -> Result<LeakReport> {
+pub fn analyze(
+    baseline: &Snapshot,
+    target: &Snapshot,
+    final_: &Snapshot,
+    options: &DiffOptions,
+    progress: &Progress,
+) -> Result<LeakReport> {
     let started = Instant::now();
     let analyzed = match final_ {
         Snapshot::Full(s) => s,
@@ -259,12 +273,16 @@ pub fn analyze(baseline: &Snapshot, target: &Snapshot, final_: &Snapshot, option
     let baseline_ids = baseline.ids();
     let target_ids = target.ids();
     let surviving = diff::surviving_nodes(graph, &baseline_ids, &target_ids);
+    progress.enter(Phase::Dominators);
     let doms = analyzed.dominators();
+    progress.enter(Phase::Retainers);
     let tree = analyzed.retainers();
+    progress.enter(Phase::Diff);
     let grouped = diff::group(graph, doms, tree, &surviving, options);
     let leaked_object_count = grouped.groups.iter().map(|g| g.count).sum();
     let leaked_self_size = grouped.groups.iter().map(|g| g.self_size).sum();
     let leaked_retained_size = grouped.groups.iter().map(|g| g.retained_size).sum();
+    progress.enter(Phase::Done);
     Ok(LeakReport {
         schema_version: SCHEMA_VERSION,
         leaks: grouped.groups,
@@ -279,6 +297,7 @@ pub fn analyze(baseline: &Snapshot, target: &Snapshot, final_: &Snapshot, option
             leaked_retained_size,
             internal_object_count: grouped.internal_count,
             ignored_object_count: grouped.ignored_count,
+            allocation_tracking: crate::allocations::AllocationTrace::of(graph).is_some(),
             parse_ms: 0.0,
             analysis_ms: started.elapsed().as_secs_f64() * 1000.0,
         },
@@ -287,24 +306,25 @@ pub fn analyze(baseline: &Snapshot, target: &Snapshot, final_: &Snapshot, option
 
 /// Three files: the baseline and target are reduced to id sets on a second thread while the
 /// final one is parsed into a full graph, so both cores work and only one graph is held.
-pub fn analyze_files(baseline: &str, target: &str, final_: &str, options: &DiffOptions) -> Result<LeakReport> {
+pub fn analyze_files(baseline: &str, target: &str, final_: &str, options: &DiffOptions, progress: &Progress) -> Result<LeakReport> {
     let started = Instant::now();
+    progress.expect_bytes([baseline, target, final_].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum());
     let (ids, full) = std::thread::scope(|scope| {
         let ids = scope.spawn(|| {
             crate::error::catch_panic(|| {
-                let b = Snapshot::read(baseline, ParseMode::Ids)?;
-                let t = Snapshot::read(target, ParseMode::Ids)?;
+                let b = Snapshot::read(baseline, ParseMode::Ids, progress)?;
+                let t = Snapshot::read(target, ParseMode::Ids, progress)?;
                 Ok((b, t))
             })
         });
-        let full = Snapshot::read(final_, ParseMode::Full);
+        let full = Snapshot::read(final_, ParseMode::Full, progress);
         let ids = ids.join().unwrap_or_else(|_| Err(LeakhuntError::Internal("id parser thread died".into())));
         (ids, full)
     });
     let (b, t) = ids?;
     let f = full?;
     let parse_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let mut report = analyze(&b, &t, &f, options)?;
+    let mut report = analyze(&b, &t, &f, options, progress)?;
     report.summary.parse_ms = parse_ms;
     Ok(report)
 }

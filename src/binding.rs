@@ -5,6 +5,7 @@
 use crate::analysis::{self, Snapshot, SnapshotInProgress};
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
+use crate::progress::Progress as CoreProgress;
 use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -138,6 +139,7 @@ impl Task for SummaryTask {
 pub struct ReadTask {
     path: String,
     mode: ParseMode,
+    progress: Arc<CoreProgress>,
 }
 
 impl Task for ReadTask {
@@ -145,7 +147,10 @@ impl Task for ReadTask {
     type JsValue = HeapSnapshot;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        guarded(|| Snapshot::read(&self.path, self.mode))
+        guarded(|| {
+            self.progress.expect_bytes(std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0));
+            Snapshot::read(&self.path, self.mode, &self.progress)
+        })
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
@@ -155,8 +160,43 @@ impl Task for ReadTask {
 
 /// Parses a `.heapsnapshot` file on the thread pool.
 #[napi(ts_return_type = "Promise<HeapSnapshot>")]
-pub fn read_snapshot(path: String, mode: Option<String>) -> napi::Result<AsyncTask<ReadTask>> {
-    Ok(AsyncTask::new(ReadTask { path, mode: parse_mode(mode)? }))
+pub fn read_snapshot(path: String, mode: Option<String>, progress: Option<&Progress>) -> napi::Result<AsyncTask<ReadTask>> {
+    Ok(AsyncTask::new(ReadTask { path, mode: parse_mode(mode)?, progress: watched(progress) }))
+}
+
+/// How far a `readSnapshot` or `analyzeFiles` has got, polled from JavaScript while the work
+/// runs on the thread pool (the CLI's progress bar).
+#[napi]
+pub struct Progress {
+    inner: Arc<CoreProgress>,
+}
+
+#[napi]
+impl Progress {
+    #[napi(constructor)]
+    pub fn new() -> Progress {
+        Progress { inner: Arc::new(CoreProgress::default()) }
+    }
+
+    #[napi(getter)]
+    pub fn bytes_done(&self) -> f64 {
+        self.inner.bytes_done() as f64
+    }
+
+    #[napi(getter)]
+    pub fn bytes_total(&self) -> f64 {
+        self.inner.bytes_total() as f64
+    }
+
+    /// 'reading' | 'graph' | 'dominators' | 'retainer paths' | 'diff' | 'done'
+    #[napi(getter)]
+    pub fn phase(&self) -> String {
+        self.inner.phase().label().to_string()
+    }
+}
+
+fn watched(progress: Option<&Progress>) -> Arc<CoreProgress> {
+    progress.map(|p| p.inner.clone()).unwrap_or_default()
 }
 
 #[napi(object)]
@@ -185,6 +225,7 @@ pub enum Sources {
 pub struct AnalyzeTask {
     sources: Sources,
     options: DiffOptions,
+    progress: Arc<CoreProgress>,
 }
 
 impl Task for AnalyzeTask {
@@ -193,8 +234,8 @@ impl Task for AnalyzeTask {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let report = guarded(|| match &self.sources {
-            Sources::Files([b, t, f]) => analysis::analyze_files(b, t, f, &self.options),
-            Sources::Parsed([b, t, f]) => analysis::analyze(b, t, f, &self.options),
+            Sources::Files([b, t, f]) => analysis::analyze_files(b, t, f, &self.options, &self.progress),
+            Sources::Parsed([b, t, f]) => analysis::analyze(b, t, f, &self.options, &self.progress),
         })?;
         to_value(&report)
     }
@@ -206,8 +247,18 @@ impl Task for AnalyzeTask {
 
 /// The three-snapshot diff of three files, parsed and analysed on the thread pool.
 #[napi(ts_return_type = "Promise<LeakReport>")]
-pub fn analyze_files(baseline: String, target: String, final_: String, options: Option<AnalyzeOptions>) -> AsyncTask<AnalyzeTask> {
-    AsyncTask::new(AnalyzeTask { sources: Sources::Files([baseline, target, final_]), options: diff_options(options) })
+pub fn analyze_files(
+    baseline: String,
+    target: String,
+    final_: String,
+    options: Option<AnalyzeOptions>,
+    progress: Option<&Progress>,
+) -> AsyncTask<AnalyzeTask> {
+    AsyncTask::new(AnalyzeTask {
+        sources: Sources::Files([baseline, target, final_]),
+        options: diff_options(options),
+        progress: watched(progress),
+    })
 }
 
 /// The three-snapshot diff of snapshots already parsed (the final one in full).
@@ -221,6 +272,7 @@ pub fn analyze_parsed(
     AsyncTask::new(AnalyzeTask {
         sources: Sources::Parsed([baseline.inner.clone(), target.inner.clone(), final_.inner.clone()]),
         options: diff_options(options),
+        progress: Arc::default(),
     })
 }
 
@@ -468,7 +520,7 @@ impl Task for StoreReportTask {
         let report = guarded(|| {
             let [b, t, f] = &self.names;
             let (b, t, f) = (self.wait_for(b)?, self.wait_for(t)?, self.wait_for(f)?);
-            analysis::analyze(&b, &t, &f, &self.options)
+            analysis::analyze(&b, &t, &f, &self.options, &Default::default())
         })?;
         let groups = report.leaks.len() as u32;
         lock(&self.reports).insert(self.result.clone(), report);

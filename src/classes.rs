@@ -2,6 +2,7 @@
 //! is defined, "string"), whether it is V8's own bookkeeping, and how to print it safely.
 
 use crate::graph::{HeapGraph, NodeIndex};
+use crate::report::SourceLocation;
 use crate::snapshot::NodeKind;
 
 /// Heap strings are printed at most this long: they hold tokens and passwords.
@@ -85,6 +86,39 @@ pub fn closure_script_name(graph: &HeapGraph, closure: NodeIndex) -> Option<Stri
     }
     let name = graph.name(script);
     (!name.is_empty() && !name.starts_with("system / ")).then(|| truncate_for_display(name, 200))
+}
+
+/// Where a closure is defined (from the snapshot's `locations`), with its script's name.
+pub fn closure_location(graph: &HeapGraph, closure: NodeIndex) -> Option<SourceLocation> {
+    let l = graph.location(closure)?;
+    Some(SourceLocation {
+        script_id: l.script_id,
+        script_name: closure_script_name(graph, closure),
+        line: l.line + 1,
+        column: l.column + 1,
+    })
+}
+
+/// The constructor that made an object, as V8 records it: the object's `map` (hidden class),
+/// back along `back_pointer` transitions to the root map, whose `constructor` is the function.
+/// Unlike `__proto__.constructor`, no program can rewrite this.
+pub fn constructor_of(graph: &HeapGraph, object: NodeIndex) -> Option<NodeIndex> {
+    if graph.kind(object) != NodeKind::Object {
+        return None;
+    }
+    let mut map = graph.edge_target(object, "map")?;
+    // Transition chains are short; the bound is for hostile input.
+    for _ in 0..64 {
+        if let Some(ctor) = graph.edge_target(map, "constructor") {
+            return (graph.kind(ctor) == NodeKind::Closure).then_some(ctor);
+        }
+        let back = graph.edge_target(map, "back_pointer")?;
+        if graph.kind(back) != NodeKind::ObjectShape && graph.kind(back) != NodeKind::Hidden {
+            return None;
+        }
+        map = back;
+    }
+    None
 }
 
 /// How a node appears in a retainer path: its class, or the (cut) text of a string.

@@ -1,6 +1,7 @@
 //! The three-snapshot diff: objects absent from the baseline, present in the target and
 //! still alive in the final snapshot, grouped by what a person calls them.
 
+use crate::allocations::AllocationTrace;
 use crate::classes::{self, ClassKey};
 use crate::dominators::Dominators;
 use crate::graph::{HeapGraph, NodeIndex};
@@ -26,12 +27,15 @@ pub fn still_alive(groups: &[LeakGroup], later: &IdSnapshot) -> Vec<u64> {
 }
 
 /// Nodes of `final_graph` whose id is new since the baseline and already existed in the target.
-/// V8 keeps an object's id across snapshots of one isolate, so this is exact, not a heuristic.
+/// V8 keeps a JS object's id across snapshots of one isolate, so this is exact, not a
+/// heuristic. Only JS heap objects (odd ids) take part: the embedder's native nodes (even ids,
+/// Node's `Node / …`) are numbered by native address and renumbered between snapshots, so an
+/// Environment's permanent fields would look new (seen in `v8.writeHeapSnapshot` files).
 pub fn surviving_nodes(final_graph: &HeapGraph, baseline: &IdSnapshot, target: &IdSnapshot) -> Vec<NodeIndex> {
     (0..final_graph.node_count() as NodeIndex)
         .filter(|&n| {
             let id = final_graph.ids[n as usize];
-            target.contains(id) && !baseline.contains(id)
+            id % 2 == 1 && target.contains(id) && !baseline.contains(id)
         })
         .collect()
 }
@@ -51,7 +55,12 @@ struct Acc {
     held_by_other_leaks: u64,
     samples: Vec<NodeIndex>,
     members: Vec<u32>,
+    /// How many members each allocation trace node allocated (empty without tracking).
+    sites: HashMap<u32, u64>,
 }
+
+/// Allocation stacks kept per group.
+const TOP_STACKS: usize = 3;
 
 /// How many members of a group are considered for its representative (shortest) path.
 const PATH_CANDIDATES: usize = 32;
@@ -106,6 +115,7 @@ pub fn group(
     }
     let held = tree.held_through(&is_reported, &reported);
     drop(is_reported);
+    let trace = AllocationTrace::of(graph);
 
     // Members held through another leak are grouped apart from their class's other members:
     // they are consequences, and mixing them would let one population's growth judge the other.
@@ -125,6 +135,7 @@ pub fn group(
                     held_by_other_leaks: 0,
                     samples: Vec::new(),
                     members: Vec::new(),
+                    sites: HashMap::new(),
                 });
                 accs.len() - 1
             }
@@ -140,6 +151,9 @@ pub fn group(
         if acc.samples.len() < PATH_CANDIDATES {
             acc.samples.push(node);
         }
+        if let Some(site) = trace.as_ref().and_then(|t| t.site_of(node)) {
+            *acc.sites.entry(site).or_insert(0) += 1;
+        }
     }
 
     let max_samples = if options.max_samples == 0 { 5 } else { options.max_samples };
@@ -152,12 +166,16 @@ pub fn group(
                 .copied()
                 .min_by_key(|&v| tree.depth(v).unwrap_or(usize::MAX))
                 .expect("a group has at least one member");
-            let location = acc.key.location.map(|(script_id, line, column)| SourceLocation {
-                script_id,
-                script_name: classes::closure_script_name(graph, best),
-                line: line + 1,
-                column: column + 1,
-            });
+            let location = match acc.key.location {
+                Some((script_id, line, column)) => Some(SourceLocation {
+                    script_id,
+                    script_name: classes::closure_script_name(graph, best),
+                    line: line + 1,
+                    column: column + 1,
+                }),
+                None => classes::constructor_of(graph, best).and_then(|ctor| classes::closure_location(graph, ctor)),
+            };
+            let allocation_stacks = trace.as_ref().map(|t| t.top_stacks(&acc.sites, TOP_STACKS)).unwrap_or_default();
             LeakGroup {
                 name: acc.key.name,
                 kind: acc.key.kind.to_string(),
@@ -170,6 +188,8 @@ pub fn group(
                 sample_ids: acc.samples.iter().take(max_samples).map(|&v| graph.ids[v as usize]).collect(),
                 member_ids: acc.members,
                 location,
+                allocation_stacks,
+                traced_count: acc.sites.values().sum(),
                 internal: acc.internal,
             }
         })

@@ -4,12 +4,14 @@
 //! Flow: snapshot (streaming parser) -> graph (flat CSR) -> dominators / retainers ->
 //! diff (three snapshots) -> report. `analysis` strings them together.
 
+pub mod allocations;
 pub mod analysis;
 pub mod classes;
 pub mod diff;
 pub mod dominators;
 pub mod error;
 pub mod graph;
+pub mod progress;
 pub mod report;
 pub mod retainers;
 pub mod snapshot;

@@ -19,6 +19,26 @@ pub struct SourceLocation {
     pub column: u32,
 }
 
+/// One frame of an allocation stack. V8 records functions, not statements: `line` and
+/// `column` are where the function starts (1-based; 0 when V8 did not know).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackFrame {
+    pub function_name: String,
+    pub script_name: Option<String>,
+    pub script_id: u32,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A JS stack that allocated `count` of a group's members, innermost frame first.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllocationStack {
+    pub count: u64,
+    pub frames: Vec<StackFrame>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LeakGroup {
@@ -40,8 +60,14 @@ pub struct LeakGroup {
     /// Every member's id, for checking later which are still alive (not sent to JavaScript).
     #[serde(skip)]
     pub member_ids: Vec<u32>,
-    /// Where a closure is defined.
+    /// Where a closure is defined, or where an object's constructor is, when the heap knows.
     pub location: Option<SourceLocation>,
+    /// The stacks that allocated most of the members, when the final snapshot was taken with
+    /// allocation tracking on; empty otherwise.
+    pub allocation_stacks: Vec<AllocationStack>,
+    /// Members whose allocation the tracker saw (objects from before tracking began and V8's
+    /// own allocations have none).
+    pub traced_count: u64,
     /// A V8 internal class, shown only with `includeInternals`.
     pub internal: bool,
 }
@@ -75,6 +101,8 @@ pub struct ReportSummary {
     pub internal_object_count: u64,
     /// Surviving objects left out by `ignore` patterns.
     pub ignored_object_count: u64,
+    /// Whether the final snapshot carried V8's allocation trace.
+    pub allocation_tracking: bool,
     /// Milliseconds spent in parsing and in analysis.
     pub parse_ms: f64,
     pub analysis_ms: f64,

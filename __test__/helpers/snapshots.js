@@ -8,9 +8,11 @@ const path = require('node:path')
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures')
 
-function threeSnapshots(fixture, { iterations = 20, node = process.execPath } = {}) {
+function threeSnapshots(fixture, { iterations = 20, node = process.execPath, trackAllocations = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-test-'))
-  execFileSync(node, ['--expose-gc', path.join(FIXTURES, 'three-snapshots.js'), path.join(FIXTURES, fixture), dir, String(iterations)], {
+  const args = ['--expose-gc', path.join(FIXTURES, 'three-snapshots.js'), path.join(FIXTURES, fixture), dir, String(iterations)]
+  if (trackAllocations) args.push('--track-allocations')
+  execFileSync(node, args, {
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const file = (name) => path.join(dir, `${name}.heapsnapshot`)

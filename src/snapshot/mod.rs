@@ -305,7 +305,7 @@ impl IdSnapshot {
 }
 
 /// Reads a snapshot file in chunks into the parser; the whole text is never in memory.
-pub fn parse_file(path: &str, mode: ParseMode) -> Result<ParsedSnapshot> {
+pub fn parse_file(path: &str, mode: ParseMode, progress: &crate::progress::Progress) -> Result<ParsedSnapshot> {
     use std::io::Read;
     let io = |error| LeakhuntError::Io { path: path.to_string(), error };
     let mut file = std::fs::File::open(path).map_err(io)?;
@@ -320,6 +320,7 @@ pub fn parse_file(path: &str, mode: ParseMode) -> Result<ParsedSnapshot> {
             Err(e) => return Err(io(e)),
         };
         parser.write(&buf[..n])?;
+        progress.read_bytes(n as u64);
     }
     parser.finish()
 }

@@ -1,0 +1,208 @@
+'use strict'
+// The command line, run as a child process on snapshots written at test time: exit codes,
+// JSON shape, text, errors, `run` on scenario modules, and the HTML report opened in real
+// headless Chromium.
+const { describe, it, before, after } = require('node:test')
+const assert = require('node:assert/strict')
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { threeSnapshots } = require('./helpers/snapshots.js')
+
+const CLI = path.join(__dirname, '..', 'bin', 'leakhunt.js')
+const FIXTURES = path.join(__dirname, 'fixtures')
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p))
+
+function cli(args, { env = {} } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    timeout: 180_000,
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+let set
+let dir
+
+before(() => {
+  set = threeSnapshots('module-cache.js', { iterations: 15 })
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-cli-test-'))
+})
+after(() => {
+  if (set) set.cleanup()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('leakhunt analyze', () => {
+  it('exits 1 and prints each leak with its count per call and holder', () => {
+    const { code, stdout, stderr } = cli(['analyze', set.baseline, set.target, set.final, '--iterations', '15'])
+    assert.equal(code, 1, stderr)
+    assert.match(stdout, /leakhunt: 3 leaks found over 15 calls/) // the entries, their string keys, the handlers
+    assert.match(stdout, /✖ CacheEntry \(object, class at .*module-cache\.js:\d+:\d+\): 15 objects, 1 per call/)
+    assert.match(stdout, /\.sessionCache/)
+    assert.match(stdout, /onRequest\(\) \(closure defined at .*module-cache\.js:14:/)
+    assert.doesNotMatch(stdout, /\x1b\[/, 'no colour when stdout is not a terminal')
+    assert.equal(stderr, '', 'no progress bar when stderr is not a terminal')
+  })
+
+  it('prints the LeakReport as JSON with --json', () => {
+    const { code, stdout } = cli(['analyze', set.baseline, set.target, set.final, '--iterations', '15', '--json'])
+    assert.equal(code, 1)
+    const report = JSON.parse(stdout)
+    assert.equal(report.schemaVersion, 1)
+    const entry = report.leaks.find((g) => g.name === 'CacheEntry')
+    assert.equal(entry.count, 15)
+    assert.equal(entry.countPerIteration, 1)
+    assert.ok(entry.retainerPath.some((step) => step.edge === 'sessionCache'))
+    for (const key of ['baseline', 'target', 'final']) assert.ok(report.summary[key].nodeCount > 1000)
+    assert.equal(typeof report.summary.leakedRetainedSize, 'number')
+  })
+
+  it('exits 0 when nothing is new, and leaves out --ignore patterns', () => {
+    const same = cli(['analyze', set.final, set.final, set.final])
+    assert.equal(same.code, 0, same.stderr)
+    assert.match(same.stdout, /no leaks found/)
+    const ignored = cli(['analyze', set.baseline, set.target, set.final, '--ignore', 'CacheEntry', '--ignore', 'onRequest', '--json'])
+    const report = JSON.parse(ignored.stdout)
+    assert.deepEqual(report.leaks.filter((g) => g.name === 'CacheEntry' || g.name.startsWith('onRequest')), [])
+    assert.ok(report.summary.ignoredObjectCount >= 30)
+  })
+
+  it('exits 2 with a one-line message on bad files and bad arguments', () => {
+    const truncated = path.join(dir, 'truncated.heapsnapshot')
+    fs.writeFileSync(truncated, fs.readFileSync(set.final).subarray(0, 5000))
+    const cases = [
+      [['analyze', set.baseline, set.target], /analyze takes <baseline> <target> <final>, got 2 arguments/],
+      [['analyze', set.baseline, set.target, path.join(dir, 'missing')], /cannot read .*missing: no such file/],
+      [['analyze', set.baseline, set.target, truncated], /\[ERR_LEAKHUNT_\w+\]/],
+      [['analyze', set.baseline, set.target, set.final, '--iterations', 'many'], /--iterations must be an integer >= 1/],
+      [['analyze', set.baseline, set.target, set.final, '--frobnicate'], /Unknown option '--frobnicate'/],
+      [['explode'], /unknown command 'explode'/],
+    ]
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = cli(args)
+      assert.equal(code, 2, `${args.join(' ')}: ${stderr}`)
+      assert.match(stderr, message)
+      assert.match(stderr, /^leakhunt: /)
+      assert.equal(stderr.trim().split('\n').length, 1, `one line: ${stderr}`)
+      assert.equal(stdout, '')
+    }
+  })
+
+  it('has --help for every command', () => {
+    for (const command of ['analyze', 'inspect', 'run']) {
+      const { code, stdout } = cli([command, '--help'])
+      assert.equal(code, 0)
+      assert.match(stdout, new RegExp(`Usage: leakhunt ${command}`))
+    }
+    const top = cli(['--help'])
+    assert.equal(top.code, 0)
+    assert.match(top.stdout, /Exit status: 0 no leak, 1 leaks found, 2 error/)
+    assert.equal(cli([]).code, 2)
+  })
+
+  it('draws a progress bar on a terminal only, and not with --quiet', { skip: !fs.existsSync('/usr/bin/script') && 'needs script(1) for a terminal' }, () => {
+    const inTerminal = (args) =>
+      spawnSync('/usr/bin/script', ['-qec', [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '' },
+        timeout: 180_000,
+      })
+    const shown = inTerminal(['analyze', set.baseline, set.target, set.final])
+    assert.equal(shown.status, 1, shown.stdout)
+    assert.match(shown.stdout, /reading \d+ of \d+ MB|\[#*-*\]/, 'the bar is drawn')
+    assert.match(shown.stdout, /\x1b\[31m✖/, 'colour on a terminal')
+    const quiet = inTerminal(['analyze', set.baseline, set.target, set.final, '--quiet', '--no-color'])
+    assert.doesNotMatch(quiet.stdout, /reading \d+ of/)
+    assert.doesNotMatch(quiet.stdout, /\x1b\[31m/)
+  })
+})
+
+describe('leakhunt inspect', () => {
+  it('prints counts and the top constructors, or JSON', () => {
+    const text = cli(['inspect', set.final, '--top', '5'])
+    assert.equal(text.code, 0, text.stderr)
+    assert.match(text.stdout, /[\d,]+ nodes, [\d,]+ edges/)
+    assert.match(text.stdout, /Top 5 by count:/)
+    assert.match(text.stdout, /Top 5 by retained size:/)
+    const json = JSON.parse(cli(['inspect', set.final, '--json']).stdout)
+    assert.ok(json.nodeCount > 1000)
+    assert.equal(json.topByCount.length, 10)
+    assert.ok(json.topBySelfSize[0].selfSize >= json.topBySelfSize[1].selfSize)
+  })
+})
+
+describe('leakhunt run', () => {
+  it('hunts an ESM scenario with setup and teardown in a fresh process', () => {
+    const { code, stdout, stderr } = cli(['run', path.join(FIXTURES, 'cli-scenario-leaky.mjs'), '--iterations', '10', '--json'])
+    assert.equal(code, 1, stderr)
+    const report = JSON.parse(stdout) // the scenario's own output went to stderr
+    const session = report.leaks.find((g) => g.name === 'Session')
+    assert.ok(session, stdout)
+    assert.equal(session.countPerIteration, 1)
+    assert.ok(session.retainerPath.some((step) => step.name === 'Map'))
+    assert.match(stderr, /teardown ran with \d+ sessions/)
+  })
+
+  it('exits 0 on a clean CommonJS scenario, and 2 on a module without action()', () => {
+    const clean = cli(['run', path.join(FIXTURES, 'cli-scenario-clean.js'), '--iterations', '10'])
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr)
+    assert.match(clean.stdout, /no leaks found over 10 calls/)
+    const none = cli(['run', path.join(FIXTURES, 'module-cache.js').replace('module-cache', 'gc-kind')])
+    assert.equal(none.code, 2)
+    assert.match(none.stderr, /exports no action\(\) function/)
+  })
+})
+
+describe('HTML report', () => {
+  it('is one private, self-contained file that Chromium renders without console errors', { skip: !CHROMIUM && 'Chromium is not installed (apt-get install chromium)' }, () => {
+    const file = path.join(dir, 'report.html')
+    const { code } = cli(['run', path.join(FIXTURES, 'cli-scenario-leaky.mjs'), '--iterations', '10', '--html', file, '--quiet'])
+    assert.equal(code, 1)
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600)
+    const html = fs.readFileSync(file, 'utf8')
+    assert.doesNotMatch(html, /(src|href)=["'](https?:)?\/\//, 'no external assets')
+    assert.match(html, /<svg /)
+
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-chromium-'))
+    try {
+      const render = (hash) =>
+        spawnSync(
+          CHROMIUM,
+          [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            `--user-data-dir=${profile}`,
+            '--enable-logging=stderr',
+            '--v=0',
+            '--dump-dom',
+            `file://${file}${hash}`,
+          ],
+          { encoding: 'utf8', timeout: 60_000 },
+        )
+      const page = render('')
+      assert.equal(page.status, 0, page.stderr)
+      assert.match(page.stdout, /data-ready="true"/, 'the page script ran to its end')
+      assert.match(page.stdout, />Session</, 'the leak is named')
+      assert.match(page.stdout, /leak found over 10 calls/)
+      assert.match(page.stdout, /class="mark"/, 'the snapshots are marked on the memory chart')
+      const consoleLines = page.stderr.split('\n').filter((l) => l.includes(':CONSOLE'))
+      assert.deepEqual(consoleLines, [], 'no console messages or errors')
+      // Sorted by name through the page's own script: the rows come out in order.
+      const sorted = render('#sort=name')
+      const names = [...sorted.stdout.matchAll(/<tr data-count="\d+" data-retained="\d+" data-self="\d+" data-name="([^"]*)"/g)].map((m) => m[1])
+      assert.ok(names.length >= 1)
+      assert.deepEqual(names, [...names].sort((a, b) => b.localeCompare(a)))
+    } finally {
+      fs.rmSync(profile, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,286 @@
+#!/usr/bin/env node
+'use strict'
+// The command line: `leakhunt analyze | inspect | run`. Exit 0: no leak; 1: leaks found;
+// 2: an error (bad file, wrong arguments), said in one line on stderr.
+const fs = require('node:fs')
+const path = require('node:path')
+const { fork } = require('node:child_process')
+const { parseArgs } = require('node:util')
+
+const EXIT_CLEAN = 0
+const EXIT_LEAKS = 1
+const EXIT_ERROR = 2
+
+const HELP = {
+  main: `Usage: leakhunt <command> [options]
+
+Commands:
+  analyze <baseline> <target> <final>   the three-snapshot analysis of .heapsnapshot files
+  inspect <file>                        one snapshot: counts and the top constructors
+  run <scenario.js>                     hunt a scenario module's action() in a fresh process
+
+Run \`leakhunt <command> --help\` for a command's options.
+Exit status: 0 no leak, 1 leaks found, 2 error.`,
+  analyze: `Usage: leakhunt analyze <baseline> <target> <final> [options]
+
+Objects absent from <baseline>, present in <target> and still alive in <final>, grouped by
+constructor, with the retainer path of each group. Take the three snapshots of one process
+(node ids are only comparable within one process): before the suspect action, after
+repeating it N times, and after a pause.
+
+Options:
+  --json                  print the report as JSON (LeakReport, schemaVersion 1)
+  --html FILE             also write a self-contained HTML report to FILE
+  --iterations N          how many times the action ran between baseline and target
+  --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
+  --include-internals     also report V8's own objects (code, maps, system / …)
+  --quiet                 no progress bar
+  --no-color              no colours (also: NO_COLOR=1)
+  -h, --help              this help`,
+  inspect: `Usage: leakhunt inspect <file> [options]
+
+Node and edge counts of one snapshot, and its top constructors by count, self size and
+retained size.
+
+Options:
+  --json                  print the summary as JSON
+  --top N                 how many constructors per table (default 10)
+  --quiet                 no progress bar
+  --no-color              no colours (also: NO_COLOR=1)
+  -h, --help              this help`,
+  run: `Usage: leakhunt run <scenario.js> [options]
+
+Hunts a scenario in a fresh Node process. The module (CommonJS or ESM) exports:
+  setup()      optional, once, before anything is measured; its result is passed to action
+  action(ctx)  the suspect code, called for the warm-up and each iteration (async allowed)
+  teardown()   optional, after the hunt
+
+Options:
+  --iterations N          calls between baseline and target (default 20)
+  --warmup N              calls before the baseline (default 3)
+  --settle-ms N           wait before the final snapshot (default 100)
+  --track-allocations     record where each leaked object was allocated (slower calls)
+  --json                  print the report as JSON (HuntReport, schemaVersion 1)
+  --html FILE             also write a self-contained HTML report to FILE
+  --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
+  --include-internals     also report V8's own objects
+  --quiet                 no progress bar
+  --no-color              no colours (also: NO_COLOR=1)
+  -h, --help              this help`,
+}
+
+const COMMON = {
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  json: { type: 'boolean' },
+}
+const OPTIONS = {
+  analyze: { ...COMMON, html: { type: 'string' }, iterations: { type: 'string' }, ignore: { type: 'string', multiple: true }, 'include-internals': { type: 'boolean' } },
+  inspect: { ...COMMON, top: { type: 'string' } },
+  run: {
+    ...COMMON,
+    html: { type: 'string' },
+    iterations: { type: 'string' },
+    warmup: { type: 'string' },
+    'settle-ms': { type: 'string' },
+    'track-allocations': { type: 'boolean' },
+    ignore: { type: 'string', multiple: true },
+    'include-internals': { type: 'boolean' },
+  },
+}
+const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'], run: ['scenario.js'] }
+
+class UsageError extends Error {}
+
+function integer(value, name, min) {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`)
+  return n
+}
+
+function useColor(values) {
+  return Boolean(process.stdout.isTTY && !values['no-color'] && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''))
+}
+
+/** Writes a file only the user can read: reports quote (truncated) strings from the heap. */
+function writePrivate(file, text) {
+  fs.writeFileSync(file, text, { mode: 0o600 })
+  fs.chmodSync(file, 0o600) // an existing file keeps its mode otherwise
+}
+
+function checkFiles(files) {
+  for (const file of files) {
+    let stat
+    try {
+      stat = fs.statSync(file)
+    } catch {
+      throw new UsageError(`cannot read ${file}: no such file`)
+    }
+    if (!stat.isFile()) throw new UsageError(`${file} is not a file`)
+  }
+}
+
+function output(report, values, text) {
+  const leakhunt = require('..')
+  if (values.html) {
+    writePrivate(values.html, leakhunt.renderHtml(report, { generatedAt: new Date().toISOString() }))
+    if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else process.stdout.write(`${text}\n`)
+  return report.leaks.length > 0 ? EXIT_LEAKS : EXIT_CLEAN
+}
+
+async function analyze(files, values) {
+  checkFiles(files)
+  const leakhunt = require('..')
+  const { ProgressBar } = require('../lib/progress-bar.js')
+  const bar = new ProgressBar(process.stderr, { enabled: !values.quiet })
+  const report = await leakhunt
+    .analyzeSnapshots(files[0], files[1], files[2], {
+      iterations: integer(values.iterations, 'iterations', 1),
+      ignore: values.ignore,
+      includeInternals: Boolean(values['include-internals']),
+      onProgress: (p) => bar.bytes(p.bytesDone, p.bytesTotal, p.phase),
+    })
+    .finally(() => bar.done())
+  return output(report, values, leakhunt.formatReport(report, { color: useColor(values) }))
+}
+
+function table(title, rows, column) {
+  const { bytes } = require('../lib/format.js')
+  const fmt = (r) => (column === 'count' ? r.count.toLocaleString('en-US') : bytes(r[column]))
+  const cells = rows.map((r) => [fmt(r), r.name.length > 60 ? `${r.name.slice(0, 59)}…` : r.name, r.kind])
+  const width = Math.max(...cells.map((c) => c[0].length), 1)
+  return [title, ...cells.map(([v, name, kind]) => `  ${v.padStart(width)}  ${name} (${kind})`)].join('\n')
+}
+
+async function inspect([file], values) {
+  checkFiles([file])
+  const leakhunt = require('..')
+  const { bytes } = require('../lib/format.js')
+  const { ProgressBar } = require('../lib/progress-bar.js')
+  const top = integer(values.top, 'top', 1) || 10
+  const bar = new ProgressBar(process.stderr, { enabled: !values.quiet })
+  const summary = await leakhunt
+    .readSnapshot(file, { onProgress: (p) => bar.bytes(p.bytesDone, p.bytesTotal, p.phase) })
+    .then((snapshot) => {
+      bar.update(1, 'dominators and retained sizes', { force: true })
+      return snapshot.summary(top)
+    })
+    .finally(() => bar.done())
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ file, ...summary }, null, 2)}\n`)
+    return EXIT_CLEAN
+  }
+  const bold = useColor(values) ? (s) => `\x1b[1m${s}\x1b[22m` : (s) => s
+  process.stdout.write(
+    [
+      bold(`${file}`),
+      `${summary.nodeCount.toLocaleString('en-US')} nodes, ${summary.edgeCount.toLocaleString('en-US')} edges, ${bytes(summary.totalSize)} in all`,
+      '',
+      table(bold(`Top ${top} by count:`), summary.topByCount, 'count'),
+      '',
+      table(bold(`Top ${top} by self size:`), summary.topBySelfSize, 'selfSize'),
+      '',
+      table(bold(`Top ${top} by retained size:`), summary.topByRetainedSize, 'retainedSize'),
+    ].join('\n') + '\n',
+  )
+  return EXIT_CLEAN
+}
+
+function run([scenario], values) {
+  checkFiles([scenario])
+  const options = {
+    iterations: integer(values.iterations, 'iterations', 1),
+    warmup: integer(values.warmup, 'warmup', 0),
+    settleMs: integer(values['settle-ms'], 'settle-ms', 0),
+    trackAllocations: Boolean(values['track-allocations']),
+    ignore: values.ignore,
+    includeInternals: Boolean(values['include-internals']),
+  }
+  for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
+  const { ProgressBar } = require('../lib/progress-bar.js')
+  const bar = new ProgressBar(process.stderr, { enabled: !values.quiet })
+  return new Promise((resolve, reject) => {
+    // The scenario's own output goes to stderr, so that stdout holds only the report.
+    const child = fork(path.join(__dirname, '..', 'lib', 'run-child.js'), [path.resolve(scenario), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    })
+    const forward = (chunk) => {
+      bar.done()
+      process.stderr.write(chunk)
+    }
+    child.stdout.on('data', forward)
+    child.stderr.on('data', forward)
+    let settled = false
+    const finish = (fn) => {
+      if (settled) return
+      settled = true
+      bar.done()
+      fn()
+    }
+    child.on('message', (message) => {
+      if (message.type === 'progress') {
+        const p = message.progress
+        bar.update(p.of ? p.iteration / p.of : null, p.of ? `${p.phase} ${p.iteration}/${p.of}` : p.phase)
+      } else if (message.type === 'report') {
+        finish(() => {
+          const { formatReport } = require('..')
+          resolve(output(message.report, values, formatReport(message.report, { color: useColor(values) })))
+        })
+      } else if (message.type === 'error') {
+        finish(() => reject(Object.assign(new Error(message.message), { code: message.code })))
+      }
+    })
+    child.on('exit', (code, signal) => {
+      finish(() => reject(new Error(`the scenario process ended (${signal || `exit code ${code}`}) before it reported`)))
+    })
+  })
+}
+
+async function main(argv) {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    const topic = command === 'help' && HELP[rest[0]] ? rest[0] : 'main'
+    // Asked for: stdout and success. Not asked for (no command): stderr and a usage error.
+    ;(command === undefined ? process.stderr : process.stdout).write(`${HELP[topic]}\n`)
+    return command === undefined ? EXIT_ERROR : EXIT_CLEAN
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${require('../package.json').version}\n`)
+    return EXIT_CLEAN
+  }
+  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run; see leakhunt --help)`)
+  let parsed
+  try {
+    parsed = parseArgs({ args: rest, options: OPTIONS[command], allowPositionals: true, strict: true })
+  } catch (err) {
+    throw new UsageError(err.message)
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`)
+    return EXIT_CLEAN
+  }
+  const wanted = POSITIONALS[command]
+  if (positionals.length !== wanted.length) {
+    throw new UsageError(`${command} takes ${wanted.map((w) => `<${w}>`).join(' ')}, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see leakhunt ${command} --help)`)
+  }
+  if (command === 'analyze') return analyze(positionals, values)
+  if (command === 'inspect') return inspect(positionals, values)
+  return run(positionals, values)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err) => {
+    const code = err.code && !(err instanceof UsageError) ? ` [${err.code}]` : ''
+    process.stderr.write(`leakhunt: ${String(err.message).split('\n')[0]}${code}\n`)
+    process.exitCode = EXIT_ERROR
+  },
+)

@@ -1,0 +1,229 @@
+'use strict'
+// The HTML report: one self-contained file (inline CSS, inline SVG, a few lines of inline JS
+// for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
+// Every string from the heap is escaped here and was already cut short by the Rust core.
+const { bytes } = require('./format.js')
+const { isConsequence } = require('./verdict.js')
+
+const esc = (value) =>
+  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
+
+const num = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '—')
+
+function perCall(group) {
+  const c = group.countPerIteration
+  if (c === null || c === undefined) return '—'
+  return c >= 1 ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : `1 per ${Math.round(1 / c)}`
+}
+
+function position(place) {
+  if (!place) return ''
+  const script = place.scriptName || `script ${place.scriptId}`
+  return place.line ? `${script}:${place.line}:${place.column}` : script
+}
+
+function origin(group) {
+  const top = group.allocationStacks && group.allocationStacks[0] && group.allocationStacks[0].frames[0]
+  if (top) return `allocated at ${top.functionName || '(anonymous)'} (${position(top)})`
+  if (group.location) return `${group.kind === 'closure' ? 'defined at' : 'class at'} ${position(group.location)}`
+  return ''
+}
+
+function pathHtml(steps) {
+  if (!steps || steps.length === 0) return '<p class="muted">No path from the GC roots: held only by weak or internal references.</p>'
+  const items = steps.map((step, i) => {
+    if (step.elided) return `<li class="muted">… ${num(step.elided)} more steps …</li>`
+    if (i === 0) return `<li><span class="holder">${esc(step.name)}</span></li>`
+    const via = step.edgeType === 'element' || step.edgeType === 'hidden' ? step.edge : `.${step.edge}`
+    const kind = step.edgeType === 'context' ? ' <span class="muted">(closure variable)</span>' : ''
+    return `<li><span class="edge">${esc(via)}</span>${kind} → <span class="holder">${esc(step.name)}</span></li>`
+  })
+  return `<ol class="path">${items.join('')}</ol>`
+}
+
+function stacksHtml(group) {
+  const stacks = group.allocationStacks || []
+  if (stacks.length === 0) return ''
+  const blocks = stacks.map((stack) => {
+    const frames = stack.frames.map((f, i) => `${i === 0 ? 'allocated at' : '    at'} ${f.functionName || '(anonymous)'} (${position(f)})`)
+    return `<pre class="stack">${esc(frames.join('\n'))}</pre><p class="muted">${num(stack.count)} of ${num(group.count)} objects</p>`
+  })
+  return `<h4>Where it was allocated</h4>${blocks.join('')}`
+}
+
+function causeHtml(group) {
+  if (!group.cause) return ''
+  const hint = group.cause.hint ? `<br><span class="hint">Fix: ${esc(group.cause.hint)}</span>` : ''
+  return `<p class="cause"><strong>${esc(group.cause.title || group.cause.pattern)}</strong>${group.cause.detail ? ` — ${esc(group.cause.detail)}` : ''}${hint}</p>`
+}
+
+function leakRow(group, i) {
+  return `<tr data-count="${group.count}" data-retained="${group.retainedSize}" data-self="${group.selfSize}" data-name="${esc(group.name)}">
+<td><a href="#leak-${i}">${esc(group.name)}</a>${isConsequence(group) ? ' <span class="muted">(held by another leak)</span>' : ''}</td>
+<td>${esc(group.kind)}</td><td class="n">${num(group.count)}</td><td class="n">${perCall(group)}</td>
+<td class="n">${bytes(group.selfSize)}</td><td class="n">${bytes(group.retainedSize)}</td><td class="where">${esc(origin(group))}</td></tr>`
+}
+
+function leakDetail(group, i) {
+  const samples = group.sampleIds && group.sampleIds.length ? `<p class="muted">Sample ids: ${group.sampleIds.map((id) => `@${id}`).join(' ')}</p>` : ''
+  return `<section class="leak" id="leak-${i}">
+<h3>${esc(group.name)} <span class="muted">(${esc(group.kind)})</span></h3>
+<p>${num(group.count)} objects${perCall(group) !== '—' ? `, ${perCall(group)} per call` : ''}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained${group.location ? `; ${group.kind === 'closure' ? 'defined at' : 'class at'} <code>${esc(position(group.location))}</code>` : ''}</p>
+${causeHtml(group)}
+<h4>Retained by</h4>${pathHtml(group.retainerPath)}
+${stacksHtml(group)}${samples}</section>`
+}
+
+/** An SVG line chart: points (x, y) with labelled vertical marks. No script, no fonts. */
+function chart({ points, marks, xLabel, title }) {
+  const W = 720
+  const H = 260
+  const pad = { l: 70, r: 20, t: 30, b: 40 }
+  if (points.length === 0) return ''
+  const xs = points.map((p) => p[0])
+  const ys = points.map((p) => p[1])
+  const x0 = Math.min(...xs)
+  const x1 = Math.max(...xs, x0 + 1)
+  const yMax = Math.max(...ys) * 1.1 || 1
+  const yMin = Math.max(0, Math.min(...ys) * 0.9)
+  const sx = (x) => pad.l + ((x - x0) / (x1 - x0)) * (W - pad.l - pad.r)
+  const sy = (y) => H - pad.b - ((y - yMin) / (yMax - yMin || 1)) * (H - pad.t - pad.b)
+  const line = points.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')
+  const ticks = [0, 0.5, 1].map((f) => yMin + f * (yMax - yMin))
+  const markSvg = marks
+    .map((m) => {
+      const x = sx(m.x).toFixed(1)
+      return `<line x1="${x}" x2="${x}" y1="${pad.t}" y2="${H - pad.b}" class="mark"/><text x="${x}" y="${pad.t - 8}" text-anchor="middle" class="label">${esc(m.label)}</text>`
+    })
+    .join('')
+  const dots = points.length <= 12 ? points.map((p) => `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="4" class="dot"/>`).join('') : ''
+  return `<figure><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
+${ticks.map((y) => `<line x1="${pad.l}" x2="${W - pad.r}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}" class="grid"/><text x="${pad.l - 6}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end" class="label">${esc(bytes(Math.round(y)))}</text>`).join('')}
+<polyline points="${line}" class="series"/>${dots}${markSvg}
+<text x="${W / 2}" y="${H - 8}" text-anchor="middle" class="label">${esc(xLabel)}</text>
+</svg><figcaption>${esc(title)}</figcaption></figure>`
+}
+
+function memoryChart(report) {
+  const s = report.summary || {}
+  if (s.timeline && s.timeline.t.length > 0) {
+    const points = s.timeline.t.map((t, i) => [t / 1000, s.timeline.heapUsed[i]])
+    const marks = Object.entries(s.timeline.snapshotAt || {})
+      .filter(([, t]) => t >= 0)
+      .map(([name, t]) => ({ x: t / 1000, label: name }))
+    return chart({
+      points,
+      marks,
+      xLabel: 'seconds since the hunt began',
+      title: 'Heap used over the hunt: warm-up, the calls, the settle, and the snapshots (marked). Objects new at the target and still alive at the final snapshot are the suspects.',
+    })
+  }
+  const names = ['baseline', 'target', 'final'].filter((n) => s[n])
+  const points = names.map((n, i) => [i, s[n].totalSize])
+  return chart({
+    points,
+    marks: names.map((n, i) => ({ x: i, label: n })),
+    xLabel: 'snapshot',
+    title: 'Heap size (sum of self sizes) at each snapshot',
+  })
+}
+
+function snapshotTable(report) {
+  const s = report.summary || {}
+  const names = ['baseline', 'target', 'final', 'confirm'].filter((n) => (s.nodeCount && s.nodeCount[n] !== undefined) || s[n])
+  const rows = names.map((n) => {
+    const stats = s[n] || {}
+    const nodes = s.nodeCount && s.nodeCount[n] !== undefined ? s.nodeCount[n] : stats.nodeCount
+    const heap = s.heapUsed && s.heapUsed[n] !== undefined ? bytes(s.heapUsed[n]) : stats.totalSize !== undefined ? bytes(stats.totalSize) : '—'
+    const size = s.snapshotBytes && s.snapshotBytes[n] !== undefined ? s.snapshotBytes[n] : stats.bytes
+    return `<tr><td>${n}</td><td class="n">${num(nodes)}</td><td class="n">${heap}</td><td class="n">${size ? bytes(size) : '—'}</td></tr>`
+  })
+  return `<table><thead><tr><th>snapshot</th><th>objects</th><th>${s.heapUsed ? 'heap used' : 'heap size'}</th><th>snapshot text</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+const CSS = `
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#1d2330;background:#fff}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin-top:32px;border-bottom:1px solid #dde;padding-bottom:4px}
+h3{margin:0 0 6px;font-size:17px}h4{margin:14px 0 4px;font-size:14px;text-transform:uppercase;letter-spacing:.04em;color:#556}
+.verdict{font-size:18px;padding:10px 14px;border-radius:6px}.bad{background:#fde8e8;color:#8a1c1c}.good{background:#e5f6ea;color:#185c2c}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{padding:6px 8px;border-bottom:1px solid #e6e8ef;text-align:left;vertical-align:top}
+th{background:#f4f5f9;font-weight:600}th.sortable{cursor:pointer;user-select:none}th.sortable:after{content:" ⇅";color:#99a}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.where{font-family:ui-monospace,monospace;font-size:12.5px;word-break:break-all}
+.muted{color:#778}.leak{border:1px solid #e3e5ee;border-radius:8px;padding:14px 16px;margin:14px 0}
+ol.path{list-style:none;padding-left:0;margin:4px 0;font-family:ui-monospace,monospace;font-size:13px}
+ol.path li{padding:2px 0 2px 14px;border-left:2px solid #c9cde0;margin-left:6px}.edge{color:#6a3fb5}.holder{font-weight:600}
+pre.stack{background:#f6f7fb;padding:8px 10px;border-radius:6px;font-size:12.5px;overflow-x:auto;margin:4px 0}
+.cause{background:#fff7e0;border-left:4px solid #e2a400;padding:8px 10px}.hint{color:#5b4a00}
+svg{width:100%;max-width:760px;height:auto}.series{fill:none;stroke:#3b5bdb;stroke-width:2}.dot{fill:#3b5bdb}
+.grid{stroke:#eceef4}.mark{stroke:#d9480f;stroke-dasharray:4 3}.label{font-size:11px;fill:#556}figcaption{color:#667;font-size:13px}
+code{font-family:ui-monospace,monospace;font-size:13px}`
+
+// Sorts the leak table by a column's data attribute, largest first; clicking again reverses.
+const SCRIPT = `
+document.querySelectorAll('th.sortable').forEach(function (th) {
+  th.addEventListener('click', function () {
+    var key = th.getAttribute('data-key');
+    var body = th.closest('table').querySelector('tbody');
+    var desc = th.getAttribute('data-desc') !== 'true';
+    th.setAttribute('data-desc', String(desc));
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.getAttribute('data-' + key), y = b.getAttribute('data-' + key);
+      var d = key === 'name' ? x.localeCompare(y) : Number(x) - Number(y);
+      return desc ? -d : d;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+});
+// A link can open the page sorted: report.html#sort=retained
+var wanted = /^#sort=(\w+)$/.exec(location.hash);
+var header = wanted && document.querySelector('th.sortable[data-key="' + wanted[1] + '"]');
+if (header) header.click();
+document.body.setAttribute('data-ready', 'true');`
+
+/**
+ * The report as one self-contained HTML page.
+ * @param {object} report from hunt() or analyzeSnapshots()
+ * @param {{ title?: string }} [options]
+ */
+function renderHtml(report, options = {}) {
+  const s = report.summary || {}
+  const leaks = report.leaks || []
+  const causes = leaks.filter((g) => !isConsequence(g))
+  const title = options.title || 'leakhunt report'
+  const calls = s.iterations ? ` over ${num(s.iterations)} calls` : ''
+  const verdict = leaks.length
+    ? `<p class="verdict bad">${causes.length} leak${causes.length === 1 ? '' : 's'} found${calls}: ${num(s.leakedObjectCount)} objects, ${bytes(s.leakedRetainedSize || 0)} retained.</p>`
+    : `<p class="verdict good">No leaks found${calls}.</p>`
+  const retained = report.retained || []
+  const retainedTable = retained.length
+    ? `<h2>Also alive, not judged leaks (${retained.length})</h2><table><thead><tr><th>name</th><th class="n">objects</th><th class="n">retained</th><th>why not a leak</th></tr></thead><tbody>${retained
+        .map((g) => `<tr><td>${esc(g.name)}</td><td class="n">${num(g.count)}</td><td class="n">${bytes(g.retainedSize)}</td><td>${esc(g.verdict ? g.verdict.reason : '')}</td></tr>`)
+        .join('')}</tbody></table>`
+    : ''
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title><style>${CSS}</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="muted">leakhunt report schema ${esc(report.schemaVersion)}${options.generatedAt ? `, ${esc(options.generatedAt)}` : ''}</p>
+${verdict}
+<h2>Memory</h2>
+${memoryChart(report)}
+${snapshotTable(report)}
+<h2>Leaks</h2>
+${
+  leaks.length
+    ? `<table id="leaks"><thead><tr><th class="sortable" data-key="name">name</th><th>kind</th><th class="sortable n" data-key="count">objects</th><th class="n">per call</th><th class="sortable n" data-key="self">self</th><th class="sortable n" data-key="retained">retained</th><th>where</th></tr></thead>
+<tbody>${leaks.map(leakRow).join('')}</tbody></table>
+${leaks.map(leakDetail).join('\n')}`
+    : '<p>Nothing new since the baseline is still alive at the final snapshot and held by the program.</p>'
+}
+${retainedTable}
+<script>${SCRIPT}</script>
+</body></html>
+`
+}
+
+module.exports = { renderHtml }
