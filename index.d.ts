@@ -138,6 +138,28 @@ export interface AllocationStack {
   frames: StackFrame[]
 }
 
+export interface LeakCause {
+  pattern:
+    | 'event-listener'
+    | 'async-local-storage'
+    | 'timer'
+    | 'pending-promise'
+    | 'class-static'
+    | 'global-variable'
+    | 'collection-cache'
+    | 'closure-capture'
+    | 'module-variable'
+    | 'unknown'
+  /** e.g. 'Listener on a long-lived emitter' */
+  title: string
+  /** What the path shows, with the names from the heap. */
+  detail: string
+  /** One line on how to fix it; null for 'unknown'. */
+  hint: string | null
+  /** The names the rule found (emitter and event, variable, class and property, …). */
+  holder: Record<string, string | null>
+}
+
 export interface LeakGroup {
   /** Constructor name ('LeakyThing', 'Map'), 'fn()' for closures, '(string)', … */
   name: string
@@ -167,6 +189,8 @@ export interface LeakGroup {
   allocationStacks: AllocationStack[]
   /** How many of the group's objects the allocation tracker saw. */
   tracedCount: number
+  /** The leak pattern the retainer path shows, with a fix hint (see `diagnose`). */
+  cause: LeakCause
   /** A V8-internal class (only reported with includeInternals). */
   internal: boolean
 }
@@ -431,3 +455,77 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_LEAK'
   | 'ERR_LEAKHUNT_NOT_COLLECTED'
   | 'ERR_LEAKHUNT_NOT_TRACKED'
+
+export interface MonitorOptions {
+  /** The sliding window the trend is fitted over. Default 600000 (10 minutes). */
+  windowMs?: number
+  /** Post-major-GC samples needed in the window before a leak can be said. Default 10. */
+  minSamples?: number
+  /** Samples kept at most (the oldest go first). Default 500. */
+  maxSamples?: number
+  /** The growth (Theil–Sen slope of heap used after major GCs) that counts as a leak. Default 1 MiB a minute. */
+  growthBytesPerMinute?: number
+  /** Mann–Kendall confidence that the floor rises, in (0.5, 1). Default 0.99. */
+  minConfidence?: number
+  /**
+   * While a leak is suspected, write heap snapshots (private files, `v8.writeHeapSnapshot`)
+   * for `leakhunt analyze`: at most `maxSnapshots` (default 3), at least `minIntervalMs`
+   * apart (default 300000).
+   */
+  snapshotOnLeak?: { dir: string; maxSnapshots?: number; minIntervalMs?: number }
+}
+
+export interface MemorySample {
+  /** Date.now() of the sample, taken when V8 reported a major GC. */
+  time: number
+  heapUsed: number
+  rss: number
+  external: number
+  arrayBuffers: number
+}
+
+export interface LeakEvidence {
+  slopeBytesPerMinute: number
+  /** Mann–Kendall confidence that the floor rises. */
+  confidence: number
+  /** Time between the window's first and last samples. */
+  windowMs: number
+  samples: Array<Pick<MemorySample, 'time' | 'heapUsed'>>
+  heapUsed: number
+}
+
+export interface MonitorStats {
+  heapUsed: number
+  heapTotal: number
+  rss: number
+  external: number
+  arrayBuffers: number
+  /** Heap used at the last major GC, or null before the first. */
+  heapUsedAfterMajorGc: number | null
+  /** GC counts and total milliseconds by kind: minor, major, incremental, weakcb. */
+  gc: Record<string, { count: number; totalMs: number }>
+  trend: { slopeBytesPerMinute: number; laterSlopeBytesPerMinute?: number; confidence: number; samples: number; spanMs: number; suspected: boolean }
+  /** Files written by snapshotOnLeak. */
+  snapshots: string[]
+}
+
+export interface Monitor {
+  on(event: 'sample', listener: (sample: MemorySample) => void): this
+  on(event: 'leak', listener: (evidence: LeakEvidence) => void): this
+  on(event: 'snapshot', listener: (info: { file: string; index: number; of: number }) => void): this
+  on(event: 'error', listener: (err: Error) => void): this
+  off(event: string, listener: (...args: any[]) => void): this
+  once(event: string, listener: (...args: any[]) => void): this
+  stats(): MonitorStats
+  /** Disconnects the GC observer; no timers are ever left behind. */
+  stop(): void
+}
+
+/**
+ * Watches this process's heap right after each major GC and emits 'leak' when that floor
+ * climbs steadily (robust trend over a sliding window). Costs nothing between GCs.
+ */
+export declare function monitor(options?: MonitorOptions): Monitor
+
+/** The leak pattern a group's retainer path shows; reports already carry it as `cause`. */
+export declare function diagnose(group: Pick<LeakGroup, 'kind' | 'retainerPath'>): LeakCause

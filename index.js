@@ -9,6 +9,8 @@ const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
 const { formatReport } = require('./lib/format.js')
 const { renderHtml } = require('./lib/html.js')
+const { monitor } = require('./lib/monitor.js')
+const { withCauses, diagnose } = require('./lib/diagnose.js')
 const { assertNoLeaks } = require('./lib/assert.js')
 const { track, collected, expectCollected, untrackAll } = require('./lib/track.js')
 
@@ -105,13 +107,13 @@ async function analyzeSnapshots(baseline, target, final, options) {
   })
   const { onProgress, ...native } = opts
   if (inputs.every((input) => typeof input === 'string')) {
-    return withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(baseline, target, final, native, progress)))
+    return withCauses(await withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(baseline, target, final, native, progress))))
   }
   // Mixed: parse the paths (baseline and target need ids only), then diff the handles.
   const handles = await Promise.all(
     inputs.map((input, i) => (typeof input === 'string' ? readSnapshot(input, { mode: i < 2 ? 'ids' : 'full' }) : input)),
   )
-  return callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], native))
+  return withCauses(await callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], native)))
 }
 
 /**
@@ -147,6 +149,8 @@ module.exports = {
   hunt,
   formatReport,
   renderHtml,
+  monitor,
+  diagnose,
   assertNoLeaks,
   track,
   collected,

@@ -40,12 +40,14 @@ for (const [major, node] of Object.entries(nodes)) describe(`scenario corpus on 
         assert.deepEqual(report.leaks, [], `control reported leaks: ${found}`)
         return
       }
-      const { name, perCall, minPerCall, holder } = scenario.expect
+      const { name, perCall, minPerCall, holder, cause } = scenario.expect
       const group = report.leaks.find((g) => matches(name, g.name))
       assert.ok(group, `${name} not among leaks: ${found || 'none'}`)
       if (perCall !== undefined) assert.equal(group.countPerIteration, perCall)
       if (minPerCall !== undefined) assert.ok(group.countPerIteration >= minPerCall, `${group.countPerIteration} per call`)
       assert.match(pathText(group), holder)
+      assert.equal(group.cause.pattern, cause, `${group.cause.title}: ${group.cause.detail}\n${pathText(group)}`)
+      assert.ok(group.cause.hint, 'a known pattern comes with a fix')
       assert.equal(group.verdict.reason, 'grows-with-calls')
       assert.equal(report.summary.confirmed, true)
     })

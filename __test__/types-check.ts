@@ -1,5 +1,5 @@
 // Compiled by the test suite with `tsc --noEmit --strict`: the public types must describe real use.
-import { hunt, formatReport, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
+import { hunt, formatReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
 
 async function main(): Promise<void> {
   const report: HuntReport = await hunt(async (i) => i, { iterations: 5, signal: new AbortController().signal, leakFilter: (g) => g.verdict.reason !== 'one-time' })
@@ -11,6 +11,12 @@ async function main(): Promise<void> {
     const top = group.allocationStacks[0]?.frames[0]
     if (top) console.log(`${top.functionName} (${top.scriptName ?? top.scriptId}:${top.line}:${top.column})`, group.tracedCount)
   }
+  const html: string = renderHtml(traced, { title: 'hunt' })
+  for (const group of traced.leaks) if (group.cause.pattern !== 'unknown') console.log(group.cause.title, group.cause.hint)
+  const m = monitor({ windowMs: 60_000, snapshotOnLeak: { dir: '/tmp/snaps' } })
+  m.on('leak', (e) => console.log(e.slopeBytesPerMinute, e.samples.length, html.length))
+  console.log(m.stats().gc.major?.count, m.stats().trend.suspected)
+  m.stop()
   await gc({ type: 'minor' })
   const snapshot = await takeSnapshot({ mode: 'full' })
   const summary = await snapshot.summary(10)

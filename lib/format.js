@@ -74,6 +74,10 @@ function formatStacks(group, paint) {
 function formatGroup(group, { heading, paint }) {
   const lines = []
   lines.push(`${paint.red(heading)} ${paint.bold(group.name)} (${group.kind}${where(group)}): ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained`)
+  if (group.cause && group.cause.pattern !== 'unknown') {
+    lines.push(paint.bold(`    cause: ${group.cause.title}`) + ` — ${group.cause.detail}`)
+    if (group.cause.hint) lines.push(`    fix: ${group.cause.hint}`)
+  }
   lines.push('    retained by:')
   lines.push(...formatPath(group.retainerPath, '      '))
   lines.push(...formatStacks(group, paint))

@@ -78,7 +78,7 @@ ${stacksHtml(group)}${samples}</section>`
 function chart({ points, marks, xLabel, title }) {
   const W = 720
   const H = 260
-  const pad = { l: 70, r: 20, t: 30, b: 40 }
+  const pad = { l: 70, r: 24, t: 40, b: 40 }
   if (points.length === 0) return ''
   const xs = points.map((p) => p[0])
   const ys = points.map((p) => p[1])
@@ -90,10 +90,17 @@ function chart({ points, marks, xLabel, title }) {
   const sy = (y) => H - pad.b - ((y - yMin) / (yMax - yMin || 1)) * (H - pad.t - pad.b)
   const line = points.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ')
   const ticks = [0, 0.5, 1].map((f) => yMin + f * (yMax - yMin))
+  let lastLabelX = -Infinity
+  let lifted = false
   const markSvg = marks
     .map((m) => {
-      const x = sx(m.x).toFixed(1)
-      return `<line x1="${x}" x2="${x}" y1="${pad.t}" y2="${H - pad.b}" class="mark"/><text x="${x}" y="${pad.t - 8}" text-anchor="middle" class="label">${esc(m.label)}</text>`
+      const x = sx(m.x)
+      // Two snapshots close together (target and final, around a short settle): the second
+      // label goes up a line instead of over the first.
+      lifted = x - lastLabelX < 48 ? !lifted : false
+      lastLabelX = x
+      const y = pad.t - (lifted ? 20 : 8)
+      return `<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${pad.t}" y2="${H - pad.b}" class="mark"/><text x="${x.toFixed(1)}" y="${y}" text-anchor="middle" class="label">${esc(m.label)}</text>`
     })
     .join('')
   const dots = points.length <= 12 ? points.map((p) => `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="4" class="dot"/>`).join('') : ''
@@ -107,14 +114,17 @@ ${ticks.map((y) => `<line x1="${pad.l}" x2="${W - pad.r}" y1="${sy(y).toFixed(1)
 function memoryChart(report) {
   const s = report.summary || {}
   if (s.timeline && s.timeline.t.length > 0) {
-    const points = s.timeline.t.map((t, i) => [t / 1000, s.timeline.heapUsed[i]])
+    // By step, not by clock: snapshots take far longer than calls, and on a time axis the calls,
+    // where the heap climbs, would be squeezed into slivers. `phasesMs` has the times.
+    const { t, heapUsed } = s.timeline
+    const points = heapUsed.map((h, i) => [i, h])
     const marks = Object.entries(s.timeline.snapshotAt || {})
-      .filter(([, t]) => t >= 0)
-      .map(([name, t]) => ({ x: t / 1000, label: name }))
+      .filter(([, at]) => at >= 0)
+      .map(([name, at]) => ({ x: Math.max(0, t.indexOf(at)), label: name }))
     return chart({
       points,
       marks,
-      xLabel: 'seconds since the hunt began',
+      xLabel: 'the hunt step by step: a point before each call, after the settle GC and after each snapshot',
       title: 'Heap used over the hunt: warm-up, the calls, the settle, and the snapshots (marked). Objects new at the target and still alive at the final snapshot are the suspects.',
     })
   }
@@ -226,4 +236,12 @@ ${retainedTable}
 `
 }
 
-module.exports = { renderHtml }
+/** The memory chart alone, as a standalone SVG file (styles inline), e.g. for docs. */
+function memoryChartSvg(report) {
+  const figure = memoryChart(report)
+  const svg = figure.slice(figure.indexOf('<svg'), figure.indexOf('</svg>') + 6)
+  const style = `<style>${CSS.split('\n').filter((l) => /^(svg|\.series|\.grid|\.mark|\.label|\.dot)/.test(l)).join('')}text{font-family:sans-serif}</style>`
+  return svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ').replace(/(<svg[^>]*>)/, `$1${style}<rect width="100%" height="100%" fill="#fff"/>`)
+}
+
+module.exports = { renderHtml, memoryChartSvg }

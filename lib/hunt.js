@@ -10,6 +10,7 @@ const { callNative, invalidArg, codedError } = require('./errors.js')
 const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
+const { withCauses } = require('./diagnose.js')
 
 const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false }
 
@@ -266,7 +267,7 @@ async function runHunt(fn, o, inspectorGc, session) {
   const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
   const taken = confirmed ? 4 : 3
   const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
-  return {
+  return withCauses({
     schemaVersion: 1,
     leaks,
     retained,
@@ -284,7 +285,7 @@ async function runHunt(fn, o, inspectorGc, session) {
       snapshotFiles: o.keepSnapshots ? keptFiles.slice(0, taken) : [],
       timeline: timeline.toJSON(taken),
     },
-  }
+  })
 }
 
 module.exports = { hunt, DEFAULTS }

@@ -35,6 +35,8 @@ async function main() {
 
 main()
   .catch((err) => send({ type: 'error', message: err && err.message ? err.message : String(err), code: err && err.code }))
-  // Exit at once: the scenario may leave servers or timers behind (and on Node 24 an exit
-  // right after heap snapshots can stall; the parent has what it needs).
-  .finally(() => process.exit(0))
+  // Exit by hand (the scenario may leave servers or timers behind), after a moment in the event
+  // loop: on Node 24 a process.exit() right after a hunt can hang for good, a V8 background
+  // compile job waiting for a GC the exiting thread never runs. The parent also stops
+  // waiting once it has the report.
+  .finally(() => setTimeout(() => process.exit(0), 50))

@@ -9,7 +9,7 @@ class RequestContext {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'RequestContext', perCall: 1, holder: /Timeout|async|store|kResourceStore|context/i },
+  expect: { name: 'RequestContext', perCall: 1, holder: /Timeout|async|store|kResourceStore|context/i, cause: 'async-local-storage' },
   action(i) {
     requestContext.run(new RequestContext(i), () => {
       setInterval(() => {}, 3_600_000).unref()

@@ -3,7 +3,7 @@
 const bodies = []
 module.exports = {
   kind: 'leak',
-  expect: { name: /Buffer|Uint8Array/, perCall: 1, holder: /bodies/ },
+  expect: { name: /Buffer|Uint8Array/, perCall: 1, holder: /bodies/, cause: 'collection-cache' },
   action(i) {
     bodies.push(Buffer.alloc(4096, i))
   },

@@ -10,7 +10,7 @@ class PluginHandle {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'PluginHandle', perCall: 1, holder: /registered/ },
+  expect: { name: 'PluginHandle', perCall: 1, holder: /registered/, cause: 'class-static' },
   action(i) {
     PluginRegistry.registered.push(new PluginHandle(i))
   },

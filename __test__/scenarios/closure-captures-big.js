@@ -3,7 +3,7 @@
 const callbacks = []
 module.exports = {
   kind: 'leak',
-  expect: { name: 'reportSize()', perCall: 1, holder: /callbacks/ },
+  expect: { name: 'reportSize()', perCall: 1, holder: /callbacks/, cause: 'collection-cache' },
   action(i) {
     const rows = new Array(2000).fill(i)
     callbacks.push(function reportSize() {

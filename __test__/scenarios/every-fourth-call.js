@@ -8,7 +8,7 @@ class FailedJob {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'FailedJob', perCall: 0.25, holder: /failedJobs/ },
+  expect: { name: 'FailedJob', perCall: 0.25, holder: /failedJobs/, cause: 'collection-cache' },
   action(i) {
     if (i % 4 === 0) failedJobs.push(new FailedJob(i))
   },

@@ -9,7 +9,7 @@ class CachedResponse {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'CachedResponse', perCall: 1, holder: /responseCache/ },
+  expect: { name: 'CachedResponse', perCall: 1, holder: /responseCache/, cause: 'collection-cache' },
   action(i) {
     responseCache.set(`/orders/${i}?t=${Math.random()}`, new CachedResponse(i))
   },

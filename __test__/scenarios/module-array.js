@@ -9,7 +9,7 @@ class AuditRecord {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'AuditRecord', perCall: 1, holder: /auditTrail/ },
+  expect: { name: 'AuditRecord', perCall: 1, holder: /auditTrail/, cause: 'collection-cache' },
   action(i) {
     auditTrail.push(new AuditRecord(i))
   },

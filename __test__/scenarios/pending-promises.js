@@ -9,7 +9,7 @@ class PendingRequest {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'PendingRequest', perCall: 1, holder: /waiting.*(reactions|Promise)/ },
+  expect: { name: 'PendingRequest', perCall: 1, holder: /waiting.*(reactions|Promise)/, cause: 'pending-promise' },
   action(i) {
     const request = new PendingRequest(i)
     const reply = new Promise(() => {})

@@ -7,7 +7,7 @@ class RetryPayload {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'RetryPayload', perCall: 1, holder: /Timeout|_onTimeout|retry/ },
+  expect: { name: 'RetryPayload', perCall: 1, holder: /Timeout|_onTimeout|retry/, cause: 'timer' },
   action(i) {
     const payload = new RetryPayload(i)
     setTimeout(function retry() {

@@ -8,7 +8,7 @@ class Session {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'Session', perCall: 1, holder: /activeSessions/ },
+  expect: { name: 'Session', perCall: 1, holder: /activeSessions/, cause: 'collection-cache' },
   action(i) {
     activeSessions.add(new Session(i))
   },

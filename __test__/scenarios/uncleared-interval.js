@@ -8,7 +8,7 @@ class PollState {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: 'PollState', perCall: 1, holder: /Timeout|_onTimeout|poll/ },
+  expect: { name: 'PollState', perCall: 1, holder: /Timeout|_onTimeout|poll/, cause: 'timer' },
   action(i) {
     const state = new PollState(i)
     setInterval(function poll() {
