@@ -339,12 +339,33 @@ export interface HuntSummary extends ReportSummary {
   timeline: { t: number[]; heapUsed: number[]; snapshotAt: Partial<Record<'baseline' | 'target' | 'final' | 'confirm', number>> }
 }
 
+/** An emitter whose listener count for one event grows with the calls. */
+export interface ListenerGrowth {
+  /** The emitter's class: 'EventEmitter', 'Server', 'Socket', … */
+  emitter: string
+  emitterId: number
+  event: string
+  /** Listeners at the start and at the end of the round that measured the growth. */
+  before: number
+  after: number
+  perCall: number
+  /** How the program reaches the emitter, root first. */
+  retainerPath: PathStep[]
+}
+
 export interface HuntReport {
   schemaVersion: 1
   /** Judged leaks, largest retained size first. */
   leaks: JudgedGroup[]
   /** Everything else that survived, with the reason it is not a leak. */
   retained: JudgedGroup[]
+  /**
+   * Emitters whose listeners for one event grew by at least half the calls (in both rounds
+   * when the second ran), even when no new object shows it (one function added again and
+   * again). `assertNoLeaks` counts each such listener as a leaked object unless a leak group
+   * with an 'event-listener' cause for that event already shows it.
+   */
+  listenerGrowth: ListenerGrowth[]
   summary: HuntSummary
 }
 

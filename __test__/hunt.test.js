@@ -177,6 +177,25 @@ describe('hunt()', () => {
     const [leaks] = await Promise.all([new Promise((resolve) => worker.once('message', resolve)), new Promise((resolve) => worker.once('exit', resolve))])
     assert.deepEqual(leaks, [['WorkerLeak', 6]])
   })
+
+  it('names listeners that pile up even when no new object shows it', async () => {
+    const { EventEmitter } = require('node:events')
+    const bus = new EventEmitter()
+    bus.setMaxListeners(0)
+    function audit() {}
+    const report = await hunt(() => bus.on('order', audit), { iterations: 10 })
+    assert.deepEqual(report.leaks, [], 'the same function each time: no new object')
+    assert.equal(report.listenerGrowth.length, 1)
+    const [grown] = report.listenerGrowth
+    assert.deepEqual([grown.emitter, grown.event, grown.perCall], ['EventEmitter', 'order', 1])
+    assert.match(formatReport(report), /listeners pile up over 10 calls/)
+    assert.match(formatReport(report), /EventEmitter .*'order': \d+ → \d+ listeners, 1 per call/)
+    const { assertNoLeaks } = require('..')
+    await assert.rejects(assertNoLeaks(() => bus.on('order', audit), { iterations: 10 }), { code: 'ERR_LEAKHUNT_LEAK' })
+    bus.removeAllListeners()
+    const clean = await hunt(() => bus.once('order', audit) && bus.emit('order'), { iterations: 10 })
+    assert.deepEqual(clean.listenerGrowth, [])
+  })
 })
 
 describe('gc()', () => {
@@ -188,4 +207,5 @@ describe('gc()', () => {
       assert.deepEqual(out.minor, ['minor'])
     })
   }
+
 })

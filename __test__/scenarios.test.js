@@ -38,9 +38,10 @@ for (const [major, node] of Object.entries(nodes)) describe(`scenario corpus on 
       const found = report.leaks.map((g) => `${g.name} ×${g.countPerIteration}`).join(', ')
       if (scenario.kind === 'control') {
         assert.deepEqual(report.leaks, [], `control reported leaks: ${found}`)
+        assert.deepEqual(report.listenerGrowth, [], 'no listener growth in a control')
         return
       }
-      const { name, perCall, minPerCall, holder, cause } = scenario.expect
+      const { name, perCall, minPerCall, holder, cause, listenerEvent } = scenario.expect
       const group = report.leaks.find((g) => matches(name, g.name))
       assert.ok(group, `${name} not among leaks: ${found || 'none'}`)
       if (perCall !== undefined) assert.equal(group.countPerIteration, perCall)
@@ -48,6 +49,11 @@ for (const [major, node] of Object.entries(nodes)) describe(`scenario corpus on 
       assert.match(pathText(group), holder)
       assert.equal(group.cause.pattern, cause, `${group.cause.title}: ${group.cause.detail}\n${pathText(group)}`)
       assert.ok(group.cause.hint, 'a known pattern comes with a fix')
+      if (listenerEvent) {
+        const grown = report.listenerGrowth.find((g) => g.event === listenerEvent)
+        assert.ok(grown, `listener growth on '${listenerEvent}': ${JSON.stringify(report.listenerGrowth)}`)
+        assert.equal(grown.perCall, perCall)
+      }
       assert.equal(group.verdict.reason, 'grows-with-calls')
       assert.equal(report.summary.confirmed, true)
     })

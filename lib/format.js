@@ -105,8 +105,11 @@ function formatReport(report, options = {}) {
   const consequences = report.leaks.filter(isConsequence)
   const iterations = s.iterations ? ` over ${plural(s.iterations, 'call')}` : ''
   const also = consequences.length ? ` (and ${plural(consequences.length, 'group')} they hold)` : ''
+  const listenersOnly = report.leaks.length === 0 && (report.listenerGrowth || []).length > 0
   out.push(
-    report.leaks.length === 0
+    listenersOnly
+      ? paint.bold(`leakhunt: listeners pile up${iterations}, with no other objects left behind:`)
+      : report.leaks.length === 0
       ? paint.green(`leakhunt: no leaks found${iterations}.`)
       : paint.bold(`leakhunt: ${plural(causes.length, 'leak')} found${iterations}${also}:`),
   )
@@ -114,6 +117,14 @@ function formatReport(report, options = {}) {
   if (consequences.length) {
     out.push('', 'Held only by the leaks above (they go when those are fixed):')
     for (const group of consequences) out.push(`  ${group.name}: ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)}`)
+  }
+  const listeners = report.listenerGrowth || []
+  if (listeners.length) {
+    out.push('', 'Listeners that grow with the calls:')
+    for (const g of listeners) {
+      const holder = g.retainerPath && g.retainerPath.length > 1 ? ` (${g.retainerPath[g.retainerPath.length - 1].edge})` : ''
+      out.push(`  ${g.emitter}${holder} '${g.event}': ${g.before} → ${g.after} listeners, ${Number.isInteger(g.perCall) ? g.perCall : g.perCall.toFixed(2)} per call`)
+    }
   }
   const retained = report.retained || []
   if (retained.length) {

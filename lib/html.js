@@ -205,6 +205,12 @@ function renderHtml(report, options = {}) {
   const verdict = leaks.length
     ? `<p class="verdict bad">${causes.length} leak${causes.length === 1 ? '' : 's'} found${calls}: ${num(s.leakedObjectCount)} objects, ${bytes(s.leakedRetainedSize || 0)} retained.</p>`
     : `<p class="verdict good">No leaks found${calls}.</p>`
+  const listeners = report.listenerGrowth || []
+  const listenerTable = listeners.length
+    ? `<h2>Listeners that grow with the calls</h2><table><thead><tr><th>emitter</th><th>event</th><th class="n">listeners</th><th class="n">per call</th><th>held by</th></tr></thead><tbody>${listeners
+        .map((g) => `<tr><td>${esc(g.emitter)}</td><td>${esc(g.event)}</td><td class="n">${num(g.before)} → ${num(g.after)}</td><td class="n">${esc(Number.isInteger(g.perCall) ? g.perCall : (g.perCall || 0).toFixed(2))}</td><td>${pathHtml(g.retainerPath)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : ''
   const retained = report.retained || []
   const retainedTable = retained.length
     ? `<h2>Also alive, not judged leaks (${retained.length})</h2><table><thead><tr><th>name</th><th class="n">objects</th><th class="n">retained</th><th>why not a leak</th></tr></thead><tbody>${retained
@@ -230,6 +236,7 @@ ${
 ${leaks.map(leakDetail).join('\n')}`
     : '<p>Nothing new since the baseline is still alive at the final snapshot and held by the program.</p>'
 }
+${listenerTable}
 ${retainedTable}
 <script>${SCRIPT}</script>
 </body></html>

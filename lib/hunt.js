@@ -240,7 +240,8 @@ async function runHunt(fn, o, inspectorGc, session) {
     await inspectorGc.startTrackingAllocations()
     lap('track')
   }
-  await snapshot(0, 'ids')
+  // The baseline is parsed in full for its listener census, then kept as ids only.
+  await snapshot(0, 'census')
   await callTimes('iterations', o.iterations)
   await snapshot(1, 'ids')
   await settle()
@@ -249,7 +250,10 @@ async function runHunt(fn, o, inspectorGc, session) {
   const groups = await callNative(() => session.analyze('first', 'baseline', 'target', 'final', analyzeOptions))
   lap('analysis')
 
-  const confirmed = o.confirm && groups > 0
+  // Listeners can pile up without new objects (one function added again and again).
+  const halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
+  const listenersGrew = callNative(() => session.listenerGrowthCount('baseline', 'final', halfOfCalls))
+  const confirmed = o.confirm && (groups > 0 || listenersGrew > 0)
   if (confirmed) {
     await callTimes('confirm', secondRoundCalls)
     await settle()
@@ -265,12 +269,22 @@ async function runHunt(fn, o, inspectorGc, session) {
   const grown = confirmed ? session.report('grown') : null
   if (o.trackAllocations) withoutOwnFrames(first.leaks)
   const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
+  // Listeners that grew by half the calls or more in round one and, when it ran, in round two.
+  const listenerGrowth = listenersGrew > 0 ? callNative(() => session.listenerGrowth('baseline', 'final', halfOfCalls)) : []
+  let grownListeners = listenerGrowth
+  if (confirmed && listenerGrowth.length > 0) {
+    const again = callNative(() => session.listenerGrowth('final', 'confirm', Math.max(1, Math.floor(secondRoundCalls / 2))))
+    grownListeners = again.filter((g) => listenerGrowth.some((f) => f.emitterId === g.emitterId && f.event === g.event))
+  }
+  const calls = confirmed ? secondRoundCalls : o.iterations
+  for (const g of grownListeners) g.perCall = (g.after - g.before) / calls
   const taken = confirmed ? 4 : 3
   const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
   return withCauses({
     schemaVersion: 1,
     leaks,
     retained,
+    listenerGrowth: grownListeners,
     summary: {
       ...first.summary,
       iterations: o.iterations,

@@ -87,6 +87,7 @@ impl Snapshot {
                     edge_count: stats.edge_count,
                     total_size: stats.total_size,
                     bytes: stats.bytes,
+                    listeners: None,
                 })
             }
         }
@@ -340,12 +341,15 @@ pub struct SnapshotInProgress {
 }
 
 impl SnapshotInProgress {
-    pub fn start(source: &str, mode: ParseMode) -> Result<SnapshotInProgress> {
+    /// `census`: parse in full, count each emitter's listeners, then keep only the ids (and
+    /// the counts): what a baseline needs to tell listener growth, at an ids snapshot's size.
+    pub fn start(source: &str, mode: ParseMode, census: bool) -> Result<SnapshotInProgress> {
         use std::sync::atomic::Ordering;
         let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
         let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stop = cancelled.clone();
-        let mut parser = crate::snapshot::SnapshotParser::new(source, mode, None);
+        let parse_mode = if census { ParseMode::Full } else { mode };
+        let mut parser = crate::snapshot::SnapshotParser::new(source, parse_mode, None);
         let thread = std::thread::Builder::new()
             .name("leakhunt-parse".into())
             .spawn(move || {
@@ -356,7 +360,17 @@ impl SnapshotInProgress {
                         }
                         parser.write(&chunk)?;
                     }
-                    Snapshot::from_parsed(parser.finish()?, mode)
+                    let snapshot = Snapshot::from_parsed(parser.finish()?, parse_mode)?;
+                    if !census {
+                        return Ok(snapshot);
+                    }
+                    let listeners = match &snapshot {
+                        Snapshot::Full(s) => crate::listeners::census(&s.graph),
+                        Snapshot::Ids(_) => Default::default(),
+                    };
+                    let mut ids = snapshot.ids().into_owned();
+                    ids.listeners = Some(listeners);
+                    Ok(Snapshot::Ids(ids))
                 })
             })
             .map_err(|e| LeakhuntError::Internal(format!("cannot start a parser thread: {e}")))?;
@@ -409,7 +423,7 @@ mod background_tests {
     #[test]
     fn a_snapshot_parsed_in_the_background_equals_one_parsed_in_place() {
         let text = small_snapshot_json();
-        let mut pending = SnapshotInProgress::start("test", ParseMode::Full).unwrap();
+        let mut pending = SnapshotInProgress::start("test", ParseMode::Full, false).unwrap();
         for chunk in text.as_bytes().chunks(7) {
             pending.write(chunk);
         }
@@ -424,7 +438,7 @@ mod background_tests {
 
     #[test]
     fn a_background_parse_error_comes_out_of_finish() {
-        let pending = SnapshotInProgress::start("test", ParseMode::Ids).unwrap();
+        let pending = SnapshotInProgress::start("test", ParseMode::Ids, false).unwrap();
         pending.write(b"{\"snapshot\": [1, 2");
         let err = pending.finish().err().expect("a truncated snapshot must fail");
         assert!(err.to_string().contains("test"), "{err}");

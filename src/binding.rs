@@ -395,9 +395,11 @@ impl HuntSession {
     }
 
     #[napi]
+    /// `mode`: 'full', 'ids', or 'census' (ids plus each emitter's listener counts).
     pub fn begin_snapshot(&mut self, name: String, mode: String) -> napi::Result<()> {
-        let mode = parse_mode(Some(mode))?;
-        let pending = guarded(|| SnapshotInProgress::start(&format!("in-process snapshot '{name}'"), mode))?;
+        let census = mode == "census";
+        let mode = if census { ParseMode::Ids } else { parse_mode(Some(mode))? };
+        let pending = guarded(|| SnapshotInProgress::start(&format!("in-process snapshot '{name}'"), mode, census))?;
         self.writing = Some((name, pending));
         Ok(())
     }
@@ -468,6 +470,41 @@ impl HuntSession {
         let reports = lock(&self.reports);
         let r = reports.get(&report).ok_or_else(|| no_report(&report))?;
         guarded(|| Ok(crate::diff::still_alive(&r.leaks, &s.ids()).into_iter().map(|c| c as f64).collect()))
+    }
+
+    /// Emitters whose listener count for one event grew by `min_growth` or more between two
+    /// kept snapshots parsed in full (call this only once the snapshots are all taken).
+    #[napi(ts_return_type = "Array<ListenerGrowth>")]
+    pub fn listener_growth(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<Json> {
+        let (a, b) = (self.parsed(&earlier)?, self.parsed(&later)?);
+        let grown = guarded(|| {
+            let before = match &*a {
+                Snapshot::Full(s) => crate::listeners::census(&s.graph),
+                Snapshot::Ids(s) => s.listeners.clone().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?,
+            };
+            match &*b {
+                Snapshot::Full(b) => Ok(crate::listeners::growth(&before, b, min_growth.max(1))),
+                Snapshot::Ids(_) => Err(LeakhuntError::Usage(format!("snapshot {later:?} must be parsed in full"))),
+            }
+        })?;
+        to_value(&grown)
+    }
+
+    /// How many emitter/event pairs `listener_growth` would list: a number, so that asking
+    /// between snapshots puts nothing on the JS heap being measured.
+    #[napi]
+    pub fn listener_growth_count(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<u32> {
+        let (a, b) = (self.parsed(&earlier)?, self.parsed(&later)?);
+        guarded(|| {
+            let before = match &*a {
+                Snapshot::Full(s) => crate::listeners::census(&s.graph),
+                Snapshot::Ids(s) => s.listeners.clone().unwrap_or_default(),
+            };
+            match &*b {
+                Snapshot::Full(b) => Ok(crate::listeners::growth(&before, b, min_growth.max(1)).len() as u32),
+                Snapshot::Ids(_) => Ok(0),
+            }
+        })
     }
 
     /// A kept report, as plain data (call this only once the snapshots are all taken).

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod dominators;
 pub mod error;
 pub mod graph;
+pub mod listeners;
 pub mod progress;
 pub mod report;
 pub mod retainers;

@@ -286,6 +286,9 @@ pub struct IdSnapshot {
     pub edge_count: u64,
     pub total_size: u64,
     pub bytes: u64,
+    /// Listener counts by (emitter id, event), when the snapshot was parsed in full for them
+    /// (`listeners::census`) before being reduced to ids: the hunt's baseline.
+    pub listeners: Option<std::collections::HashMap<(u32, String), u32>>,
 }
 
 impl IdSnapshot {
@@ -300,7 +303,7 @@ impl IdSnapshot {
         let mut ids = nodes.ids;
         ids.sort_unstable();
         ids.dedup();
-        IdSnapshot { source, ids, node_count, edge_count: header.edge_count, total_size, bytes }
+        IdSnapshot { source, ids, node_count, edge_count: header.edge_count, total_size, bytes, listeners: None }
     }
 }
 

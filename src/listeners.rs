@@ -1,0 +1,109 @@
+//! Listener growth: how many listeners each EventEmitter holds per event, compared between two
+//! full snapshots. A leak of listeners is usually also a leak of closures, which the diff
+//! reports; this names the emitter and the event directly, and counts listeners even when
+//! each one is small or shared.
+
+use crate::analysis::AnalyzedSnapshot;
+use crate::graph::{HeapGraph, NodeIndex};
+use crate::retainers::PathStep;
+use crate::snapshot::{EdgeKind, NodeKind};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Listener counts by (emitter id, event name): an emitter's `_events` object has one
+/// property per event, holding either the one listener function or an Array of them.
+pub fn census(graph: &HeapGraph) -> HashMap<(u32, String), u32> {
+    let mut counts = HashMap::new();
+    for emitter in 0..graph.node_count() as NodeIndex {
+        if graph.kind(emitter) != NodeKind::Object {
+            continue;
+        }
+        let Some(events) = graph.edge_target(emitter, "_events") else { continue };
+        for e in graph.edges(events) {
+            if graph.edge_kind(e) != EdgeKind::Property {
+                continue;
+            }
+            let event = graph.edge_name(e);
+            if event == "__proto__" {
+                continue;
+            }
+            let value = graph.edge_to[e];
+            let n = match graph.kind(value) {
+                NodeKind::Closure => 1,
+                NodeKind::Object if graph.name(value) == "Array" => graph
+                    .edges(value)
+                    .filter(|&le| graph.edge_kind(le) == EdgeKind::Element && graph.kind(graph.edge_to[le]) == NodeKind::Closure)
+                    .count() as u32,
+                _ => continue,
+            };
+            counts.insert((graph.ids[emitter as usize], event.into_owned()), n);
+        }
+    }
+    counts
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListenerGrowth {
+    /// The emitter's class ("EventEmitter", "Server", "Socket", …).
+    pub emitter: String,
+    pub emitter_id: u32,
+    pub event: String,
+    pub before: u32,
+    pub after: u32,
+    /// How the program reaches the emitter, root first.
+    pub retainer_path: Vec<PathStep>,
+}
+
+/// Emitters whose listener count for one event grew by at least `min_growth` from the
+/// census `before` to the full snapshot `later` (of the same process), most growth first.
+pub fn growth(before: &HashMap<(u32, String), u32>, later: &AnalyzedSnapshot, min_growth: u32) -> Vec<ListenerGrowth> {
+    let graph = &later.graph;
+    let mut grown: Vec<ListenerGrowth> = census(graph)
+        .into_iter()
+        .filter_map(|((id, event), after)| {
+            let was = before.get(&(id, event.clone())).copied().unwrap_or(0);
+            (after >= was.saturating_add(min_growth)).then_some((id, event, was, after))
+        })
+        .filter_map(|(id, event, was, after)| {
+            let node = graph.find_id(id)?;
+            Some(ListenerGrowth {
+                emitter: crate::classes::display_name(graph, node),
+                emitter_id: id,
+                event: crate::classes::truncate_for_display(&event, 80),
+                before: was,
+                after,
+                retainer_path: later.retainers().path(graph, node),
+            })
+        })
+        .collect();
+    grown.sort_by(|a, b| (b.after - b.before).cmp(&(a.after - a.before)).then(a.emitter_id.cmp(&b.emitter_id)));
+    grown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{edge, graph_of, node};
+
+    fn emitter_with(listeners: usize, emitter_id: u32) -> AnalyzedSnapshot {
+        let mut nodes = vec![node("synthetic", "", 1, 0), node("object", "EventEmitter", emitter_id, 10), node("object", "Object", 5, 10), node("object", "Array", 7, 10)];
+        let mut edges = vec![edge(0, "shortcut", "bus", 1), edge(1, "property", "_events", 2), edge(2, "property", "order", 3)];
+        for k in 0..listeners {
+            nodes.push(node("closure", "onOrder", 9 + 2 * k as u32, 32));
+            edges.push(edge(3, "element", &k.to_string(), 4 + k));
+        }
+        AnalyzedSnapshot::new(graph_of(&nodes, &edges))
+    }
+
+    #[test]
+    fn counts_listeners_per_event_and_reports_growth() {
+        let (a, b) = (emitter_with(2, 3), emitter_with(12, 3));
+        assert_eq!(census(&b.graph).get(&(3, "order".to_string())), Some(&12));
+        let before = census(&a.graph);
+        let grown = growth(&before, &b, 5);
+        assert_eq!(grown.len(), 1);
+        assert_eq!((grown[0].emitter.as_str(), grown[0].event.as_str(), grown[0].before, grown[0].after), ("EventEmitter", "order", 2, 12));
+        assert!(growth(&before, &b, 11).is_empty());
+    }
+}
