@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
   ignore?: string[]
   /** Sample ids per group. Default 5. */
   maxSamples?: number
+  /** Show no string contents from the heap: strings become their kind, odd property keys their length. */
+  redact?: boolean
   /**
    * Called every 100 ms while files are read and analysed (on the thread pool), and once at
    * the end. Only for file paths; snapshots already parsed report nothing.
@@ -283,6 +285,12 @@ export interface HuntOptions {
    * several times slower. Default false.
    */
   trackAllocations?: boolean
+  /**
+   * Show no string contents from the heap (reports already cut them at 40 characters): strings
+   * in retainer paths become '"…" (string, redacted)', property keys that are not plain
+   * identifiers (dictionary keys such as tokens) become their length. Default false.
+   */
+  redact?: boolean
   /** Leave out groups whose name contains any of these strings. */
   ignore?: string[]
   /**

@@ -11,6 +11,7 @@ const { formatReport } = require('./lib/format.js')
 const { renderHtml } = require('./lib/html.js')
 const { monitor } = require('./lib/monitor.js')
 const { withCauses, diagnose } = require('./lib/diagnose.js')
+const { redact } = require('./lib/redact.js')
 const { assertNoLeaks } = require('./lib/assert.js')
 const { track, collected, expectCollected, untrackAll } = require('./lib/track.js')
 
@@ -37,8 +38,9 @@ HeapSnapshot.prototype.locate = function locate(edgeNames) {
 function checkOptions(options) {
   if (options === undefined || options === null) return {}
   if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
-  const { includeInternals, iterations, ignore, maxSamples, onProgress } = options
+  const { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted } = options
   checkOnProgress(onProgress)
+  if (redacted !== undefined && typeof redacted !== 'boolean') throw invalidArg('options.redact', 'a boolean', redacted)
   if (includeInternals !== undefined && typeof includeInternals !== 'boolean') {
     throw invalidArg('options.includeInternals', 'a boolean', includeInternals)
   }
@@ -51,7 +53,7 @@ function checkOptions(options) {
   if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0)) {
     throw invalidArg('options.maxSamples', 'a positive integer', maxSamples)
   }
-  return { includeInternals, iterations, ignore, maxSamples, onProgress }
+  return { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted }
 }
 
 function checkOnProgress(onProgress) {
@@ -105,15 +107,16 @@ async function analyzeSnapshots(baseline, target, final, options) {
       throw invalidArg(names[i], 'a file path or a HeapSnapshot', input)
     }
   })
-  const { onProgress, ...native } = opts
+  const { onProgress, redact: redacted, ...native } = opts
+  const finish = (report) => (redacted ? redact(withCauses(report)) : withCauses(report))
   if (inputs.every((input) => typeof input === 'string')) {
-    return withCauses(await withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(baseline, target, final, native, progress))))
+    return finish(await withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(baseline, target, final, native, progress))))
   }
   // Mixed: parse the paths (baseline and target need ids only), then diff the handles.
   const handles = await Promise.all(
     inputs.map((input, i) => (typeof input === 'string' ? readSnapshot(input, { mode: i < 2 ? 'ids' : 'full' }) : input)),
   )
-  return withCauses(await callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], native)))
+  return finish(await callNative(() => binding.analyzeParsed(handles[0], handles[1], handles[2], native)))
 }
 
 /**

@@ -34,6 +34,7 @@ Options:
   --iterations N          how many times the action ran between baseline and target
   --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
   --include-internals     also report V8's own objects (code, maps, system / …)
+  --redact                show no string contents from the heap (reports cut them at 40 characters anyway)
   --quiet                 no progress bar
   --no-color              no colours (also: NO_COLOR=1)
   -h, --help              this help`,
@@ -64,6 +65,7 @@ Options:
   --html FILE             also write a self-contained HTML report to FILE
   --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
   --include-internals     also report V8's own objects
+  --redact                show no string contents from the heap
   --quiet                 no progress bar
   --no-color              no colours (also: NO_COLOR=1)
   -h, --help              this help`,
@@ -76,7 +78,14 @@ const COMMON = {
   json: { type: 'boolean' },
 }
 const OPTIONS = {
-  analyze: { ...COMMON, html: { type: 'string' }, iterations: { type: 'string' }, ignore: { type: 'string', multiple: true }, 'include-internals': { type: 'boolean' } },
+  analyze: {
+    ...COMMON,
+    html: { type: 'string' },
+    iterations: { type: 'string' },
+    ignore: { type: 'string', multiple: true },
+    'include-internals': { type: 'boolean' },
+    redact: { type: 'boolean' },
+  },
   inspect: { ...COMMON, top: { type: 'string' } },
   run: {
     ...COMMON,
@@ -87,6 +96,7 @@ const OPTIONS = {
     'track-allocations': { type: 'boolean' },
     ignore: { type: 'string', multiple: true },
     'include-internals': { type: 'boolean' },
+    redact: { type: 'boolean' },
   },
 }
 const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'], run: ['scenario.js'] }
@@ -143,6 +153,7 @@ async function analyze(files, values) {
       iterations: integer(values.iterations, 'iterations', 1),
       ignore: values.ignore,
       includeInternals: Boolean(values['include-internals']),
+      redact: Boolean(values.redact),
       onProgress: (p) => bar.bytes(p.bytesDone, p.bytesTotal, p.phase),
     })
     .finally(() => bar.done())
@@ -200,6 +211,7 @@ function run([scenario], values) {
     trackAllocations: Boolean(values['track-allocations']),
     ignore: values.ignore,
     includeInternals: Boolean(values['include-internals']),
+    redact: Boolean(values.redact),
   }
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
   const { ProgressBar } = require('../lib/progress-bar.js')

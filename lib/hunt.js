@@ -11,8 +11,9 @@ const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 const { withCauses } = require('./diagnose.js')
+const { redact } = require('./redact.js')
 
-const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false }
+const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false, redact: false }
 
 const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
 const PHASES = ['warmup', 'track', 'snapshot:baseline', 'iterations', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
@@ -84,7 +85,7 @@ function checkOptions(options) {
   for (const name of ['onProgress', 'leakFilter']) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw invalidArg(`options.${name}`, 'a function', o[name])
   }
-  for (const name of ['confirm', 'includeInternals', 'trackAllocations']) {
+  for (const name of ['confirm', 'includeInternals', 'trackAllocations', 'redact']) {
     if (typeof o[name] !== 'boolean') throw invalidArg(`options.${name}`, 'a boolean', o[name])
   }
   if (o.keepSnapshots !== undefined && typeof o.keepSnapshots !== 'string') {
@@ -188,7 +189,8 @@ async function runHunt(fn, o, inspectorGc, session) {
   const write = (chunk) => callNative(() => session.write(chunk))
   const analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
   const secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
-  const secondRoundOptions = { ...analyzeOptions, iterations: secondRoundCalls, maxSamples: 1 }
+  // Round two is judged by counts per class; its retained sizes would go unused.
+  const secondRoundOptions = { ...analyzeOptions, iterations: secondRoundCalls, maxSamples: 1, countsOnly: true }
 
   const callTimes = async (phase, times) => {
     for (let i = 0; i < times; i++) {
@@ -280,7 +282,8 @@ async function runHunt(fn, o, inspectorGc, session) {
   for (const g of grownListeners) g.perCall = (g.after - g.before) / calls
   const taken = confirmed ? 4 : 3
   const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
-  return withCauses({
+  // Causes are read before redaction: they name variables and events, never string contents.
+  const report = withCauses({
     schemaVersion: 1,
     leaks,
     retained,
@@ -300,6 +303,7 @@ async function runHunt(fn, o, inspectorGc, session) {
       timeline: timeline.toJSON(taken),
     },
   })
+  return o.redact ? redact(report) : report
 }
 
 module.exports = { hunt, DEFAULTS }

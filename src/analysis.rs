@@ -275,7 +275,7 @@ pub fn analyze(
     let target_ids = target.ids();
     let surviving = diff::surviving_nodes(graph, &baseline_ids, &target_ids);
     progress.enter(Phase::Dominators);
-    let doms = analyzed.dominators();
+    let doms = (!options.counts_only).then(|| analyzed.dominators());
     progress.enter(Phase::Retainers);
     let tree = analyzed.retainers();
     progress.enter(Phase::Diff);

@@ -18,6 +18,9 @@ pub struct DiffOptions {
     pub ignore: Vec<String>,
     /// Sample ids kept per group.
     pub max_samples: usize,
+    /// Counts only: no dominator tree, so retained sizes are 0. The hunt's second round needs
+    /// only how many objects of each class it added.
+    pub counts_only: bool,
 }
 
 /// For each group, how many of its members are alive in `later` (by id: exact, whatever
@@ -67,7 +70,7 @@ const PATH_CANDIDATES: usize = 32;
 
 pub fn group(
     graph: &HeapGraph,
-    doms: &Dominators,
+    doms: Option<&Dominators>,
     tree: &RetainerTree,
     surviving: &[NodeIndex],
     options: &DiffOptions,
@@ -109,9 +112,11 @@ pub fn group(
         is_reported[v as usize] = true;
     }
     let mut covered = vec![false; n];
-    for &v in doms.order.iter().skip(1) {
-        let d = doms.idom[v as usize] as usize;
-        covered[v as usize] = covered[d] || is_reported[d];
+    if let Some(doms) = doms {
+        for &v in doms.order.iter().skip(1) {
+            let d = doms.idom[v as usize] as usize;
+            covered[v as usize] = covered[d] || is_reported[d];
+        }
     }
     let held = tree.held_through(&is_reported, &reported);
     drop(is_reported);
@@ -146,7 +151,7 @@ pub fn group(
         acc.held_by_other_leaks += held as u64;
         acc.members.push(graph.ids[node as usize]);
         if !covered[node as usize] {
-            acc.retained += doms.retained[node as usize];
+            acc.retained += doms.map_or(0, |d| d.retained[node as usize]);
         }
         if acc.samples.len() < PATH_CANDIDATES {
             acc.samples.push(node);
@@ -250,7 +255,7 @@ mod tests {
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         assert_eq!(surviving, vec![5, 6, 7, 8, 9, 10]);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, s.dominators(), s.retainers(), &surviving, &options);
+        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &options);
         assert_eq!(grouped.internal_count, 1);
         let names: Vec<(&str, u64)> = grouped.groups.iter().map(|g| (g.name.as_str(), g.count)).collect();
         assert_eq!(names, vec![("Entry", 3), ("Payload", 2)]);
@@ -265,9 +270,9 @@ mod tests {
         let path: Vec<&str> = entry.retainer_path.iter().map(|p| if p.edge.is_empty() { p.name.as_str() } else { p.edge.as_str() }).collect();
         assert_eq!(path, vec!["global", "cache", "[2]", ]);
         let with_internals = DiffOptions { include_internals: true, ..DiffOptions::default() };
-        let all = group(&s.graph, s.dominators(), s.retainers(), &surviving, &with_internals);
+        let all = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &with_internals);
         assert!(all.groups.iter().any(|g| g.internal && g.name == "system / Foo"));
         let ignoring = DiffOptions { ignore: vec!["Pay".into()], ..DiffOptions::default() };
-        assert_eq!(group(&s.graph, s.dominators(), s.retainers(), &surviving, &ignoring).ignored_count, 2);
+        assert_eq!(group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &ignoring).ignored_count, 2);
     }
 }

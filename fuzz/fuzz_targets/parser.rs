@@ -1,0 +1,44 @@
+//! The streaming parser on arbitrary bytes, fed in chunks whose sizes the input also chooses,
+//! in both modes; whatever parses goes on through the graph, dominators, retainer paths and a
+//! summary. Any panic, hang or runaway allocation is a finding; errors are fine.
+#![no_main]
+use leakhunt::analysis::AnalyzedSnapshot;
+use leakhunt::graph::HeapGraph;
+use leakhunt::snapshot::{ParseMode, SnapshotParser};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 2 {
+        return;
+    }
+    // The first two bytes pick the chunking: split sizes cycle through 1..=step.
+    let (control, text) = data.split_at(2);
+    let step = (control[0] as usize % 64) + 1;
+    for mode in [ParseMode::Full, ParseMode::Ids] {
+        let mut parser = SnapshotParser::new("fuzz", mode, if control[1] & 1 == 0 { Some(text.len() as u64) } else { None });
+        let mut offset = 0;
+        let mut k = 0;
+        let mut failed = false;
+        while offset < text.len() {
+            let size = (k % step) + 1 + (control[1] as usize >> 1) * (k % 2);
+            let end = (offset + size).min(text.len());
+            if parser.write(&text[offset..end]).is_err() {
+                failed = true;
+                break;
+            }
+            offset = end;
+            k += 1;
+        }
+        if failed {
+            continue;
+        }
+        let Ok(parsed) = parser.finish() else { continue };
+        if mode == ParseMode::Full {
+            if let Ok(graph) = HeapGraph::from_parsed(parsed) {
+                let analyzed = AnalyzedSnapshot::new(graph);
+                let _ = analyzed.summary(5);
+                let _ = analyzed.locate(&["a".to_string(), "b".to_string()]);
+            }
+        }
+    }
+});
