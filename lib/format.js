@@ -147,4 +147,4 @@ function formatReport(report, options = {}) {
   return out.join('\n')
 }
 
-module.exports = { formatReport, bytes, formatPath }
+module.exports = { formatReport, bytes, formatPath, sourcePosition }

@@ -2,7 +2,7 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG, a few lines of inline JS
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
-const { bytes } = require('./format.js')
+const { bytes, sourcePosition: position } = require('./format.js')
 const { isConsequence } = require('./verdict.js')
 
 const esc = (value) =>
@@ -14,12 +14,6 @@ function perCall(group) {
   const c = group.countPerIteration
   if (c === null || c === undefined) return '—'
   return c >= 1 ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : `1 per ${Math.round(1 / c)}`
-}
-
-function position(place) {
-  if (!place) return ''
-  const script = place.scriptName || `script ${place.scriptId}`
-  return place.line ? `${script}:${place.line}:${place.column}` : script
 }
 
 function origin(group) {

@@ -479,8 +479,19 @@ impl HuntSession {
     /// kept snapshots parsed in full (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "Array<ListenerGrowth>")]
     pub fn listener_growth(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<Json> {
-        let (a, b) = (self.parsed(&earlier)?, self.parsed(&later)?);
-        let grown = guarded(|| {
+        to_value(&self.grown_listeners(&earlier, &later, min_growth)?)
+    }
+
+    /// How many emitter/event pairs `listener_growth` would list: a number, so that asking
+    /// between snapshots puts nothing on the JS heap being measured.
+    #[napi]
+    pub fn listener_growth_count(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<u32> {
+        Ok(self.grown_listeners(&earlier, &later, min_growth)?.len() as u32)
+    }
+
+    fn grown_listeners(&self, earlier: &str, later: &str, min_growth: u32) -> napi::Result<Vec<crate::listeners::ListenerGrowth>> {
+        let (a, b) = (self.parsed(earlier)?, self.parsed(later)?);
+        guarded(|| {
             let before = match &*a {
                 Snapshot::Full(s) => crate::listeners::census(&s.graph),
                 Snapshot::Ids(s) => s.listeners.clone().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?,
@@ -488,24 +499,6 @@ impl HuntSession {
             match &*b {
                 Snapshot::Full(b) => Ok(crate::listeners::growth(&before, b, min_growth.max(1))),
                 Snapshot::Ids(_) => Err(LeakhuntError::Usage(format!("snapshot {later:?} must be parsed in full"))),
-            }
-        })?;
-        to_value(&grown)
-    }
-
-    /// How many emitter/event pairs `listener_growth` would list: a number, so that asking
-    /// between snapshots puts nothing on the JS heap being measured.
-    #[napi]
-    pub fn listener_growth_count(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<u32> {
-        let (a, b) = (self.parsed(&earlier)?, self.parsed(&later)?);
-        guarded(|| {
-            let before = match &*a {
-                Snapshot::Full(s) => crate::listeners::census(&s.graph),
-                Snapshot::Ids(s) => s.listeners.clone().unwrap_or_default(),
-            };
-            match &*b {
-                Snapshot::Full(b) => Ok(crate::listeners::growth(&before, b, min_growth.max(1)).len() as u32),
-                Snapshot::Ids(_) => Ok(0),
             }
         })
     }
