@@ -4,22 +4,12 @@
 // passes. Each is hunted in a fresh process, as `npx leakhunt run` would.
 const { describe, it } = require('node:test')
 const assert = require('node:assert/strict')
-const { execFile } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
+const { huntInChild: hunt } = require('./helpers/hunt-in-child.js')
 
 const dir = path.join(__dirname, '..', 'examples', 'leaks')
-const runner = path.join(__dirname, 'helpers', 'run-scenario.js')
 const names = [...new Set(fs.readdirSync(dir).map((f) => f.split('.')[0]))].sort()
-
-function hunt(file) {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [runner, file], { maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file}: ${err.killed ? 'timed out' : err.message}\n${stderr}`))
-      else resolve(JSON.parse(stdout))
-    })
-  })
-}
 
 describe('guide examples', { concurrency: 2 }, () => {
   for (const name of names) {

@@ -3,26 +3,14 @@
 // retainer path), and no control may report a leak. Each runs hunt() in its own process.
 const { describe, it } = require('node:test')
 const assert = require('node:assert/strict')
-const { execFile } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 
 const { otherNodes } = require('./helpers/snapshots.js')
+const { huntInChild } = require('./helpers/hunt-in-child.js')
 
 const dir = path.join(__dirname, 'scenarios')
-const runner = path.join(__dirname, 'helpers', 'run-scenario.js')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()
-
-function huntInChild(file, node) {
-  return new Promise((resolve, reject) => {
-    // A hunt here takes about a second; a child that hangs fails the test instead of the run
-    // (its stderr has the phase it was in: the runner traces its progress there).
-    execFile(node, [runner, path.join(dir, file)], { maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file}: ${err.killed ? 'timed out' : err.message}\n${stderr}`))
-      else resolve(JSON.parse(stdout))
-    })
-  })
-}
 
 const matches = (pattern, text) => (pattern instanceof RegExp ? pattern.test(text) : pattern === text)
 const pathText = (group) => group.retainerPath.map((s) => s.edge || s.name).join(' -> ')
@@ -34,7 +22,7 @@ for (const [major, node] of Object.entries(nodes)) describe(`scenario corpus on 
   for (const file of files) {
     const scenario = require(path.join(dir, file))
     it(`${scenario.kind}: ${file}`, async () => {
-      const report = await huntInChild(file, node)
+      const report = await huntInChild(path.join(dir, file), node)
       const found = report.leaks.map((g) => `${g.name} ×${g.countPerIteration}`).join(', ')
       if (scenario.kind === 'control') {
         assert.deepEqual(report.leaks, [], `control reported leaks: ${found}`)

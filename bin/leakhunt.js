@@ -6,6 +6,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { fork } = require('node:child_process')
 const { parseArgs } = require('node:util')
+const { ProgressBar } = require('../lib/progress-bar.js')
 
 const EXIT_CLEAN = 0
 const EXIT_LEAKS = 1
@@ -120,6 +121,9 @@ function writePrivate(file, text) {
   fs.chmodSync(file, 0o600) // an existing file keeps its mode otherwise
 }
 
+/** The bar on stderr: drawn on a terminal unless --quiet. */
+const progressBar = (values) => new ProgressBar(process.stderr, { enabled: !values.quiet })
+
 function checkFiles(files) {
   for (const file of files) {
     let stat
@@ -146,8 +150,7 @@ function output(report, values, text) {
 async function analyze(files, values) {
   checkFiles(files)
   const leakhunt = require('..')
-  const { ProgressBar } = require('../lib/progress-bar.js')
-  const bar = new ProgressBar(process.stderr, { enabled: !values.quiet })
+  const bar = progressBar(values)
   const report = await leakhunt
     .analyzeSnapshots(files[0], files[1], files[2], {
       iterations: integer(values.iterations, 'iterations', 1),
@@ -172,9 +175,8 @@ async function inspect([file], values) {
   checkFiles([file])
   const leakhunt = require('..')
   const { bytes } = require('../lib/format.js')
-  const { ProgressBar } = require('../lib/progress-bar.js')
   const top = integer(values.top, 'top', 1) || 10
-  const bar = new ProgressBar(process.stderr, { enabled: !values.quiet })
+  const bar = progressBar(values)
   const summary = await leakhunt
     .readSnapshot(file, { onProgress: (p) => bar.bytes(p.bytesDone, p.bytesTotal, p.phase) })
     .then((snapshot) => {
@@ -214,8 +216,7 @@ function run([scenario], values) {
     redact: Boolean(values.redact),
   }
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
-  const { ProgressBar } = require('../lib/progress-bar.js')
-  const bar = new ProgressBar(process.stderr, { enabled: !values.quiet })
+  const bar = progressBar(values)
   return new Promise((resolve, reject) => {
     // The scenario's own output goes to stderr, so that stdout holds only the report.
     const child = fork(path.join(__dirname, '..', 'lib', 'run-child.js'), [path.resolve(scenario), JSON.stringify(options)], {

@@ -6,6 +6,7 @@ use crate::dominators::{self, Dominators};
 use crate::error::{LeakhuntError, Result};
 use crate::graph::{HeapGraph, NodeIndex};
 use crate::report::{ClassStat, LeakReport, LocatedObject, ReportSummary, SnapshotStats, SnapshotSummary, SCHEMA_VERSION};
+use crate::listeners::ListenerCensus;
 use crate::progress::{Phase, Progress};
 use crate::retainers::RetainerTree;
 use crate::snapshot::{parse_file, IdSnapshot, NodeKind, ParseMode, ParsedSnapshot};
@@ -71,6 +72,15 @@ impl Snapshot {
         }
     }
 
+    /// The listener census: computed on a full graph, kept from the parse for an ids one
+    /// (None when it was parsed without one).
+    pub fn listener_census(&self) -> Option<&ListenerCensus> {
+        match self {
+            Snapshot::Full(s) => Some(s.listener_census()),
+            Snapshot::Ids(s) => s.listeners.as_ref(),
+        }
+    }
+
     /// The id set, borrowed or (for a full graph) built on the spot.
     pub fn ids(&self) -> std::borrow::Cow<'_, IdSnapshot> {
         match self {
@@ -98,11 +108,17 @@ pub struct AnalyzedSnapshot {
     pub graph: HeapGraph,
     dominators: OnceLock<Dominators>,
     retainers: OnceLock<RetainerTree>,
+    listeners: OnceLock<ListenerCensus>,
 }
 
 impl AnalyzedSnapshot {
     pub fn new(graph: HeapGraph) -> AnalyzedSnapshot {
-        AnalyzedSnapshot { graph, dominators: OnceLock::new(), retainers: OnceLock::new() }
+        AnalyzedSnapshot { graph, dominators: OnceLock::new(), retainers: OnceLock::new(), listeners: OnceLock::new() }
+    }
+
+    /// Listeners per emitter and event (a hunt asks for the final snapshot's up to three times).
+    pub fn listener_census(&self) -> &ListenerCensus {
+        self.listeners.get_or_init(|| crate::listeners::census(&self.graph))
     }
 
     pub fn dominators(&self) -> &Dominators {

@@ -492,12 +492,9 @@ impl HuntSession {
     fn grown_listeners(&self, earlier: &str, later: &str, min_growth: u32) -> napi::Result<Vec<crate::listeners::ListenerGrowth>> {
         let (a, b) = (self.parsed(earlier)?, self.parsed(later)?);
         guarded(|| {
-            let before = match &*a {
-                Snapshot::Full(s) => crate::listeners::census(&s.graph),
-                Snapshot::Ids(s) => s.listeners.clone().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?,
-            };
+            let before = a.listener_census().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?;
             match &*b {
-                Snapshot::Full(b) => Ok(crate::listeners::growth(&before, b, min_growth.max(1))),
+                Snapshot::Full(b) => Ok(crate::listeners::growth(before, b, min_growth.max(1))),
                 Snapshot::Ids(_) => Err(LeakhuntError::Usage(format!("snapshot {later:?} must be parsed in full"))),
             }
         })

@@ -10,9 +10,12 @@ use crate::snapshot::{EdgeKind, NodeKind};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Listener counts by (emitter id, event name): an emitter's `_events` object has one
-/// property per event, holding either the one listener function or an Array of them.
-pub fn census(graph: &HeapGraph) -> HashMap<(u32, String), u32> {
+/// Listener counts by (emitter id, event name).
+pub type ListenerCensus = HashMap<(u32, String), u32>;
+
+/// An emitter's `_events` object has one property per event, holding either the one listener
+/// function or an Array of them.
+pub fn census(graph: &HeapGraph) -> ListenerCensus {
     let mut counts = HashMap::new();
     for emitter in 0..graph.node_count() as NodeIndex {
         if graph.kind(emitter) != NodeKind::Object {
@@ -57,13 +60,14 @@ pub struct ListenerGrowth {
 
 /// Emitters whose listener count for one event grew by at least `min_growth` from the
 /// census `before` to the full snapshot `later` (of the same process), most growth first.
-pub fn growth(before: &HashMap<(u32, String), u32>, later: &AnalyzedSnapshot, min_growth: u32) -> Vec<ListenerGrowth> {
+pub fn growth(before: &ListenerCensus, later: &AnalyzedSnapshot, min_growth: u32) -> Vec<ListenerGrowth> {
     let graph = &later.graph;
-    let mut grown: Vec<ListenerGrowth> = census(graph)
-        .into_iter()
-        .filter_map(|((id, event), after)| {
-            let was = before.get(&(id, event.clone())).copied().unwrap_or(0);
-            (after >= was.saturating_add(min_growth)).then_some((id, event, was, after))
+    let mut grown: Vec<ListenerGrowth> = later
+        .listener_census()
+        .iter()
+        .filter_map(|(key, &after)| {
+            let was = before.get(key).copied().unwrap_or(0);
+            (after >= was.saturating_add(min_growth)).then_some((key.0, key.1.clone(), was, after))
         })
         .filter_map(|(id, event, was, after)| {
             let node = graph.find_id(id)?;

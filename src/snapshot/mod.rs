@@ -288,7 +288,7 @@ pub struct IdSnapshot {
     pub bytes: u64,
     /// Listener counts by (emitter id, event), when the snapshot was parsed in full for them
     /// (`listeners::census`) before being reduced to ids: the hunt's baseline.
-    pub listeners: Option<std::collections::HashMap<(u32, String), u32>>,
+    pub listeners: Option<crate::listeners::ListenerCensus>,
 }
 
 impl IdSnapshot {
