@@ -4,6 +4,8 @@
 // code that leaks one object per call ('hunt', four snapshots: the second round confirms) or
 // leaks nothing ('hunt-clean', three snapshots). Prints one JSON line.
 // Usage: node bench/hunt-child.js <MB> <bare|hunt|hunt-clean>
+// BULK_MB=N adds N MB of large double arrays on top (few nodes, much heap): the ≥ 1 GB heap
+// run is `BULK_MB=900 node --max-old-space-size=8000 bench/hunt-child.js 250 hunt`.
 const v8 = require('node:v8')
 const { hunt } = require('..')
 
@@ -13,6 +15,9 @@ globalThis.__heap = []
 for (let i = 0; process.memoryUsage().heapUsed < Number(mbArg) * 1e6; ) {
   for (const end = i + 100_000; i < end; i++) globalThis.__heap.push({ id: i, tag: i % 97 === 0 ? `t${i}` : null })
 }
+globalThis.__bulk = []
+const bulkBytes = (Number(mbArg) + Number(process.env.BULK_MB || 0)) * 1e6
+while (process.memoryUsage().heapUsed < bulkBytes) globalThis.__bulk.push(new Array(1_000_000).fill(0.5))
 const heapBefore = process.memoryUsage().heapUsed
 
 async function drain() {

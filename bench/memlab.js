@@ -5,6 +5,9 @@
 // MemLab is installed into bench/out/ for this benchmark only (PUPPETEER_SKIP_DOWNLOAD=1).
 // It reports nothing on Node snapshots by default, so it runs with --trace-all-objects.
 // Usage: node bench/memlab.js [snapshotMB ...]   (default 50 200 450; RUNS=3)
+// TOOLS=leakhunt skips MemLab (e.g. for the scale run: `RUNS=1 TOOLS=leakhunt node
+// bench/memlab.js 1800`, three snapshots of >2^24 nodes and >1.5 GB each; writing them takes
+// V8 about 5 minutes and 12 GB).
 const { execFileSync, spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -15,6 +18,7 @@ const MEMLAB_DIR = path.join(OUT, 'memlab')
 const MEMLAB = path.join(MEMLAB_DIR, 'node_modules', '@memlab', 'cli', 'bin', 'memlab.js')
 const CLI = path.join(__dirname, '..', 'bin', 'leakhunt.js')
 const RUNS = Number(process.env.RUNS || 3)
+const TOOLS = (process.env.TOOLS || 'leakhunt,memlab').split(',')
 const LEAK = 'BenchKnownLeak'
 
 // --- child: builds a heap whose snapshot is about N MB, and writes the three snapshots --------
@@ -74,7 +78,7 @@ const fmt = (st, unit, digits) => `median ${st.median.toFixed(digits)} ${unit} (
 function main() {
   const sizes = process.argv.slice(2).map(Number)
   if (sizes.length === 0) sizes.push(50, 200, 450)
-  ensureMemlab()
+  if (TOOLS.includes('memlab')) ensureMemlab()
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${RUNS} runs each, alternating`)
   for (const mb of sizes) {
     const dir = path.join(OUT, `memlab-${mb}`)
@@ -86,12 +90,13 @@ function main() {
     const sizeMB = files.map((f) => fs.statSync(f).size / 1e6)
     const runs = { leakhunt: [], memlab: [] }
     for (let r = 0; r < RUNS; r++) {
-      const order = r % 2 === 0 ? ['leakhunt', 'memlab'] : ['memlab', 'leakhunt']
+      const order = (r % 2 === 0 ? ['leakhunt', 'memlab'] : ['memlab', 'leakhunt']).filter((t) => TOOLS.includes(t))
       for (const tool of order) {
         if (tool === 'leakhunt') {
           const t = timed([process.execPath, CLI, 'analyze', ...files, '--json', '--quiet'])
+          if (t.status !== 0 && t.status !== 1) throw new Error(`leakhunt analyze failed (exit ${t.status}): ${t.stderr}`)
           const report = JSON.parse(t.stdout)
-          runs.leakhunt.push({ ...t, found: report.leaks.some((g) => g.name === LEAK && g.count === 1000) })
+          runs.leakhunt.push({ ...t, found: report.leaks.some((g) => g.name === LEAK && g.count === 1000), nodes: report.summary.final.nodeCount })
         } else {
           const work = fs.mkdtempSync(path.join(os.tmpdir(), 'memlab-work-'))
           const t = timed([process.execPath, '--max-old-space-size=16000', MEMLAB, 'find-leaks', '--baseline', files[0], '--target', files[1], '--final', files[2], '--trace-all-objects', '--work-dir', work])
@@ -103,10 +108,11 @@ function main() {
     const time = (tool) => stats(runs[tool].map((x) => x.ms / 1000))
     const rss = (tool) => stats(runs[tool].map((x) => x.rssMB))
     console.log(`\nThree snapshots of ${sizeMB.map((s) => s.toFixed(0)).join(' / ')} MB (known leak: 1000 × ${LEAK})`)
-    for (const tool of ['leakhunt', 'memlab']) {
+    if (runs.leakhunt[0]?.nodes) console.log(`  final snapshot: ${runs.leakhunt[0].nodes.toLocaleString('en')} nodes`)
+    for (const tool of TOOLS) {
       console.log(`  ${tool.padEnd(8)} time ${fmt(time(tool), 's', 2)}; peak RSS ${fmt(rss(tool), 'MB', 0)}; found the leak: ${runs[tool].every((x) => x.found)}${runs[tool].some((x) => x.status !== 0 && tool === 'memlab') ? ` (exit ${runs[tool].map((x) => x.status).join(',')})` : ''}`)
     }
-    console.log(`  → leakhunt is ${(time('memlab').median / time('leakhunt').median).toFixed(1)}× faster, at ${((rss('leakhunt').median / rss('memlab').median) * 100).toFixed(0)} % of MemLab's peak RSS`)
+    if (TOOLS.length === 2) console.log(`  → leakhunt is ${(time('memlab').median / time('leakhunt').median).toFixed(1)}× faster, at ${((rss('leakhunt').median / rss('memlab').median) * 100).toFixed(0)} % of MemLab's peak RSS`)
   }
 }
 

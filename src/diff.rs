@@ -34,13 +34,35 @@ pub fn still_alive(groups: &[LeakGroup], later: &IdSnapshot) -> Vec<u64> {
 /// heuristic. Only JS heap objects (odd ids) take part: the embedder's native nodes (even ids,
 /// Node's `Node / …`) are numbered by native address and renumbered between snapshots, so an
 /// Environment's permanent fields would look new (seen in `v8.writeHeapSnapshot` files).
+///
+/// The ids new in the target are found first, by one merge of the two sorted id sets: they
+/// are few next to the heap, so the final graph's millions of ids are then looked up in a
+/// small array that stays in cache (two binary searches per node in the full sets took
+/// 0.2 s of a 1.6 s analysis of 3 × 521 MB).
 pub fn surviving_nodes(final_graph: &HeapGraph, baseline: &IdSnapshot, target: &IdSnapshot) -> Vec<NodeIndex> {
+    let new = new_ids(&baseline.ids, &target.ids);
+    let (Some(&lowest), Some(&highest)) = (new.first(), new.last()) else { return Vec::new() };
     (0..final_graph.node_count() as NodeIndex)
         .filter(|&n| {
             let id = final_graph.ids[n as usize];
-            id % 2 == 1 && target.contains(id) && !baseline.contains(id)
+            id >= lowest && id <= highest && new.binary_search(&id).is_ok()
         })
         .collect()
+}
+
+/// Odd (JS heap) ids of `target` that `baseline` lacks; both sorted, and so is the result.
+fn new_ids(baseline: &[u32], target: &[u32]) -> Vec<u32> {
+    let mut new = Vec::new();
+    let mut b = 0;
+    for &id in target {
+        while b < baseline.len() && baseline[b] < id {
+            b += 1;
+        }
+        if id % 2 == 1 && baseline.get(b) != Some(&id) {
+            new.push(id);
+        }
+    }
+    new
 }
 
 pub struct Grouped {
@@ -147,7 +169,7 @@ pub fn group(
         };
         let acc = &mut accs[slot];
         acc.count += 1;
-        acc.self_size += graph.self_sizes[node as usize];
+        acc.self_size += graph.self_size(node);
         acc.held_by_other_leaks += held as u64;
         acc.members.push(graph.ids[node as usize]);
         if !covered[node as usize] {

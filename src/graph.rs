@@ -17,12 +17,21 @@ pub struct HeapGraph {
     pub types: Vec<u8>,
     pub names: Vec<u32>,
     pub ids: Vec<u32>,
-    pub self_sizes: Vec<u64>,
+    /// Self sizes that fit in 32 bits, which is all of them in practice (`u32::MAX` marks
+    /// one that is in `large_self_sizes`); half the memory of a u64 column.
+    pub self_sizes: Vec<u32>,
+    /// (node, size) of the rare node of 4 GiB or more (an external buffer), sorted by node.
+    pub large_self_sizes: Vec<(NodeIndex, u64)>,
     pub trace_node_ids: Vec<u32>,
     /// `first_edge[n]..first_edge[n + 1]` are node n's outgoing edges.
     pub first_edge: Vec<u32>,
-    pub edge_types: Vec<u8>,
-    pub edge_names: Vec<u32>,
+    /// Per edge, its type index (top 3 bits) and its name or index (low 29 bits) in one
+    /// word: a byte less per edge than two columns, tens of MB on a large heap. A name or
+    /// index too large for 29 bits (a sparse array's element past 2^29) is `LONG_NAME` here
+    /// and kept in `long_edge_names`.
+    edge_words: Vec<u32>,
+    /// (edge, name or index), sorted by edge.
+    long_edge_names: Vec<(EdgeIndex, u32)>,
     pub edge_to: Vec<NodeIndex>,
     pub strings: StringTable,
     /// Sorted by node.
@@ -44,11 +53,14 @@ impl HeapGraph {
         if n >= u32::MAX as usize || edges.to.len() >= u32::MAX as usize {
             return Err(LeakhuntError::invalid(&source, "more than 2^32 nodes or edges"));
         }
-        let mut first_edge = Vec::with_capacity(n + 1);
+        // Prefix sums in place: the edge counts become the first-edge offsets without a
+        // second n-sized array.
+        let mut first_edge = nodes.edge_counts;
         let mut total: u64 = 0;
-        for &count in &nodes.edge_counts {
-            first_edge.push(total.min(u32::MAX as u64) as u32);
-            total += count as u64;
+        for slot in first_edge.iter_mut() {
+            let count = *slot as u64;
+            *slot = total.min(u32::MAX as u64) as u32;
+            total += count;
         }
         first_edge.push(total.min(u32::MAX as u64) as u32);
         if total != edges.to.len() as u64 {
@@ -79,6 +91,7 @@ impl HeapGraph {
                 format!("edge {e} names string {} but there are {string_count} strings", edges.names[e]),
             ));
         }
+        let (edge_words, long_edge_names) = pack_edge_words(edges.types, edges.names);
         locations.retain(|l| (l.node as usize) < n);
         locations.sort_by_key(|l| l.node);
         Ok(HeapGraph {
@@ -88,10 +101,11 @@ impl HeapGraph {
             names: nodes.names,
             ids: nodes.ids,
             self_sizes: nodes.self_sizes,
+            large_self_sizes: nodes.large_self_sizes,
             trace_node_ids: nodes.trace_node_ids,
             first_edge,
-            edge_types: edges.types,
-            edge_names: edges.names,
+            edge_words,
+            long_edge_names,
             edge_to: edges.to,
             strings,
             locations,
@@ -124,25 +138,47 @@ impl HeapGraph {
         self.first_edge[node as usize] as usize..self.first_edge[node as usize + 1] as usize
     }
 
+    /// The edge's type, as an index into `layout.edge_type_names`.
+    #[inline]
+    pub fn edge_type(&self, edge: usize) -> u8 {
+        (self.edge_words[edge] >> NAME_BITS) as u8
+    }
+
     #[inline]
     pub fn edge_kind(&self, edge: usize) -> EdgeKind {
-        self.layout.edge_kinds[self.edge_types[edge] as usize]
+        self.layout.edge_kinds[self.edge_type(edge) as usize]
+    }
+
+    /// A string index (property, internal and other named edges) or an element index.
+    #[inline]
+    pub fn edge_name_or_index(&self, edge: usize) -> u32 {
+        match self.edge_words[edge] & LONG_NAME {
+            LONG_NAME => self
+                .long_edge_names
+                .binary_search_by_key(&(edge as EdgeIndex), |&(e, _)| e)
+                .map_or(LONG_NAME, |i| self.long_edge_names[i].1),
+            name => name,
+        }
     }
 
     /// A property name, or `[index]` for element and hidden edges.
     pub fn edge_name(&self, edge: usize) -> Cow<'_, str> {
         if self.edge_kind(edge).name_is_index() {
-            Cow::Owned(format!("[{}]", self.edge_names[edge]))
+            Cow::Owned(format!("[{}]", self.edge_name_or_index(edge)))
         } else {
-            Cow::Borrowed(self.strings.get(self.edge_names[edge]))
+            Cow::Borrowed(self.strings.get(self.edge_name_or_index(edge)))
         }
+    }
+
+    /// Whether the edge is named (not indexed) and its name is `name`.
+    #[inline]
+    pub fn edge_is_named(&self, edge: usize, name: &str) -> bool {
+        !self.edge_kind(edge).name_is_index() && self.strings.get(self.edge_name_or_index(edge)) == name
     }
 
     /// The target of `node`'s first edge with this property or internal name.
     pub fn edge_target(&self, node: NodeIndex, name: &str) -> Option<NodeIndex> {
-        self.edges(node)
-            .find(|&e| !self.edge_kind(e).name_is_index() && self.strings.get(self.edge_names[e]) == name)
-            .map(|e| self.edge_to[e])
+        self.edges(node).find(|&e| self.edge_is_named(e, name)).map(|e| self.edge_to[e])
     }
 
     pub fn location(&self, node: NodeIndex) -> Option<Location> {
@@ -158,36 +194,19 @@ impl HeapGraph {
     }
 
     pub fn total_size(&self) -> u64 {
-        self.self_sizes.iter().sum()
+        let small: u64 = self.self_sizes.iter().filter(|&&s| s != u32::MAX).map(|&s| s as u64).sum();
+        small + self.large_self_sizes.iter().map(|&(_, s)| s).sum::<u64>()
     }
 
-    /// The reverse index over the edges that decide dominance (see `is_essential`), in CSR:
-    /// `sources[first[n]..first[n + 1]]` are the nodes holding n.
-    pub fn essential_retainers(&self) -> Retainers {
-        let n = self.node_count();
-        let mut first = vec![0u32; n + 1];
-        for from in 0..n as NodeIndex {
-            for e in self.edges(from) {
-                if self.is_essential(from, e) {
-                    first[self.edge_to[e] as usize + 1] += 1;
-                }
-            }
+    #[inline]
+    pub fn self_size(&self, node: NodeIndex) -> u64 {
+        match self.self_sizes[node as usize] {
+            u32::MAX => self
+                .large_self_sizes
+                .binary_search_by_key(&node, |&(n, _)| n)
+                .map_or(u32::MAX as u64, |i| self.large_self_sizes[i].1),
+            size => size as u64,
         }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut fill = first.clone();
-        let mut sources = vec![0u32; first[n] as usize];
-        for from in 0..n as NodeIndex {
-            for e in self.edges(from) {
-                if self.is_essential(from, e) {
-                    let to = self.edge_to[e] as usize;
-                    sources[fill[to] as usize] = from;
-                    fill[to] += 1;
-                }
-            }
-        }
-        Retainers { first, sources }
     }
 
     /// DevTools' rule: weak edges never keep anything alive, and shortcut edges only count
@@ -205,12 +224,29 @@ impl HeapGraph {
     pub fn memory_bytes(&self) -> usize {
         self.types.capacity()
             + (self.names.capacity() + self.ids.capacity() + self.trace_node_ids.capacity()) * 4
-            + self.self_sizes.capacity() * 8
+            + self.self_sizes.capacity() * 4
             + self.first_edge.capacity() * 4
-            + self.edge_types.capacity()
-            + (self.edge_names.capacity() + self.edge_to.capacity()) * 4
+            + (self.edge_words.capacity() + self.edge_to.capacity()) * 4
+            + self.long_edge_names.capacity() * 8
             + self.strings.memory_bytes()
     }
+}
+
+const NAME_BITS: u32 = 29;
+const LONG_NAME: u32 = (1 << NAME_BITS) - 1;
+
+/// Packs the two edge columns into one, in place of the names column (`Layout` allows at most
+/// 8 edge types, so a type fits in the top 3 bits).
+fn pack_edge_words(types: Vec<u8>, mut names: Vec<u32>) -> (Vec<u32>, Vec<(EdgeIndex, u32)>) {
+    let mut long = Vec::new();
+    for (e, (word, &t)) in names.iter_mut().zip(&types).enumerate() {
+        let name = *word;
+        if name >= LONG_NAME {
+            long.push((e as EdgeIndex, name));
+        }
+        *word = ((t as u32) << NAME_BITS) | name.min(LONG_NAME);
+    }
+    (names, long)
 }
 
 pub struct Retainers {

@@ -257,7 +257,7 @@ impl RetainerTree {
             let from = self.parent_node[x as usize];
             PathStep {
                 edge: if from == ROOT { String::new() } else { graph.edge_name(e).into_owned() },
-                edge_type: graph.layout.edge_type_names[graph.edge_types[e] as usize].clone(),
+                edge_type: graph.layout.edge_type_names[graph.edge_type(e) as usize].clone(),
                 name: crate::classes::display_name(graph, x),
                 node_type: graph.layout.node_type_names[graph.types[x as usize] as usize].clone(),
                 id: graph.ids[x as usize],

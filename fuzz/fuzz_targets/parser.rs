@@ -1,6 +1,8 @@
 //! The streaming parser on arbitrary bytes, fed in chunks whose sizes the input also chooses,
 //! in both modes; whatever parses goes on through the graph, dominators, retainer paths and a
-//! summary. Any panic, hang or runaway allocation is a finding; errors are fine.
+//! summary. Any panic, hang or runaway allocation is a finding; errors are fine. One property
+//! is checked besides: what parses in full also parses in ids mode (which skips sections by a
+//! faster path), to the same ids and total size.
 #![no_main]
 use leakhunt::analysis::AnalyzedSnapshot;
 use leakhunt::graph::HeapGraph;
@@ -14,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
     // The first two bytes pick the chunking: split sizes cycle through 1..=step.
     let (control, text) = data.split_at(2);
     let step = (control[0] as usize % 64) + 1;
+    let mut full_ids: Option<(Vec<u32>, u64)> = None;
     for mode in [ParseMode::Full, ParseMode::Ids] {
         let mut parser = SnapshotParser::new("fuzz", mode, if control[1] & 1 == 0 { Some(text.len() as u64) } else { None });
         let mut offset = 0;
@@ -29,11 +32,17 @@ fuzz_target!(|data: &[u8]| {
             offset = end;
             k += 1;
         }
-        if failed {
-            continue;
+        let parsed = if failed { None } else { parser.finish().ok() };
+        if mode == ParseMode::Ids {
+            if let Some((ids, total)) = &full_ids {
+                let parsed = parsed.as_ref().expect("parses in full but not in ids mode");
+                assert_eq!(&parsed.nodes.ids, ids, "ids mode disagrees with full mode");
+                assert_eq!(parsed.nodes.total_self_size, *total);
+            }
         }
-        let Ok(parsed) = parser.finish() else { continue };
+        let Some(parsed) = parsed else { continue };
         if mode == ParseMode::Full {
+            full_ids = Some((parsed.nodes.ids.clone(), parsed.nodes.total_self_size));
             if let Ok(graph) = HeapGraph::from_parsed(parsed) {
                 let analyzed = AnalyzedSnapshot::new(graph);
                 let _ = analyzed.summary(5);

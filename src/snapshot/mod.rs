@@ -184,9 +184,13 @@ impl Layout {
         let ef = &meta.edge_fields;
         let node_type_names = type_names(&meta.node_types, "node_types", source)?;
         let edge_type_names = type_names(&meta.edge_types, "edge_types", source)?;
-        // Types are stored per node and per edge as one byte.
-        if node_type_names.len() > 256 || edge_type_names.len() > 256 {
-            return Err(LeakhuntError::layout(source, "more than 256 node or edge types"));
+        // A node's type is stored in one byte; an edge's in three bits beside its name (the
+        // graph packs the two). V8 has 7 edge types.
+        if node_type_names.len() > 256 {
+            return Err(LeakhuntError::layout(source, "more than 256 node types"));
+        }
+        if edge_type_names.len() > 8 {
+            return Err(LeakhuntError::layout(source, format!("{} edge types (at most 8; V8 has 7)", edge_type_names.len())));
         }
         if nf.is_empty() || ef.is_empty() || nf.len() > 64 || ef.len() > 64 {
             return Err(LeakhuntError::layout(source, "node_fields/edge_fields must list 1 to 64 fields"));
@@ -246,8 +250,14 @@ pub struct NodeColumns {
     pub types: Vec<u8>,
     pub names: Vec<u32>,
     pub ids: Vec<u32>,
-    pub self_sizes: Vec<u64>,
+    /// Full mode only; `u32::MAX` marks a size kept in `large_self_sizes`.
+    pub self_sizes: Vec<u32>,
+    pub large_self_sizes: Vec<(u32, u64)>,
+    /// The sum of all self sizes, in both modes.
+    pub total_self_size: u64,
     pub edge_counts: Vec<u32>,
+    /// Empty unless some node has a non-zero trace node id (allocation tracking was on):
+    /// V8 writes the field, as zeros, into every snapshot.
     pub trace_node_ids: Vec<u32>,
     pub detachedness: Vec<u8>,
 }
@@ -298,7 +308,7 @@ impl IdSnapshot {
 
     pub fn from_parsed(parsed: ParsedSnapshot) -> IdSnapshot {
         let ParsedSnapshot { source, header, nodes, bytes, .. } = parsed;
-        let total_size = nodes.self_sizes.iter().sum();
+        let total_size = nodes.total_self_size;
         let node_count = nodes.ids.len() as u64;
         let mut ids = nodes.ids;
         ids.sort_unstable();

@@ -390,14 +390,11 @@ impl SnapshotParser {
         if section == Section::Nodes {
             let c = &mut self.nodes;
             c.ids.reserve(n);
-            c.self_sizes.reserve(n);
             if self.mode == ParseMode::Full {
+                c.self_sizes.reserve(n);
                 c.types.reserve(n);
                 c.names.reserve(n);
                 c.edge_counts.reserve(n);
-                if layout.node_trace_node_id.is_some() {
-                    c.trace_node_ids.reserve(n);
-                }
             }
         } else {
             self.edges.types.reserve(n);
@@ -443,6 +440,20 @@ impl SnapshotParser {
         let s = &mut self.skim;
         let mut done = None;
         while i < chunk.len() {
+            // Skipped sections are mostly long runs of digits and commas (an unused "edges")
+            // or of plain text (unused "strings"): jump over them eight bytes at a time.
+            if !s.scalar && !s.escaped {
+                let plain = if s.in_string { plain_string_bytes } else { plain_array_bytes };
+                while let Some(word) = chunk.get(i..i + 8) {
+                    if !plain(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
+                        break;
+                    }
+                    i += 8;
+                }
+                if i >= chunk.len() {
+                    break;
+                }
+            }
             let b = chunk[i];
             if s.in_string {
                 if s.escaped {
@@ -680,23 +691,40 @@ impl SnapshotParser {
         let width = layout.node_field_count;
         let c = &mut self.nodes;
         let mut bad = false;
+        let first = c.ids.len();
+        let mut total = 0u64;
         for rec in numbers.chunks_exact(width) {
             let id = rec[layout.node_id];
             bad |= id > u32::MAX as u64;
             c.ids.push(id as u32);
-            c.self_sizes.push(rec[layout.node_self_size]);
+            total = total.saturating_add(rec[layout.node_self_size]);
         }
+        c.total_self_size = c.total_self_size.saturating_add(total);
         if self.mode == ParseMode::Full {
             let types = layout.node_kinds.len() as u64;
+            let mut large = false;
             for rec in numbers.chunks_exact(width) {
                 let (t, name, edges) = (rec[layout.node_type], rec[layout.node_name], rec[layout.node_edge_count]);
+                let size = rec[layout.node_self_size];
                 bad |= t >= types || name > u32::MAX as u64 || edges > u32::MAX as u64;
+                large |= size >= u32::MAX as u64;
                 c.types.push(t as u8);
                 c.names.push(name as u32);
                 c.edge_counts.push(edges as u32);
+                c.self_sizes.push(size.min(u32::MAX as u64) as u32);
+            }
+            if large {
+                for (k, rec) in numbers.chunks_exact(width).enumerate() {
+                    if rec[layout.node_self_size] >= u32::MAX as u64 {
+                        c.large_self_sizes.push(((first + k) as u32, rec[layout.node_self_size]));
+                    }
+                }
             }
             if let Some(f) = layout.node_trace_node_id {
-                c.trace_node_ids.extend(numbers.chunks_exact(width).map(|r| r[f].min(u32::MAX as u64) as u32));
+                if !c.trace_node_ids.is_empty() || numbers.chunks_exact(width).any(|r| r[f] != 0) {
+                    c.trace_node_ids.resize(first, 0);
+                    c.trace_node_ids.extend(numbers.chunks_exact(width).map(|r| r[f].min(u32::MAX as u64) as u32));
+                }
             }
             if let Some(f) = layout.node_detachedness {
                 c.detachedness.extend(numbers.chunks_exact(width).map(|r| r[f].min(255) as u8));
@@ -988,6 +1016,29 @@ fn decode_edge_records<const N: usize>(
         "name indexes and node offsets below 2^32".to_string()
     };
     Err((k as u64, problem))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the eight bytes is zero (the classic bit trick; exact for "any").
+#[inline]
+fn has_zero_byte(v: u64) -> bool {
+    v.wrapping_sub(ONES) & !v & HIGHS != 0
+}
+
+/// Eight bytes inside a skipped array or object that hold no bracket, brace or quote: all of
+/// them below 0x40 (digits, ',', ':', whitespace, '-', '.') and none a '"'.
+#[inline]
+fn plain_array_bytes(v: u64) -> bool {
+    let at_or_above_0x40 = (((v & !HIGHS) + 0x4040_4040_4040_4040) | v) & HIGHS;
+    at_or_above_0x40 == 0 && !has_zero_byte(v ^ (ONES * b'"' as u64))
+}
+
+/// Eight bytes inside a skipped string that neither end it nor escape anything.
+#[inline]
+fn plain_string_bytes(v: u64) -> bool {
+    !has_zero_byte(v ^ (ONES * b'"' as u64)) && !has_zero_byte(v ^ (ONES * b'\\' as u64))
 }
 
 fn is_ws(b: u8) -> bool {

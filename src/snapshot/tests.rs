@@ -196,3 +196,64 @@ fn negative_locations_are_dropped_at_any_split_point_and_negatives_elsewhere_fai
     let negative_node = sample().replacen("\"nodes\":[", "\"nodes\":[-", 1);
     assert_eq!(parse_str(&negative_node, ParseMode::Full).unwrap_err().code(), "ERR_LEAKHUNT_SNAPSHOT_SYNTAX");
 }
+
+#[test]
+fn ids_mode_skips_sections_with_brackets_quotes_and_escapes_in_them() {
+    // Ids mode jumps over unused sections eight bytes at a time; strings full of the bytes
+    // it looks for, at every alignment and split point, must not throw it off.
+    let tricky = ["[{\"]}", "\\\\\"]", "12345678]", "a\\\"b[c{d", "\u{e9}\\u0041]]]]]]]]"];
+    let nodes: Vec<_> = (0..tricky.len())
+        .map(|i| node(if i == 0 { "synthetic" } else { "string" }, tricky[i], 2 * i as u32 + 1, 8 + i as u64))
+        .collect();
+    let edges: Vec<_> = (1..tricky.len()).map(|i| edge(0, "element", &i.to_string(), i)).collect();
+    let text = snapshot_json(&nodes, &edges).replace("\"samples\":[]", "\"samples\":[[1,2],{\"k\":\"]\"},\"}\",[]]");
+    let full = parse_str(&text, ParseMode::Full).unwrap();
+    for pad in 0..8 {
+        let padded = format!("{}{text}", " ".repeat(pad));
+        for sizes in [vec![1usize], vec![3, 5], vec![7, 9, 11], vec![1 << 20]] {
+            let ids = parse_chunks(padded.as_bytes(), &sizes, ParseMode::Ids).unwrap();
+            assert_eq!(ids.nodes.ids, full.nodes.ids, "pad {pad}, chunks {sizes:?}");
+            assert_eq!(ids.nodes.total_self_size, full.nodes.total_self_size);
+        }
+    }
+}
+
+#[test]
+fn sizes_of_4_gib_and_more_are_kept_exactly() {
+    let text = snapshot_json(&[node("synthetic", "", 1, 0), node("native", "huge buffer", 3, 5 << 30)], &[edge(0, "element", "1", 1)]);
+    let graph = crate::graph::HeapGraph::from_parsed(parse_str(&text, ParseMode::Full).unwrap()).unwrap();
+    assert_eq!(graph.self_size(1), 5 << 30);
+    assert_eq!(graph.total_size(), 5 << 30);
+    let ids = parse_str(&text, ParseMode::Ids).unwrap();
+    assert_eq!(ids.nodes.total_self_size, 5 << 30);
+}
+
+#[test]
+fn trace_node_ids_are_kept_only_when_some_are_set() {
+    let untracked = parse_str(&sample(), ParseMode::Full).unwrap();
+    assert!(untracked.nodes.trace_node_ids.is_empty(), "all zero: nothing stored");
+}
+
+#[test]
+fn element_indexes_past_2_to_the_29_keep_their_value() {
+    // The graph packs an edge's type and name into one word; a sparse array's huge index
+    // goes to a side table.
+    let huge = (1u64 << 31) + 5;
+    let text = snapshot_json(
+        &[node("synthetic", "", 1, 0), node("object", "Sparse", 3, 8), node("object", "Item", 5, 8)],
+        &[edge(0, "property", "sparse", 1), edge(1, "element", &huge.to_string(), 2), edge(1, "property", "length", 2)],
+    );
+    let graph = crate::graph::HeapGraph::from_parsed(parse_str(&text, ParseMode::Full).unwrap()).unwrap();
+    assert_eq!(graph.edge_name(1), format!("[{huge}]"));
+    assert_eq!(graph.edge_kind(1), EdgeKind::Element);
+    assert_eq!(graph.edge_name(2), "length");
+    assert_eq!(graph.edge_target(1, "length"), Some(2));
+}
+
+#[test]
+fn more_than_eight_edge_types_is_a_layout_error() {
+    let meta = crate::test_support::META.replace("\"weak\"]", "\"weak\",\"a\",\"b\"]");
+    let text = format!("{{\"snapshot\":{{\"meta\":{meta},\"node_count\":0,\"edge_count\":0}},\"nodes\":[],\"edges\":[],\"strings\":[]}}");
+    let err = parse_str(&text, ParseMode::Full).unwrap_err();
+    assert!(err.to_string().contains("9 edge types"), "{err}");
+}
