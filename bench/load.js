@@ -11,11 +11,19 @@ const ITERATIONS = 5
 async function main() {
   const kept = []
   const points = []
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 200))
   const sample = async (done) => {
+    // V8 frees array buffers (the snapshot chunks) on a concurrent sweeper after a GC, and
+    // lowers `external` only then: measured straight after a GC, external swung by ~10 MB
+    // from sample to sample and seemed to creep. Two GCs with pauses let the sweeper finish.
     await gc()
+    await pause()
+    await gc()
+    await pause()
     const m = process.memoryUsage()
-    points.push({ done, rss: m.rss, heapUsed: m.heapUsed, external: m.external })
-    console.log(`after ${String(done).padStart(4)} hunts: rss ${(m.rss / 1e6).toFixed(1)} MB, heap used ${(m.heapUsed / 1e6).toFixed(2)} MB, external ${(m.external / 1e6).toFixed(2)} MB`)
+    // external includes arrayBuffers; the rest is memory native code reported to V8.
+    points.push({ done, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })
+    console.log(`after ${String(done).padStart(4)} hunts: rss ${(m.rss / 1e6).toFixed(1)} MB, heap used ${(m.heapUsed / 1e6).toFixed(2)} MB, external ${(m.external / 1e6).toFixed(2)} MB (array buffers ${(m.arrayBuffers / 1e6).toFixed(2)} MB)`)
   }
   console.log(`Node ${process.version}; ${HUNTS} hunts of ${ITERATIONS} calls, each call keeping one small object`)
   const started = performance.now()
@@ -31,6 +39,6 @@ async function main() {
   // The code under test leaks (warmup + 2 rounds) objects per hunt on purpose: ~50 B each.
   const ownLeak = ((ITERATIONS * 3 + 3) * 56) / 1024
   console.log(`\n${HUNTS} hunts in ${((performance.now() - started) / 1000).toFixed(0)} s`)
-  console.log(`growth per hunt over the second half: rss ${per('rss')} kB, heap used ${per('heapUsed')} kB (the hunted code itself keeps ~${ownLeak.toFixed(2)} kB per hunt)`)
+  console.log(`growth per hunt over the second half: rss ${per('rss')} kB, heap used ${per('heapUsed')} kB (the hunted code itself keeps ~${ownLeak.toFixed(2)} kB per hunt), external ${per('external')} kB, of which array buffers ${per('arrayBuffers')} kB`)
 }
 main()

@@ -324,7 +324,9 @@ pub fn parse_file(path: &str, mode: ParseMode, progress: &crate::progress::Progr
     let mut file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     let mut parser = SnapshotParser::new(path, mode, Some(size));
-    let mut buf = vec![0u8; 1 << 20];
+    // 128 KB: the copy out of the page cache stays in L2 for the parser to read (1 MB measured
+    // 3 % slower on a 521 MB file).
+    let mut buf = vec![0u8; 1 << 17];
     loop {
         let n = match file.read(&mut buf) {
             Ok(0) => break,

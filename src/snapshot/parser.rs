@@ -443,13 +443,7 @@ impl SnapshotParser {
             // Skipped sections are mostly long runs of digits and commas (an unused "edges")
             // or of plain text (unused "strings"): jump over them eight bytes at a time.
             if !s.scalar && !s.escaped {
-                let plain = if s.in_string { plain_string_bytes } else { plain_array_bytes };
-                while let Some(word) = chunk.get(i..i + 8) {
-                    if !plain(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
-                        break;
-                    }
-                    i += 8;
-                }
+                i = if s.in_string { skip_words(chunk, i, plain_string_bytes) } else { skip_words(chunk, i, plain_array_bytes) };
                 if i >= chunk.len() {
                     break;
                 }
@@ -1027,16 +1021,29 @@ fn has_zero_byte(v: u64) -> bool {
     v.wrapping_sub(ONES) & !v & HIGHS != 0
 }
 
+/// Moves `i` past whole words of eight bytes for which `plain` holds. Generic, so each test is
+/// inlined into its own loop.
+#[inline(always)]
+fn skip_words(chunk: &[u8], mut i: usize, plain: impl Fn(u64) -> bool) -> usize {
+    while let Some(word) = chunk.get(i..i + 8) {
+        if !plain(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
 /// Eight bytes inside a skipped array or object that hold no bracket, brace or quote: all of
 /// them below 0x40 (digits, ',', ':', whitespace, '-', '.') and none a '"'.
-#[inline]
+#[inline(always)]
 fn plain_array_bytes(v: u64) -> bool {
     let at_or_above_0x40 = (((v & !HIGHS) + 0x4040_4040_4040_4040) | v) & HIGHS;
     at_or_above_0x40 == 0 && !has_zero_byte(v ^ (ONES * b'"' as u64))
 }
 
 /// Eight bytes inside a skipped string that neither end it nor escape anything.
-#[inline]
+#[inline(always)]
 fn plain_string_bytes(v: u64) -> bool {
     !has_zero_byte(v ^ (ONES * b'"' as u64)) && !has_zero_byte(v ^ (ONES * b'\\' as u64))
 }
