@@ -2,7 +2,7 @@
 //! `cargo run --release --no-default-features --example phases -- FILE`
 use leakhunt::analysis::AnalyzedSnapshot;
 use leakhunt::graph::HeapGraph;
-use leakhunt::snapshot::{parse_file, ParseMode};
+use leakhunt::snapshot::{parse_file, parse_file_from, ParseMode};
 use std::time::Instant;
 
 /// Peak resident memory so far, in MB (Linux), to see which phase sets the peak.
@@ -21,6 +21,10 @@ fn main() {
     let ids_parse = t.elapsed().as_secs_f64();
     let peak_ids = peak_mb();
     drop(ids);
+    let t = Instant::now();
+    let one = parse_file_from(&path, ParseMode::Full, &Default::default(), u64::MAX).unwrap_or_else(|e| panic!("{e}"));
+    let one_thread_parse = t.elapsed().as_secs_f64();
+    drop(one);
     let t = Instant::now();
     let parsed = parse_file(&path, ParseMode::Full, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
     let parse = t.elapsed().as_secs_f64();
@@ -44,7 +48,7 @@ fn main() {
     let summary = t.elapsed().as_secs_f64();
     let peak_summary = peak_mb();
     println!(
-        "{{\"file\":{path:?},\"idsParseS\":{ids_parse:.3},\"bytes\":{size},\"nodes\":{nodes},\"edges\":{edges},\"graphBytes\":{memory},\"parseS\":{parse:.3},\"buildS\":{build:.3},\"dominatorsS\":{doms:.3},\"retainersS\":{paths:.3},\"summaryS\":{summary:.3},\"parseMBps\":{:.0},\"peakMB\":[{peak_ids},{peak_parse},{peak_build},{peak_doms},{peak_paths},{peak_summary}]}}",
+        "{{\"file\":{path:?},\"idsParseS\":{ids_parse:.3},\"oneThreadParseS\":{one_thread_parse:.3},\"bytes\":{size},\"nodes\":{nodes},\"edges\":{edges},\"graphBytes\":{memory},\"parseS\":{parse:.3},\"buildS\":{build:.3},\"dominatorsS\":{doms:.3},\"retainersS\":{paths:.3},\"summaryS\":{summary:.3},\"parseMBps\":{:.0},\"peakMB\":[{peak_ids},{peak_parse},{peak_build},{peak_doms},{peak_paths},{peak_summary}]}}",
         size as f64 / 1e6 / parse
     );
 }

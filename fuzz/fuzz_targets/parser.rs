@@ -2,11 +2,12 @@
 //! in both modes; whatever parses goes on through the graph, dominators, retainer paths and a
 //! summary. Any panic, hang or runaway allocation is a finding; errors are fine. One property
 //! is checked besides: what parses in full also parses in ids mode (which skips sections by a
-//! faster path), to the same ids and total size.
+//! faster path), to the same ids and total size; and so do the two halves a large file is
+//! split into (`Sections`), to the same nodes and edges.
 #![no_main]
 use leakhunt::analysis::AnalyzedSnapshot;
 use leakhunt::graph::HeapGraph;
-use leakhunt::snapshot::{ParseMode, SnapshotParser};
+use leakhunt::snapshot::{ParseMode, Sections, SnapshotParser};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -43,6 +44,14 @@ fuzz_target!(|data: &[u8]| {
         let Some(parsed) = parsed else { continue };
         if mode == ParseMode::Full {
             full_ids = Some((parsed.nodes.ids.clone(), parsed.nodes.total_self_size));
+            let half = |sections| {
+                let mut p = SnapshotParser::for_sections("fuzz", sections, None);
+                p.write(text).and_then(|_| p.finish()).expect("parses in full but not in halves")
+            };
+            assert_eq!(half(Sections::EdgesOnly).edges.to, parsed.edges.to, "the edges half disagrees");
+            let rest = half(Sections::AllButEdges);
+            assert_eq!(rest.nodes.ids, parsed.nodes.ids, "the other half disagrees");
+            assert_eq!(rest.strings.len(), parsed.strings.len());
             if let Ok(graph) = HeapGraph::from_parsed(parsed) {
                 let analyzed = AnalyzedSnapshot::new(graph);
                 let _ = analyzed.summary(5);

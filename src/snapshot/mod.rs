@@ -6,7 +6,8 @@ mod strings;
 #[cfg(test)]
 mod tests;
 
-pub use parser::{ParseMode, SnapshotParser};
+pub use parser::{ParseMode, Sections, SnapshotParser};
+use parser::check_edge_count;
 pub use strings::StringTable;
 
 use crate::error::{LeakhuntError, Result};
@@ -317,17 +318,48 @@ impl IdSnapshot {
     }
 }
 
+/// Files at least this large are parsed in full by two threads (`parse_file`).
+const SPLIT_FROM_BYTES: u64 = 16 << 20;
+
 /// Reads a snapshot file in chunks into the parser; the whole text is never in memory.
+///
+/// A full parse of a large file runs on two threads, each reading the whole file: one parses
+/// the edges and skips the rest, the other parses the rest and skips the edges (skipping runs
+/// eight bytes at a time, several times faster than parsing). Measured on a 521 MB file: 0.87 s
+/// on one thread. Should either half fail, the file is parsed again on one thread, so that the
+/// error is the one a sequential reading meets first.
 pub fn parse_file(path: &str, mode: ParseMode, progress: &crate::progress::Progress) -> Result<ParsedSnapshot> {
+    parse_file_from(path, mode, progress, SPLIT_FROM_BYTES)
+}
+
+/// `parse_file`, splitting only files of at least `split_from` bytes (`u64::MAX`: never).
+pub fn parse_file_from(path: &str, mode: ParseMode, progress: &crate::progress::Progress, split_from: u64) -> Result<ParsedSnapshot> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if mode == ParseMode::Full && size >= split_from {
+        let halves = std::thread::scope(|scope| {
+            let edges = scope.spawn(|| {
+                crate::error::catch_panic(|| read_into(path, SnapshotParser::for_sections(path, Sections::EdgesOnly, Some(size)), &Default::default()))
+            });
+            let rest = read_into(path, SnapshotParser::for_sections(path, Sections::AllButEdges, Some(size)), progress);
+            (rest, edges.join())
+        });
+        if let (Ok(mut rest), Ok(Ok(edges))) = halves {
+            check_edge_count(&rest.source, &rest.header, &edges.edges)?;
+            rest.edges = edges.edges;
+            return Ok(rest);
+        }
+    }
+    read_into(path, SnapshotParser::new(path, mode, Some(size)), progress)
+}
+
+fn read_into(path: &str, mut parser: SnapshotParser, progress: &crate::progress::Progress) -> Result<ParsedSnapshot> {
     use std::io::Read;
     let io = |error| LeakhuntError::Io { path: path.to_string(), error };
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    let mut parser = SnapshotParser::new(path, mode, Some(size));
     // 128 KB: the copy out of the page cache stays in L2 for the parser to read (1 MB measured
     // 3 % slower on a 521 MB file).
     let mut buf = vec![0u8; 1 << 17];
-    loop {
+    while !parser.edges_done() {
         let n = match file.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,

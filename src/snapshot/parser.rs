@@ -16,6 +16,16 @@ pub enum ParseMode {
     Ids,
 }
 
+/// Which sections a full parse reads. A file can be parsed by two parsers at once, one taking
+/// the edges (about half the bytes) and the other everything else, each skipping what the other
+/// reads; `snapshot::parse_file` merges the halves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sections {
+    All,
+    AllButEdges,
+    EdgesOnly,
+}
+
 /// The header is a few KB in practice; this bounds what a hostile file can make us buffer.
 const MAX_HEADER_BYTES: usize = 1 << 20;
 /// Without a known input size, reserve at most this many entries up front; the vectors grow
@@ -130,6 +140,9 @@ struct Sinks {
 pub struct SnapshotParser {
     source: String,
     mode: ParseMode,
+    sections: Sections,
+    /// `EdgesOnly`: the edges are complete and the rest of the input is not needed.
+    edges_done: bool,
     size_hint: Option<u64>,
     /// Bytes of input before the current chunk, for error offsets.
     consumed: u64,
@@ -167,6 +180,8 @@ impl SnapshotParser {
         SnapshotParser {
             source: source.to_string(),
             mode,
+            sections: Sections::All,
+            edges_done: false,
             size_hint,
             consumed: 0,
             top: Top::Start,
@@ -191,6 +206,16 @@ impl SnapshotParser {
             trace_function_infos: Vec::new(),
             trace_tree: Vec::new(),
         }
+    }
+
+    /// A full parse of some sections only (see `Sections`).
+    pub fn for_sections(source: &str, sections: Sections, size_hint: Option<u64>) -> SnapshotParser {
+        SnapshotParser { sections, ..SnapshotParser::new(source, ParseMode::Full, size_hint) }
+    }
+
+    /// With `Sections::EdgesOnly`: the edges have been read, more input would be ignored.
+    pub fn edges_done(&self) -> bool {
+        self.edges_done
     }
 
     pub fn bytes_read(&self) -> u64 {
@@ -221,6 +246,9 @@ impl SnapshotParser {
     pub fn write(&mut self, chunk: &[u8]) -> Result<()> {
         if let Some(e) = &self.error {
             return Err(LeakhuntError::Usage(format!("the parser already failed: {e}")));
+        }
+        if self.edges_done {
+            return Ok(());
         }
         let result = self.feed(chunk);
         match result {
@@ -319,14 +347,16 @@ impl SnapshotParser {
 
     fn begin_section(&mut self, index: usize) -> Result<()> {
         let full = self.mode == ParseMode::Full;
+        // `rest`: the sections other than the edges, in full mode.
+        let rest = full && self.sections != Sections::EdgesOnly;
         let section = match self.key.as_slice() {
             b"snapshot" => Section::Header,
-            b"nodes" => Section::Nodes,
-            b"edges" if full => Section::Edges,
-            b"strings" if full => Section::Strings,
-            b"locations" if full => Section::Locations,
-            b"trace_function_infos" if full => Section::TraceFunctionInfos,
-            b"trace_tree" if full => Section::TraceTree,
+            b"nodes" if self.sections != Sections::EdgesOnly => Section::Nodes,
+            b"edges" if full && self.sections != Sections::AllButEdges => Section::Edges,
+            b"strings" if rest => Section::Strings,
+            b"locations" if rest => Section::Locations,
+            b"trace_function_infos" if rest => Section::TraceFunctionInfos,
+            b"trace_tree" if rest => Section::TraceTree,
             _ => Section::Skipped,
         };
         if section != Section::Skipped {
@@ -905,6 +935,9 @@ impl SnapshotParser {
             self.header = Some(header);
             self.layout = Some(layout);
         }
+        if self.section == Section::Edges && self.sections == Sections::EdgesOnly {
+            self.edges_done = true;
+        }
         let _ = index;
         Ok(())
     }
@@ -914,7 +947,7 @@ impl SnapshotParser {
         if let Some(e) = &self.error {
             return Err(LeakhuntError::Usage(format!("the parser already failed: {e}")));
         }
-        if self.top != Top::Done {
+        if self.top != Top::Done && !self.edges_done {
             let (section, expected) = match self.top {
                 Top::Start => ("the top-level object".to_string(), "'{'".to_string()),
                 Top::InValue | Top::ValueStart => (
@@ -937,23 +970,23 @@ impl SnapshotParser {
                 Ok(())
             }
         };
-        need(Section::Nodes, "nodes")?;
-        let node_count = self.nodes.ids.len() as u64;
-        if header.node_count != 0 && header.node_count != node_count {
-            return Err(LeakhuntError::invalid(
-                &source,
-                format!("snapshot.node_count says {} but the nodes array holds {node_count}", header.node_count),
-            ));
-        }
-        if self.mode == ParseMode::Full {
-            need(Section::Edges, "edges")?;
-            need(Section::Strings, "strings")?;
-            let edge_count = self.edges.to.len() as u64;
-            if header.edge_count != 0 && header.edge_count != edge_count {
+        if self.sections != Sections::EdgesOnly {
+            need(Section::Nodes, "nodes")?;
+            let node_count = self.nodes.ids.len() as u64;
+            if header.node_count != 0 && header.node_count != node_count {
                 return Err(LeakhuntError::invalid(
                     &source,
-                    format!("snapshot.edge_count says {} but the edges array holds {edge_count}", header.edge_count),
+                    format!("snapshot.node_count says {} but the nodes array holds {node_count}", header.node_count),
                 ));
+            }
+        }
+        if self.mode == ParseMode::Full {
+            if self.sections != Sections::AllButEdges {
+                need(Section::Edges, "edges")?;
+                check_edge_count(&source, &header, &self.edges)?;
+            }
+            if self.sections != Sections::EdgesOnly {
+                need(Section::Strings, "strings")?;
             }
         }
         Ok(ParsedSnapshot {
@@ -969,6 +1002,18 @@ impl SnapshotParser {
             bytes: self.consumed,
         })
     }
+}
+
+/// The header's edge count, when it gives one, must match the edges read.
+pub(super) fn check_edge_count(source: &str, header: &SnapshotHeader, edges: &EdgeColumns) -> Result<()> {
+    let edge_count = edges.to.len() as u64;
+    if header.edge_count != 0 && header.edge_count != edge_count {
+        return Err(LeakhuntError::invalid(
+            source,
+            format!("snapshot.edge_count says {} but the edges array holds {edge_count}", header.edge_count),
+        ));
+    }
+    Ok(())
 }
 
 fn div_or_zero(a: u64, b: u64) -> u64 {

@@ -257,3 +257,39 @@ fn more_than_eight_edge_types_is_a_layout_error() {
     let err = parse_str(&text, ParseMode::Full).unwrap_err();
     assert!(err.to_string().contains("9 edge types"), "{err}");
 }
+
+#[test]
+fn a_file_parsed_in_two_halves_equals_one_parsed_on_one_thread() {
+    let dir = std::env::temp_dir().join(format!("leakhunt-split-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let progress = crate::progress::Progress::default();
+    let text = sample().replace("\"samples\":[]", "\"samples\":[\"edges\",{\"edges\":[1]}]");
+    let cases = [
+        ("whole.heapsnapshot", text.clone()),
+        // Errors must be the ones a sequential reading meets first.
+        ("truncated-in-edges.heapsnapshot", text[..text.find("\"edges\":[").unwrap() + 12].to_string()),
+        ("bad-nodes.heapsnapshot", text.replacen("\"nodes\":[", "\"nodes\":[x", 1)),
+        ("bad-edge-count.heapsnapshot", text.replacen("\"edge_count\":3", "\"edge_count\":4", 1)),
+        ("no-edges.heapsnapshot", text.replacen("\"edges\"", "\"edgez\"", 1)),
+    ];
+    for (name, content) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, &content).unwrap();
+        let path = path.to_str().unwrap();
+        let split = super::parse_file_from(path, ParseMode::Full, &progress, 0);
+        let one = super::parse_file_from(path, ParseMode::Full, &progress, u64::MAX);
+        match (split, one) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.nodes.ids, b.nodes.ids, "{name}");
+                assert_eq!(a.edges.to, b.edges.to, "{name}");
+                assert_eq!(a.edges.names, b.edges.names, "{name}");
+                assert_eq!(a.edges.types, b.edges.types, "{name}");
+                assert_eq!(a.strings.len(), b.strings.len(), "{name}");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            (a, b) => panic!("{name}: split {:?} but one thread {:?}", a.err(), b.err()),
+        }
+    }
+    assert!(super::parse_file_from(dir.join("whole.heapsnapshot").to_str().unwrap(), ParseMode::Full, &progress, 0).is_ok());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
