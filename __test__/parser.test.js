@@ -74,6 +74,56 @@ describe('SnapshotParser (streaming)', () => {
   })
 })
 
+describe('a large file, parsed by two threads', () => {
+  // Files of 16 MB or more are read by two parsers at once (edges, and the rest); streaming
+  // stays on one thread, so the two must agree, on success and on failure alike.
+  let dir
+  let file
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-test-'))
+    file = path.join(dir, 'large.heapsnapshot')
+    const { execFileSync } = require('node:child_process')
+    execFileSync(process.execPath, ['-e', `
+      globalThis.rows = Array.from({ length: 150000 }, (_, i) => ({ i, tag: i % 9 ? null : 't' + i, next: null }))
+      for (let i = 1; i < rows.length; i++) rows[i - 1].next = rows[i]
+      require('node:v8').writeHeapSnapshot(${JSON.stringify(file)})
+    `])
+  })
+  after(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  async function streamed(bytes) {
+    const parser = new SnapshotParser({ source: 'large.heapsnapshot' })
+    for (let offset = 0; offset < bytes.length; offset += 1 << 20) parser.write(bytes.subarray(offset, offset + (1 << 20)))
+    return parser.end()
+  }
+
+  it('gives what one thread gives', async () => {
+    assert.ok(fs.statSync(file).size >= 16 << 20, 'large enough to be split')
+    const split = await readSnapshot(file)
+    const one = await streamed(fs.readFileSync(file))
+    assert.equal(split.nodeCount, one.nodeCount)
+    assert.equal(split.edgeCount, one.edgeCount)
+    // Retained sizes depend on every edge, paths on their names.
+    assert.deepEqual(await split.summary(10), await one.summary(10))
+    assert.deepEqual(await split.locate(['rows', '0', 'next']), await one.locate(['rows', '0', 'next']))
+  })
+
+  it('fails as one thread fails', async () => {
+    const bytes = fs.readFileSync(file)
+    const text = bytes.toString('latin1')
+    const cuts = [text.indexOf('"edges":[') + 5000, text.indexOf('"strings":[') + 100]
+    for (const cut of cuts) {
+      const bad = path.join(dir, 'cut.heapsnapshot')
+      fs.writeFileSync(bad, bytes.subarray(0, cut))
+      const fromFile = await readSnapshot(bad).then(() => null, (e) => e)
+      const fromStream = await streamed(bytes.subarray(0, cut)).then(() => null, (e) => e)
+      assert.equal(fromFile.code, 'ERR_LEAKHUNT_SNAPSHOT_TRUNCATED')
+      assert.equal(fromFile.code, fromStream.code)
+      assert.equal(fromFile.message.replace(bad, 'large.heapsnapshot'), fromStream.message)
+    }
+  })
+})
+
 describe('bad input', () => {
   let dir
   let good
