@@ -276,6 +276,10 @@ impl SnapshotParser {
                             i += n;
                             self.end_section(i)?;
                             self.top = Top::AfterValue;
+                            if self.edges_done {
+                                // What follows is the other half's to read.
+                                return Ok(());
+                            }
                         }
                     }
                     continue;
@@ -359,16 +363,19 @@ impl SnapshotParser {
             b"trace_tree" if rest => Section::TraceTree,
             _ => Section::Skipped,
         };
-        if section != Section::Skipped {
-            if self.seen & section.bit() != 0 {
+        // The half that skips the edges still notes them, so a second "edges" is refused here
+        // as a one-thread parse refuses it.
+        let noted = if self.key.as_slice() == b"edges" && self.sections == Sections::AllButEdges { Section::Edges } else { section };
+        if noted != Section::Skipped {
+            if self.seen & noted.bit() != 0 {
                 return Err(LeakhuntError::Syntax {
                     at: self.at(index),
-                    section: section.name().to_string(),
+                    section: noted.name().to_string(),
                     expected: "each section once".to_string(),
                     found: "a second copy".to_string(),
                 });
             }
-            self.seen |= section.bit();
+            self.seen |= noted.bit();
         }
         if section != Section::Header && section != Section::Skipped && self.layout.is_none() {
             return Err(LeakhuntError::Syntax {

@@ -271,6 +271,9 @@ fn a_file_parsed_in_two_halves_equals_one_parsed_on_one_thread() {
         ("bad-nodes.heapsnapshot", text.replacen("\"nodes\":[", "\"nodes\":[x", 1)),
         ("bad-edge-count.heapsnapshot", text.replacen("\"edge_count\":3", "\"edge_count\":4", 1)),
         ("no-edges.heapsnapshot", text.replacen("\"edges\"", "\"edgez\"", 1)),
+        // Far enough from the first that the edges half has stopped reading (it reads 128 KB at
+        // a time): only the other half can see it.
+        ("two-edges.heapsnapshot", text.replacen("\"strings\":", &format!("\"pad\":[{}0],\"edges\":[],\"strings\":", "0,".repeat(200_000)), 1)),
     ];
     for (name, content) in cases {
         let path = dir.join(name);
