@@ -1,7 +1,7 @@
 //! Immediate dominators and retained sizes for the whole heap: SNCA, iterative,
 //! on flat u32 arrays (petgraph's `simple_fast` took 25 s and 2.9 GB on a 10M-node heap).
 
-use crate::graph::{HeapGraph, NodeIndex, Retainers, ROOT};
+use crate::graph::{HeapGraph, NodeIndex, ROOT};
 
 const NONE: u32 = u32::MAX;
 
@@ -112,12 +112,10 @@ pub fn compute(graph: &HeapGraph) -> Dominators {
                 // Path compression, folded top-down so each vertex sees its final ancestor.
                 while let Some(y) = path.pop() {
                     let a = ancestor[y as usize];
-                    if a > w {
-                        if semi[label[a as usize] as usize] < semi[label[y as usize] as usize] {
-                            label[y as usize] = label[a as usize];
-                        }
-                        ancestor[y as usize] = ancestor[a as usize];
+                    if semi[label[a as usize] as usize] < semi[label[y as usize] as usize] {
+                        label[y as usize] = label[a as usize];
                     }
+                    ancestor[y as usize] = ancestor[a as usize];
                 }
                 label[v as usize]
             };
@@ -151,6 +149,19 @@ pub fn compute(graph: &HeapGraph) -> Dominators {
         retained[d] += retained[node as usize];
     }
     Dominators { idom: idom_node, retained, order: vertex }
+}
+
+/// Retainers in CSR: `sources[first[w]..first[w + 1]]` hold w.
+struct Retainers {
+    first: Vec<u32>,
+    sources: Vec<u32>,
+}
+
+impl Retainers {
+    #[inline]
+    fn of(&self, w: u32) -> &[u32] {
+        &self.sources[self.first[w as usize] as usize..self.first[w as usize + 1] as usize]
+    }
 }
 
 /// The essential retainers of every vertex, in CSR and by depth-first number on both sides,

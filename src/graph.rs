@@ -248,15 +248,3 @@ fn pack_edge_words(types: Vec<u8>, mut names: Vec<u32>) -> (Vec<u32>, Vec<(EdgeI
     }
     (names, long)
 }
-
-pub struct Retainers {
-    pub first: Vec<u32>,
-    pub sources: Vec<NodeIndex>,
-}
-
-impl Retainers {
-    #[inline]
-    pub fn of(&self, node: NodeIndex) -> &[NodeIndex] {
-        &self.sources[self.first[node as usize] as usize..self.first[node as usize + 1] as usize]
-    }
-}
