@@ -50,7 +50,7 @@ for (const size of sizes) {
   }
   if (fs.existsSync(phasesBin)) {
     const phases = JSON.parse(execFileSync(phasesBin, [file], { encoding: 'utf8' }))
-    console.log(`  core phases:   parse ${phases.parseS}s, graph ${phases.buildS}s, dominators ${phases.dominatorsS}s, retainer paths ${phases.retainersS}s, class summary ${phases.summaryS}s`)
+    console.log(`  core phases:   parse ${phases.parseS}s on two threads (${phases.oneThreadParseS}s on one; ids only ${phases.idsParseS}s), graph ${phases.buildS}s, dominators ${phases.dominatorsS}s, retainer paths ${phases.retainersS}s, class summary ${phases.summaryS}s`)
   } else {
     console.log('  (core phases: run `cargo build --release --no-default-features --example phases` to see them)')
   }
