@@ -381,8 +381,9 @@ export interface HuntReport {
  * Hunts for leaks in `fn` in this process (or worker): warm-up, baseline snapshot, `iterations`
  * calls, target snapshot, settle, final snapshot, and a second round when something survived.
  * Rejects with code ERR_LEAKHUNT_FN_THREW (the error as `cause`) if `fn` throws, ABORT_ERR on
- * abort, ERR_LEAKHUNT_BUSY if another hunt runs in this thread. Leaves no inspector session,
- * listener or file behind.
+ * abort, ERR_LEAKHUNT_BUSY if another hunt runs in this thread, ERR_LEAKHUNT_IDS_RESET if
+ * another inspector session closed mid-hunt (V8 then forgets the object ids a diff needs).
+ * Leaves no inspector session, listener or file behind.
  * @example
  * const report = await hunt(async () => { await fetch('http://127.0.0.1:3000/orders') }, { iterations: 20 })
  * console.log(formatReport(report))
@@ -480,6 +481,7 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_INTERNAL'
   | 'ERR_LEAKHUNT_FN_THREW'
   | 'ERR_LEAKHUNT_BUSY'
+  | 'ERR_LEAKHUNT_IDS_RESET'
   | 'ERR_LEAKHUNT_NO_GC'
   | 'ERR_LEAKHUNT_LEAK'
   | 'ERR_LEAKHUNT_NOT_COLLECTED'

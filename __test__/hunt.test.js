@@ -209,3 +209,19 @@ describe('gc()', () => {
   }
 
 })
+
+describe('another inspector session closed mid-hunt', () => {
+  // Closing any session makes V8 forget its object ids; compared by id, the snapshots after
+  // it would hide the leak (this fixture's hunts reported nothing before the check existed).
+  const nodes = { [process.versions.node.split('.')[0]]: process.execPath, ...otherNodes() }
+  for (const [major, node] of Object.entries(nodes)) {
+    it(`fails the hunt with ERR_LEAKHUNT_IDS_RESET instead of a wrong verdict, on Node ${major}`, () => {
+      const out = JSON.parse(execFileSync(node, [path.join(__dirname, 'fixtures', 'ids-reset.js')], { encoding: 'utf8' }))
+      assert.deepEqual(out.never.leaks, ['ResetLeak x10'])
+      assert.equal(out.calls.code, 'ERR_LEAKHUNT_IDS_RESET')
+      assert.match(out.calls.message, /before the target snapshot/)
+      assert.equal(out.settle.code, 'ERR_LEAKHUNT_IDS_RESET')
+      assert.match(out.settle.message, /before the final snapshot/)
+    })
+  }
+})

@@ -168,6 +168,8 @@ async function runHunt(fn, o, inspectorGc, session) {
   const heapUsed = new Float64Array(SNAPSHOTS.length)
   const nodeCount = new Float64Array(SNAPSHOTS.length)
   const snapshotBytes = new Float64Array(SNAPSHOTS.length)
+  // [0]: the global object's snapshot id after the baseline; 0 when it cannot be read.
+  const globalId = new Float64Array(1)
   let clock = performance.now()
   const timeline = new Timeline(clock)
   const lap = (phase) => {
@@ -215,6 +217,12 @@ async function runHunt(fn, o, inspectorGc, session) {
     progress(`snapshot:${name}`)
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
+    if (k > 0 && globalId[0] !== 0 && inspectorGc.globalObjectId() !== globalId[0]) {
+      throw codedError(
+        'ERR_LEAKHUNT_IDS_RESET',
+        `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
+      )
+    }
     callNative(() => session.beginSnapshot(name, mode))
     snapshotBytes[k] = await streamHeapSnapshot(write, keptFiles[k])
     heapUsed[k] = process.memoryUsage().heapUsed
@@ -242,8 +250,12 @@ async function runHunt(fn, o, inspectorGc, session) {
     await inspectorGc.startTrackingAllocations()
     lap('track')
   }
+  // The probe runs once before the baseline too, so that what it compiles and caches is
+  // there before the baseline and never looks new.
+  inspectorGc.globalObjectId()
   // The baseline is parsed in full for its listener census, then kept as ids only.
   await snapshot(0, 'census')
+  globalId[0] = inspectorGc.globalObjectId()
   await callTimes('iterations', o.iterations)
   await snapshot(1, 'ids')
   await settle()
