@@ -215,14 +215,15 @@ async function runHunt(fn, o, inspectorGc, session) {
     const name = SNAPSHOTS[k]
     checkAbort()
     progress(`snapshot:${name}`)
-    // No GC of our own here: V8 collects all available garbage before it walks the heap
-    // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
+    // Compared by id with the baseline, a snapshot after V8 forgot its ids hides the leak.
     if (k > 0 && globalId[0] !== 0 && inspectorGc.globalObjectId() !== globalId[0]) {
       throw codedError(
         'ERR_LEAKHUNT_IDS_RESET',
         `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
       )
     }
+    // No GC of our own here: V8 collects all available garbage before it walks the heap
+    // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
     callNative(() => session.beginSnapshot(name, mode))
     snapshotBytes[k] = await streamHeapSnapshot(write, keptFiles[k])
     heapUsed[k] = process.memoryUsage().heapUsed
