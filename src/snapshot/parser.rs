@@ -645,9 +645,9 @@ impl SnapshotParser {
                     while i + FAST_MARGIN <= len {
                         let begin = i;
                         let mut d = chunk[i].wrapping_sub(b'0');
-                        let mut v = 0u64;
+                        let mut value = 0u64;
                         while d < 10 && i - begin < 20 {
-                            v = v.wrapping_mul(10).wrapping_add(d as u64);
+                            value = value.wrapping_mul(10).wrapping_add(d as u64);
                             i += 1;
                             d = chunk[i].wrapping_sub(b'0');
                         }
@@ -655,7 +655,7 @@ impl SnapshotParser {
                             i = begin;
                             break;
                         }
-                        nums.push(v);
+                        nums.push(value);
                         let mut c = chunk[i];
                         if c == b'\n' {
                             i += 1;
