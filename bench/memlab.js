@@ -5,9 +5,8 @@
 // MemLab is installed into bench/out/ for this benchmark only (PUPPETEER_SKIP_DOWNLOAD=1).
 // It reports nothing on Node snapshots by default, so it runs with --trace-all-objects.
 // Usage: node bench/memlab.js [snapshotMB ...]   (default 50 200 450; RUNS=3)
-// TOOLS=leakhunt skips MemLab (e.g. for the scale run: `RUNS=1 TOOLS=leakhunt node
-// bench/memlab.js 1800`, three snapshots of >2^24 nodes and >1.5 GB each; writing them takes
-// V8 about 5 minutes and 12 GB).
+// TOOLS=leakhunt skips MemLab. The scale run (past 2^24 nodes and 1 GB) is bench/scale.js;
+// `TOOLS=leakhunt,memlab RUNS=1 node bench/memlab.js 1800` would add MemLab at that size.
 const { execFileSync, spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')

@@ -143,9 +143,7 @@ impl AnalyzedSnapshot {
     pub fn locate(&self, edge_names: &[String]) -> Option<LocatedObject> {
         let graph = &self.graph;
         let (first, rest) = edge_names.split_first()?;
-        let mut edges = (0..graph.edge_count()).filter(|&e| {
-            graph.edge_is_named(e, first)
-        });
+        let mut edges = (0..graph.edge_count()).filter(|&e| graph.edge_is_named(e, first));
         let edge = edges.next()?;
         if edges.next().is_some() {
             return None; // ambiguous: the key was not unique
