@@ -490,7 +490,10 @@ export type LeakhuntErrorCode =
 export interface MonitorOptions {
   /** The sliding window the trend is fitted over. Default 600000 (10 minutes). */
   windowMs?: number
-  /** Post-major-GC samples needed in the window before a leak can be said. Default 10. */
+  /**
+   * Post-major-GC samples needed in the window before a leak can be said. Default 10; a climb
+   * of `fastGrowthBytesPerMinute` or more needs 5 (or this, if fewer).
+   */
   minSamples?: number
   /** Samples kept at most (the oldest go first). Default 500. */
   maxSamples?: number
@@ -498,6 +501,16 @@ export interface MonitorOptions {
   growthBytesPerMinute?: number
   /** Mann–Kendall confidence that the floor rises, in (0.5, 1). Default 0.99. */
   minConfidence?: number
+  /** How often the old generation is read between major GCs (no GC, an unref'd timer). Default 5000. */
+  sampleIntervalMs?: number
+  /**
+   * A climb of the old generation at least this fast since the last floor, with no major GC
+   * for `sampleIntervalMs`, makes the monitor run one (see `forceGc`); and a floor climbing
+   * this fast is judged from 5 samples. Default 32 MiB a minute.
+   */
+  fastGrowthBytesPerMinute?: number
+  /** Let the monitor run a major GC itself during a fast climb (at most one per interval). Default true. */
+  forceGc?: boolean
   /**
    * While a leak is suspected, write heap snapshots (private files, `v8.writeHeapSnapshot`)
    * for `leakhunt analyze`: at most `maxSnapshots` (default 3), at least `minIntervalMs`
@@ -535,7 +548,22 @@ export interface MonitorStats {
   heapUsedAfterMajorGc: number | null
   /** GC counts and total milliseconds by kind: minor, major, incremental, weakcb. */
   gc: Record<string, { count: number; totalMs: number }>
-  trend: { slopeBytesPerMinute: number; laterSlopeBytesPerMinute?: number; confidence: number; samples: number; spanMs: number; suspected: boolean }
+  trend: {
+    slopeBytesPerMinute: number
+    laterSlopeBytesPerMinute?: number
+    confidence: number
+    samples: number
+    /** Samples this trend needs before it can be a leak (5 for a fast climb, else minSamples). */
+    samplesNeeded?: number
+    spanMs: number
+    suspected: boolean
+  }
+  /** What stands between the samples so far and a 'leak' event, in words; null while a leak is suspected. */
+  waitingFor: string | null
+  /** How fast the old generation grew since the last floor, at the last timer tick. */
+  oldGenerationBytesPerMinute: number
+  /** Major GCs the monitor ran itself during fast climbs. */
+  forcedGcs: number
   /** Files written by snapshotOnLeak. */
   snapshots: string[]
 }
@@ -548,13 +576,16 @@ export interface Monitor {
   off(event: string, listener: (...args: any[]) => void): this
   once(event: string, listener: (...args: any[]) => void): this
   stats(): MonitorStats
-  /** Disconnects the GC observer; no timers are ever left behind. */
+  /** Disconnects the GC observer and clears the timer; nothing is left behind. */
   stop(): void
 }
 
 /**
  * Watches this process's heap right after each major GC and emits 'leak' when that floor
- * climbs steadily (robust trend over a sliding window). Costs nothing between GCs.
+ * climbs steadily (robust trend over a sliding window). Between GCs it reads the old
+ * generation every `sampleIntervalMs` (unref'd) and runs a major GC itself only during a fast
+ * climb. Throws ERR_LEAKHUNT_MONITOR_NEVER_FIRES for options under which 'leak' could never be
+ * emitted, ERR_INVALID_ARG_VALUE for an unknown option.
  */
 export declare function monitor(options?: MonitorOptions): Monitor
 

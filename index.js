@@ -1,9 +1,9 @@
 'use strict'
-// leakhunt's public API. The native addon (binding.js, generated) does the heavy work; this
+// leakhunt's public API. The native addon (lib/binding.js loads it) does the heavy work; this
 // file checks arguments, picks the native entry point and gives errors their `code`.
 
-const binding = require('./binding.js')
-const { callNative, invalidArg } = require('./lib/errors.js')
+const binding = require('./lib/binding.js')
+const { callNative, invalidArg, outOfRange, checkOptions: checkKnown } = require('./lib/errors.js')
 const { hunt } = require('./lib/hunt.js')
 const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
@@ -21,9 +21,8 @@ const { HeapSnapshot } = binding
 // point); only its one async method needs its errors translated.
 const nativeSummary = HeapSnapshot.prototype.summary
 HeapSnapshot.prototype.summary = function summary(top) {
-  if (top !== undefined && !(Number.isInteger(top) && top > 0)) {
-    return Promise.reject(invalidArg('top', 'a positive integer', top))
-  }
+  if (top !== undefined && !Number.isInteger(top)) return Promise.reject(invalidArg('top', 'an integer', top))
+  if (top !== undefined && top < 1) return Promise.reject(outOfRange('top', '>= 1', top))
   return callNative(() => nativeSummary.call(this, top))
 }
 
@@ -35,23 +34,21 @@ HeapSnapshot.prototype.locate = function locate(edgeNames) {
   return callNative(() => nativeLocate.call(this, edgeNames))
 }
 
+const ANALYZE_OPTIONS = { includeInternals: undefined, iterations: undefined, ignore: undefined, maxSamples: undefined, onProgress: undefined, redact: undefined }
+
 function checkOptions(options) {
-  if (options === undefined || options === null) return {}
-  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
-  const { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted } = options
+  const { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted } = checkKnown(options, ANALYZE_OPTIONS, 'analyzeSnapshots')
   checkOnProgress(onProgress)
   if (redacted !== undefined && typeof redacted !== 'boolean') throw invalidArg('options.redact', 'a boolean', redacted)
   if (includeInternals !== undefined && typeof includeInternals !== 'boolean') {
     throw invalidArg('options.includeInternals', 'a boolean', includeInternals)
   }
-  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations > 0)) {
-    throw invalidArg('options.iterations', 'a positive integer', iterations)
+  for (const [name, value] of [['iterations', iterations], ['maxSamples', maxSamples]]) {
+    if (value !== undefined && !Number.isInteger(value)) throw invalidArg(`options.${name}`, 'an integer', value)
+    if (value !== undefined && value < 1) throw outOfRange(`options.${name}`, '>= 1', value)
   }
   if (ignore !== undefined && !(Array.isArray(ignore) && ignore.every((p) => typeof p === 'string'))) {
     throw invalidArg('options.ignore', 'an array of strings', ignore)
-  }
-  if (maxSamples !== undefined && !(Number.isInteger(maxSamples) && maxSamples > 0)) {
-    throw invalidArg('options.maxSamples', 'a positive integer', maxSamples)
   }
   return { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted }
 }
@@ -87,7 +84,7 @@ async function withProgress(onProgress, work) {
  */
 async function readSnapshot(path, options = {}) {
   if (typeof path !== 'string') throw invalidArg('path', 'a string', path)
-  const { mode, onProgress } = options || {}
+  const { mode, onProgress } = checkKnown(options, { mode: undefined, onProgress: undefined }, 'readSnapshot')
   if (mode !== undefined && mode !== 'full' && mode !== 'ids') throw invalidArg('options.mode', "'full' or 'ids'", mode)
   checkOnProgress(onProgress)
   return withProgress(onProgress, (progress) => callNative(() => binding.readSnapshot(path, mode, progress)))
@@ -127,7 +124,7 @@ class SnapshotParser {
   #native
   /** @param {{ source?: string, mode?: 'full' | 'ids' }} [options] */
   constructor(options = {}) {
-    const { source, mode } = options || {}
+    const { source, mode } = checkKnown(options, { source: undefined, mode: undefined }, 'SnapshotParser')
     if (source !== undefined && typeof source !== 'string') throw invalidArg('options.source', 'a string', source)
     this.#native = callNative(() => new binding.SnapshotParser(source, mode))
   }

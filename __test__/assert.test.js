@@ -47,7 +47,9 @@ describe('assertNoLeaks()', () => {
   it('resolves for code that leaks nothing, and checks its options', async () => {
     const report = await assertNoLeaks(() => new InvoiceLine(1), { iterations: 10 })
     assert.equal(report.leaks.length, 0)
-    await assert.rejects(assertNoLeaks(() => {}, { maxLeakedObjects: -1 }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(assertNoLeaks(() => {}, { maxLeakedObjects: -1 }), { code: 'ERR_OUT_OF_RANGE', name: 'RangeError' })
+    await assert.rejects(assertNoLeaks(() => {}, { maxLeakedObjects: 'none' }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(assertNoLeaks(() => {}, { itrations: 5 }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean "iterations"/ })
   })
 })
 

@@ -78,6 +78,9 @@ describe('leakhunt analyze', () => {
       [['analyze', set.baseline, set.target, path.join(dir, 'missing')], /cannot read .*missing: no such file/],
       [['analyze', set.baseline, set.target, truncated], /\[ERR_LEAKHUNT_\w+\]/],
       [['analyze', set.baseline, set.target, set.final, '--iterations', 'many'], /--iterations must be an integer >= 1/],
+      [['analyze', set.baseline, set.target, set.final, '--iterations', '-5'], /--iterations must be an integer >= 1, got "-5"/],
+      [['run', path.join(FIXTURES, 'cli-scenario-clean.js'), '--iterations', '-5'], /--iterations must be an integer >= 1, got "-5"/],
+      [['analyze', set.baseline, set.target, set.final, '--html', path.join(dir, 'no', 'such', 'r.html')], /cannot write the HTML report to .*r\.html: the directory .* does not exist/],
       [['analyze', set.baseline, set.target, set.final, '--frobnicate'], /Unknown option '--frobnicate'/],
       [['explode'], /unknown command 'explode'/],
     ]
@@ -103,7 +106,7 @@ describe('leakhunt analyze', () => {
     assert.equal(cli([]).code, 2)
   })
 
-  it('draws a progress bar on a terminal only, and not with --quiet', { skip: !fs.existsSync('/usr/bin/script') && 'needs script(1) for a terminal' }, () => {
+  it('draws a progress bar on a terminal only, and not with --quiet', { skip: !fs.existsSync('/usr/bin/script') && !process.env.CI && 'needs script(1) for a terminal; in CI this fails instead' }, () => {
     const inTerminal = (args) =>
       spawnSync('/usr/bin/script', ['-qec', [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], {
         encoding: 'utf8',
@@ -146,6 +149,19 @@ describe('leakhunt run', () => {
     assert.match(stderr, /teardown ran with \d+ sessions/)
   })
 
+  it('checks the --html destination before hunting, and never ends with a stack trace', () => {
+    const started = Date.now()
+    const missing = cli(['run', path.join(FIXTURES, 'cli-scenario-leaky.mjs'), '--html', path.join(dir, 'does-not-exist', 'r.html')])
+    assert.equal(missing.code, 2)
+    assert.equal(missing.stdout, '', 'nothing was hunted')
+    assert.match(missing.stderr, /^leakhunt: cannot write the HTML report to .*: the directory .*does-not-exist does not exist\n$/)
+    assert.ok(Date.now() - started < 5000, 'refused before the hunt')
+    // A destination that is a directory: refused too, in one line.
+    const isDir = cli(['run', path.join(FIXTURES, 'cli-scenario-leaky.mjs'), '--html', dir])
+    assert.equal(isDir.code, 2)
+    assert.match(isDir.stderr, /^leakhunt: cannot write the HTML report to .*: it is a directory\n$/)
+  })
+
   it('exits 0 on a clean CommonJS scenario, and 2 on a module without action()', () => {
     const clean = cli(['run', path.join(FIXTURES, 'cli-scenario-clean.js'), '--iterations', '10'])
     assert.equal(clean.code, 0, clean.stdout + clean.stderr)
@@ -157,7 +173,8 @@ describe('leakhunt run', () => {
 })
 
 describe('HTML report', () => {
-  it('is one private, self-contained file that Chromium renders without console errors', { skip: !CHROMIUM && 'Chromium is not installed (apt-get install chromium)' }, () => {
+  it('is one private, self-contained file that Chromium renders without console errors', { skip: !CHROMIUM && !process.env.CI && 'Chromium is not installed (apt-get install chromium); in CI this fails instead' }, () => {
+    assert.ok(CHROMIUM, 'Chromium is not installed (apt-get install chromium)')
     const file = path.join(dir, 'report.html')
     const { code } = cli(['run', path.join(FIXTURES, 'cli-scenario-leaky.mjs'), '--iterations', '10', '--html', file, '--quiet'])
     assert.equal(code, 1)

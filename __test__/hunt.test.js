@@ -155,7 +155,13 @@ describe('hunt()', () => {
 
   it('rejects bad arguments with TypeErrors', async () => {
     await assert.rejects(hunt('nope'), { code: 'ERR_INVALID_ARG_TYPE' })
-    await assert.rejects(hunt(() => {}, { iterations: 0 }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(hunt(() => {}, { iterations: 0 }), { code: 'ERR_OUT_OF_RANGE', name: 'RangeError' })
+    await assert.rejects(hunt(() => {}, { iterations: -5 }), { code: 'ERR_OUT_OF_RANGE', message: /"options\.iterations" is out of range\. It must be >= 1\. Received -5/ })
+    await assert.rejects(hunt(() => {}, { iterations: '5' }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(hunt(() => {}, { itrations: 5 }), {
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /^hunt\(\): unknown option "itrations" \(did you mean "iterations"\?\)\. Known options: iterations, warmup, /,
+    })
     await assert.rejects(hunt(() => {}, { signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' })
   })
 

@@ -3,12 +3,12 @@
 // same number of major GCs (driven explicitly by the child, so no timing luck is involved).
 const { describe, it } = require('node:test')
 const assert = require('node:assert/strict')
-const { execFileSync } = require('node:child_process')
+const { execFile, execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const { monitor, analyzeSnapshots, gc } = require('..')
-const { theilSen, mannKendall } = require('../lib/monitor.js')
+const { theilSen, mannKendall, DEFAULTS } = require('../lib/monitor.js')
 
 const CHILD = path.join(__dirname, 'fixtures', 'monitor-child.js')
 const STEPS = 60
@@ -22,6 +22,28 @@ function child(mode, snapshotDir) {
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }))
 }
 
+function clockChild(args) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(__dirname, 'fixtures', 'monitor-clock.js'), ...args], { timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' } }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout)),
+    )
+  })
+}
+
+describe('monitor() on V8\'s own GC timing, at default options', () => {
+  it('reports a leak of 100 MB a minute that makes no garbage within 60 s, and stays quiet on a steady sawtooth over 60 s', async () => {
+    assert.equal(DEFAULTS.minSamples, 10)
+    const [leak, sawtooth] = await Promise.all([clockChild(['leak', '100', '60']), clockChild(['sawtooth', '0', '60'])])
+    assert.ok(leak.leakAfterMs !== null && leak.leakAfterMs <= 60_000, `no leak reported in 60 s: ${JSON.stringify(leak.stats)}`)
+    assert.ok(leak.evidence.confidence >= 0.99)
+    assert.ok(leak.evidence.slopeBytesPerMinute >= 50e6, `slope ${leak.evidence.slopeBytesPerMinute}`)
+    assert.equal(sawtooth.leakAfterMs, null, `sawtooth reported: ${JSON.stringify(sawtooth.evidence)}`)
+    assert.equal(sawtooth.stats.trend.suspected, false)
+    assert.ok(sawtooth.stats.gc.major.count >= 5, 'the sawtooth ran through several major GCs')
+    assert.equal(typeof sawtooth.stats.waitingFor, 'string')
+  })
+})
+
 describe('monitor()', () => {
   it('reports a heap that grows after every major GC, with its evidence', () => {
     const out = child('leak')
@@ -29,7 +51,8 @@ describe('monitor()', () => {
     assert.ok(out.leakAt <= 20, `reported after ${out.leakAt} of ${STEPS} major GCs`)
     assert.ok(out.evidence.slopeBytesPerMinute > GROWTH)
     assert.ok(out.evidence.confidence >= 0.99)
-    assert.ok(out.evidence.samples >= 12)
+    // Hundreds of MB a minute is a fast climb: judged from 5 floors, not the child's minSamples (12).
+    assert.ok(out.evidence.samples >= 5)
     assert.equal(out.stats.gc.major.count >= STEPS, true)
   })
 
@@ -75,10 +98,50 @@ describe('monitor()', () => {
     assert.equal(samples.length, before, 'no samples after stop()')
   })
 
-  it('rejects bad options', () => {
-    assert.throws(() => monitor({ windowMs: -1 }), { code: 'ERR_INVALID_ARG_TYPE' })
-    assert.throws(() => monitor({ minSamples: 1 }), { code: 'ERR_INVALID_ARG_TYPE' })
+  it('rejects bad options: wrong types, values out of range, unknown keys', () => {
+    assert.throws(() => monitor({ windowMs: 'soon' }), { code: 'ERR_INVALID_ARG_TYPE' })
+    assert.throws(() => monitor({ windowMs: -1 }), { code: 'ERR_OUT_OF_RANGE', name: 'RangeError' })
+    assert.throws(() => monitor({ minSamples: 1 }), { code: 'ERR_OUT_OF_RANGE' })
     assert.throws(() => monitor({ snapshotOnLeak: {} }), { code: 'ERR_INVALID_ARG_TYPE' })
+    assert.throws(() => monitor({ windwMs: 8000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /unknown option "windwMs" \(did you mean "windowMs"\?\)/ })
+  })
+
+  it('refuses options under which it could never report, and warns of a window too short for fast leaks', async () => {
+    // 4 rising points: the exact test's best is 1 − 1/4! = 0.958 < 0.99.
+    assert.throws(() => monitor({ minSamples: 4, maxSamples: 4 }), {
+      code: 'ERR_LEAKHUNT_MONITOR_NEVER_FIRES',
+      message: /at most 4 samples .* confidence of 0\.9583 at best, below minConfidence 0\.99/,
+    })
+    assert.throws(() => monitor({ maxSamples: 5, minConfidence: 0.999 }), { code: 'ERR_LEAKHUNT_MONITOR_NEVER_FIRES' })
+    const warnings = []
+    const onWarning = (w) => warnings.push(w)
+    process.on('warning', onWarning)
+    const m = monitor({ windowMs: 8000, minSamples: 5 })
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    m.stop()
+    assert.equal(warnings.length, 1)
+    assert.equal(warnings[0].code, 'LEAKHUNT_MONITOR_OPTIONS')
+    assert.match(warnings[0].message, /windowMs \(8000\) holds fewer than 5 samples/)
+  })
+
+  it('says what it waits for', () => {
+    const m = monitor()
+    const stats = m.stats()
+    m.stop()
+    assert.match(stats.waitingFor, /^10 more heap samples after major GCs \(0 of 10 in the window; a climb of 32\.0 MB\/min or more needs 5\)$/)
+    assert.equal(stats.forcedGcs, 0)
+  })
+
+  it('counts small samples exactly: 5 rising points reach p < 0.01, 4 never do', () => {
+    const rising = (n) => Array.from({ length: n }, (_, i) => ({ time: i, heapUsed: i }))
+    assert.equal(mannKendall(rising(4)), 1 - 1 / 24)
+    assert.equal(mannKendall(rising(5)), 1 - 1 / 120)
+    // One swapped pair among 5: S = 8, P(S >= 8) = (1 + 4) / 120.
+    const swapped = rising(5)
+    ;[swapped[1].heapUsed, swapped[2].heapUsed] = [swapped[2].heapUsed, swapped[1].heapUsed]
+    assert.ok(Math.abs(mannKendall(swapped) - (1 - 5 / 120)) < 1e-12)
+    assert.equal(mannKendall(rising(5).reverse()), 0)
   })
 
   it('fits trends robustly', () => {

@@ -168,11 +168,13 @@ describe('bad input', () => {
   it('rejects wrong arguments with TypeErrors', async () => {
     await assert.rejects(readSnapshot(42), { code: 'ERR_INVALID_ARG_TYPE', name: 'TypeError' })
     await assert.rejects(analyzeSnapshots('a', {}, 'c'), { code: 'ERR_INVALID_ARG_TYPE' })
-    await assert.rejects(analyzeSnapshots('a', 'b', 'c', { iterations: -1 }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(analyzeSnapshots('a', 'b', 'c', { iterations: -1 }), { code: 'ERR_OUT_OF_RANGE' })
+    await assert.rejects(analyzeSnapshots('a', 'b', 'c', { iteration: 1 }), { code: 'ERR_INVALID_ARG_VALUE' })
+    await assert.rejects(readSnapshot('a', { mdoe: 'ids' }), { code: 'ERR_INVALID_ARG_VALUE', message: /did you mean "mode"/ })
   })
 
   it('turns a Rust panic into an error, in a call and in a thread-pool task', async () => {
-    const binding = require('../binding.js')
+    const binding = require('../lib/binding.js')
     assert.throws(() => binding.__panicForTest(false), /ERR_LEAKHUNT_INTERNAL.*deliberate test panic \(sync\)/)
     await assert.rejects(binding.__panicForTest(true), /ERR_LEAKHUNT_INTERNAL.*deliberate test panic \(thread pool\)/)
     // Still alive and working.

@@ -7,6 +7,7 @@ const path = require('node:path')
 const { fork } = require('node:child_process')
 const { parseArgs } = require('node:util')
 const { ProgressBar } = require('../lib/progress-bar.js')
+const { checkNodeVersion } = require('../lib/platform.js')
 
 const EXIT_CLEAN = 0
 const EXIT_LEAKS = 1
@@ -104,6 +105,43 @@ const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'
 
 class UsageError extends Error {}
 
+/**
+ * `--iterations -5` as `--iterations=-5`: parseArgs takes a value that starts with '-' for an
+ * option ("argument is ambiguous"), where the user meant a (bad) number, which `integer` then
+ * refuses with the range it wants.
+ */
+function joinNegativeNumbers(args, options) {
+  const out = []
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : null
+    if (name && options[name] && options[name].type === 'string' && /^-\d/.test(args[i + 1] || '')) {
+      out.push(`${args[i]}=${args[i + 1]}`)
+      i++
+    } else out.push(args[i])
+  }
+  return out
+}
+
+/** Refuses an --html destination that could not be written, before any work is done. */
+function checkDestination(file) {
+  if (file === undefined) return
+  const target = path.resolve(file)
+  const dir = path.dirname(target)
+  let stat
+  try {
+    stat = fs.statSync(dir)
+  } catch {
+    throw new UsageError(`cannot write the HTML report to ${file}: the directory ${dir} does not exist`)
+  }
+  if (!stat.isDirectory()) throw new UsageError(`cannot write the HTML report to ${file}: ${dir} is not a directory`)
+  try {
+    fs.accessSync(dir, fs.constants.W_OK)
+  } catch {
+    throw new UsageError(`cannot write the HTML report to ${file}: the directory ${dir} is not writable`)
+  }
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new UsageError(`cannot write the HTML report to ${file}: it is a directory`)
+}
+
 function integer(value, name, min) {
   if (value === undefined) return undefined
   const n = Number(value)
@@ -138,17 +176,23 @@ function checkFiles(files) {
 
 function output(report, values, text) {
   const leakhunt = require('..')
-  if (values.html) {
-    writePrivate(values.html, leakhunt.renderHtml(report, { generatedAt: new Date().toISOString() }))
-    if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
-  }
+  // The report goes out first: a failing HTML write must not lose it.
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else process.stdout.write(`${text}\n`)
+  if (values.html) {
+    try {
+      writePrivate(values.html, leakhunt.renderHtml(report, { generatedAt: new Date().toISOString() }))
+    } catch (err) {
+      throw new Error(`the report is above, but the HTML report could not be written to ${values.html}: ${err.message}`)
+    }
+    if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
+  }
   return report.leaks.length > 0 ? EXIT_LEAKS : EXIT_CLEAN
 }
 
 async function analyze(files, values) {
   checkFiles(files)
+  checkDestination(values.html)
   const leakhunt = require('..')
   const bar = progressBar(values)
   const report = await leakhunt
@@ -206,6 +250,7 @@ async function inspect([file], values) {
 
 function run([scenario], values) {
   checkFiles([scenario])
+  checkDestination(values.html)
   const options = {
     iterations: integer(values.iterations, 'iterations', 1),
     warmup: integer(values.warmup, 'warmup', 0),
@@ -241,8 +286,12 @@ function run([scenario], values) {
         bar.update(p.of ? p.iteration / p.of : null, p.of ? `${p.phase} ${p.iteration}/${p.of}` : p.phase)
       } else if (message.type === 'report') {
         finish(() => {
-          const { formatReport } = require('..')
-          resolve(output(message.report, values, formatReport(message.report, { color: useColor(values) })))
+          try {
+            const { formatReport } = require('..')
+            resolve(output(message.report, values, formatReport(message.report, { color: useColor(values) })))
+          } catch (err) {
+            reject(err)
+          }
         })
       } else if (message.type === 'error') {
         finish(() => reject(Object.assign(new Error(message.message), { code: message.code })))
@@ -255,6 +304,7 @@ function run([scenario], values) {
 }
 
 async function main(argv) {
+  checkNodeVersion()
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     const topic = command === 'help' && HELP[rest[0]] ? rest[0] : 'main'
@@ -269,7 +319,7 @@ async function main(argv) {
   if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run; see leakhunt --help)`)
   let parsed
   try {
-    parsed = parseArgs({ args: rest, options: OPTIONS[command], allowPositionals: true, strict: true })
+    parsed = parseArgs({ args: joinNegativeNumbers(rest, OPTIONS[command]), options: OPTIONS[command], allowPositionals: true, strict: true })
   } catch (err) {
     throw new UsageError(err.message)
   }
@@ -287,13 +337,20 @@ async function main(argv) {
   return run(positionals, values)
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err) => {
-    const code = err.code && !(err instanceof UsageError) ? ` [${err.code}]` : ''
-    process.stderr.write(`leakhunt: ${String(err.message).split('\n')[0]}${code}\n`)
-    process.exitCode = EXIT_ERROR
-  },
-)
+/** One line on stderr, never a stack trace. */
+function fail(err) {
+  const code = err && err.code && !(err instanceof UsageError) ? ` [${err.code}]` : ''
+  const message = String((err && err.message) || err).replace(/^leakhunt: /, '')
+  process.stderr.write(`leakhunt: ${message.split('\n')[0]}${code}\n`)
+  process.exitCode = EXIT_ERROR
+}
+
+// Whatever escapes (an error in an event handler) still ends as one line and exit 2.
+process.on('uncaughtException', (err) => {
+  fail(err)
+  process.exit(EXIT_ERROR)
+})
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+}, fail)

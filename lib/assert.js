@@ -1,23 +1,24 @@
 'use strict'
 // Leak checks as assertions, for any test runner: a hunt, thresholds, and an AssertionError
-// whose message is the report. The runner entries (jest.js, mocha.js, node-test.js,
+// whose message is the report. The runner entries (runners/jest.js, mocha.js, node-test.js,
 // vitest.mjs) are thin shapes around this.
 const { AssertionError } = require('node:assert')
 const { hunt } = require('./hunt.js')
 const { formatReport } = require('./format.js')
-const { invalidArg } = require('./errors.js')
+const { invalidArg, outOfRange } = require('./errors.js')
 
 /** Split the options of `assertNoLeaks` into thresholds and the options of `hunt`. */
 function splitOptions(options) {
   if (options === undefined || options === null) options = {}
   if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
   const { maxLeakedObjects = 0, maxRetainedBytes = Infinity, timeout, ...huntOptions } = options
-  if (!(Number.isInteger(maxLeakedObjects) && maxLeakedObjects >= 0) && maxLeakedObjects !== Infinity) {
-    throw invalidArg('options.maxLeakedObjects', 'an integer >= 0', maxLeakedObjects)
+  if (!Number.isInteger(maxLeakedObjects) && maxLeakedObjects !== Infinity) {
+    throw invalidArg('options.maxLeakedObjects', 'an integer or Infinity', maxLeakedObjects)
   }
-  if (typeof maxRetainedBytes !== 'number' || !(maxRetainedBytes >= 0)) {
-    throw invalidArg('options.maxRetainedBytes', 'a number >= 0', maxRetainedBytes)
-  }
+  if (maxLeakedObjects < 0) throw outOfRange('options.maxLeakedObjects', '>= 0', maxLeakedObjects)
+  if (typeof maxRetainedBytes !== 'number' || Number.isNaN(maxRetainedBytes)) throw invalidArg('options.maxRetainedBytes', 'a number', maxRetainedBytes)
+  if (maxRetainedBytes < 0) throw outOfRange('options.maxRetainedBytes', '>= 0', maxRetainedBytes)
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) throw outOfRange('options.timeout', 'a number of milliseconds > 0', timeout)
   return { thresholds: { maxLeakedObjects, maxRetainedBytes }, huntOptions }
 }
 

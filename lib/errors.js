@@ -44,10 +44,45 @@ function invalidArg(name, expected, value) {
   return err
 }
 
+/** A value of the right type outside its range, as Node says it: a RangeError, ERR_OUT_OF_RANGE. */
+function outOfRange(name, range, value) {
+  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${typeof value === 'number' ? value : describe(value)}`)
+  err.code = 'ERR_OUT_OF_RANGE'
+  return err
+}
+
+/**
+ * `options` merged over `defaults`, after refusing keys that `defaults` does not have: a
+ * misspelt option (`itrations`) would otherwise be ignored without a word.
+ */
+function checkOptions(options, defaults, fnName) {
+  if (options === undefined || options === null) return { ...defaults }
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArg('options', 'an object', options)
+  const known = Object.keys(defaults)
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue
+    const near = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2)
+    const err = new TypeError(`${fnName}(): unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ''}. Known options: ${known.join(', ')}`)
+    err.code = 'ERR_INVALID_ARG_VALUE'
+    throw err
+  }
+  return { ...defaults, ...options }
+}
+
+function editDistance(a, b) {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    row = next
+  }
+  return row[b.length]
+}
+
 function describe(value) {
   if (value === null) return 'null'
   if (typeof value === 'object') return `an instance of ${value.constructor ? value.constructor.name : 'Object'}`
   return `type ${typeof value} (${String(value).slice(0, 40)})`
 }
 
-module.exports = { fromNative, callNative, invalidArg, codedError }
+module.exports = { fromNative, callNative, invalidArg, outOfRange, checkOptions, codedError }

@@ -13,7 +13,7 @@
 const inspector = require('node:inspector')
 const v8 = require('node:v8')
 const vm = require('node:vm')
-const { invalidArg, codedError } = require('./errors.js')
+const { invalidArg, checkOptions, codedError } = require('./errors.js')
 
 let flagGc = null
 const PROBE_GROUP = 'leakhunt-ids-probe'
@@ -110,8 +110,13 @@ class InspectorGc {
   }
 }
 
+/** A full, synchronous Mark-Compact now: `globalThis.gc` when exposed, else --expose-gc set at run time. */
+function forcedGc() {
+  ;(typeof globalThis.gc === 'function' ? globalThis.gc : gcFromFlags())()
+}
+
 function checkType(options) {
-  const type = (options && options.type) || 'major'
+  const { type } = checkOptions(options, { type: 'major' }, 'gc')
   if (type !== 'major' && type !== 'minor') throw invalidArg('options.type', "'major' or 'minor'", type)
   return type
 }
@@ -153,4 +158,4 @@ async function gc(options = {}) {
   }
 }
 
-module.exports = { gc, fullGc, InspectorGc }
+module.exports = { gc, fullGc, forcedGc, InspectorGc }

@@ -5,8 +5,8 @@
 // so the hunt does not show up in what it measures.
 const fs = require('node:fs')
 const path = require('node:path')
-const binding = require('../binding.js')
-const { callNative, invalidArg, codedError } = require('./errors.js')
+const binding = require('./binding.js')
+const { callNative, invalidArg, outOfRange, checkOptions: checkKnown, codedError } = require('./errors.js')
 const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
@@ -14,6 +14,8 @@ const { withCauses } = require('./diagnose.js')
 const { redact } = require('./redact.js')
 
 const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false, redact: false }
+// Options with no default value, known all the same (anything else is refused by name).
+const UNSET = { signal: undefined, onProgress: undefined, leakFilter: undefined, keepSnapshots: undefined, ignore: undefined, ignoreHeldBy: undefined }
 
 const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
 const PHASES = ['warmup', 'track', 'snapshot:baseline', 'iterations', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
@@ -70,15 +72,15 @@ class Timeline {
 let running = false
 
 function checkOptions(options) {
-  if (options === undefined || options === null) options = {}
-  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
-  const o = { ...DEFAULTS, ...options }
+  const o = checkKnown(options, { ...DEFAULTS, ...UNSET }, 'hunt')
   const count = (name, min) => {
-    if (!Number.isInteger(o[name]) || o[name] < min) throw invalidArg(`options.${name}`, `an integer >= ${min}`, o[name])
+    if (!Number.isInteger(o[name])) throw invalidArg(`options.${name}`, 'an integer', o[name])
+    if (o[name] < min) throw outOfRange(`options.${name}`, `>= ${min}`, o[name])
   }
   count('iterations', 1)
   count('warmup', 0)
-  if (typeof o.settleMs !== 'number' || !(o.settleMs >= 0)) throw invalidArg('options.settleMs', 'a number >= 0', o.settleMs)
+  if (typeof o.settleMs !== 'number' || Number.isNaN(o.settleMs)) throw invalidArg('options.settleMs', 'a number', o.settleMs)
+  if (!(o.settleMs >= 0 && o.settleMs < Infinity)) throw outOfRange('options.settleMs', '>= 0 and finite', o.settleMs)
   if (o.signal !== undefined && !(o.signal && typeof o.signal.aborted === 'boolean')) {
     throw invalidArg('options.signal', 'an AbortSignal', o.signal)
   }
@@ -152,8 +154,9 @@ async function hunt(fn, options) {
   // One inspector session for the whole hunt: closing a session renumbers heap objects.
   const inspectorGc = new InspectorGc()
   const session = new binding.HuntSession()
+  const where = { phase: 'warmup', iteration: 0, of: o.warmup }
   try {
-    return await runHunt(fn, o, inspectorGc, session)
+    return await rejectOnEmptyLoop(runHunt(fn, o, inspectorGc, session, where), where)
   } finally {
     session.clear()
     inspectorGc.close()
@@ -161,7 +164,29 @@ async function hunt(fn, options) {
   }
 }
 
-async function runHunt(fn, o, inspectorGc, session) {
+/**
+ * Rejects when the event loop empties while the hunt is pending: nothing is left that could
+ * settle it, and Node would exit 0 with the hunt unfinished (a test suite "passing" without
+ * having checked anything).
+ */
+function rejectOnEmptyLoop(work, where) {
+  let onBeforeExit
+  const abandoned = new Promise((resolve, reject) => {
+    onBeforeExit = () => {
+      const at = where.of ? `${where.phase} (call ${where.iteration} of ${where.of})` : where.phase
+      reject(
+        codedError(
+          'ERR_LEAKHUNT_UNFINISHED',
+          `the hunt cannot finish: Node's event loop emptied while it was in ${at}, so nothing can settle what it waits for (most often a promise returned by the hunted function that never settles)`,
+        ),
+      )
+    }
+    process.once('beforeExit', onBeforeExit)
+  })
+  return Promise.race([work, abandoned]).finally(() => process.removeListener('beforeExit', onBeforeExit))
+}
+
+async function runHunt(fn, o, inspectorGc, session, where) {
   const { signal } = o
   // Numbers kept in a typed array allocated up front: no heap numbers appear mid-hunt.
   const phaseMs = new Float64Array(PHASES.length)
@@ -178,6 +203,9 @@ async function runHunt(fn, o, inspectorGc, session) {
     clock = now
   }
   const progress = (phase, iteration, of) => {
+    where.phase = phase
+    where.iteration = iteration || 0
+    where.of = of || 0
     if (o.onProgress) o.onProgress(iteration === undefined ? { phase } : { phase, iteration, of })
   }
   const checkAbort = () => {

@@ -4,13 +4,22 @@
 // each *major* GC, when only live objects remain; a leak makes that floor climb. The trend
 // over a sliding window is fitted robustly (Theil–Sen slope, Mann–Kendall test), so a few
 // odd samples do not make a leak, and warm-up (a climb that levels off) slides out of the
-// window. No timer: the monitor only wakes when V8 reports a GC.
+// window.
+//
+// A fast leak leaves V8 little reason for major GCs (a loop leaking 200 MB a minute and
+// making no garbage saw none in 20 s), so the floor alone would come too late or never. A
+// cheap timer reads the old generation (everything but the young one) between major GCs; when
+// it has climbed at `fastGrowthBytesPerMinute` or more since the last floor and V8 has run no
+// major GC for a while, the monitor runs one itself, which gives the next floor. A fast climb
+// may be judged from 5 floors: the exact Mann–Kendall test reaches p < 0.01 with 5 rising
+// points (1/5! = 0.0083), where the normal approximation never does.
 const { EventEmitter } = require('node:events')
 const fs = require('node:fs')
 const path = require('node:path')
 const v8 = require('node:v8')
 const { PerformanceObserver, constants } = require('node:perf_hooks')
-const { invalidArg } = require('./errors.js')
+const { checkOptions: checkKnown, invalidArg, outOfRange, codedError } = require('./errors.js')
+const { forcedGc } = require('./gc.js')
 
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
@@ -23,10 +32,21 @@ const DEFAULTS = {
   windowMs: 10 * 60_000,
   minSamples: 10,
   growthBytesPerMinute: 1024 * 1024,
-  // One-sided Mann–Kendall z for p < 0.01: the climb is not chance.
+  // One-sided Mann–Kendall p < 0.01: the climb is not chance.
   minConfidence: 0.99,
   maxSamples: 500,
+  sampleIntervalMs: 5_000,
+  fastGrowthBytesPerMinute: 32 * 1024 * 1024,
+  forceGc: true,
+  snapshotOnLeak: undefined,
 }
+
+// The fewest floors a fast climb is judged from: with fewer, no order of points reaches
+// p < 0.01 in the exact test (4 rising points: 1/4! = 0.042).
+const FAST_MIN_SAMPLES = 5
+// Up to this many points, Mann–Kendall's p-value is counted exactly (n! orders).
+const EXACT_MAX_N = 10
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space'])
 
 /** Median of pairwise slopes: robust to a third of the points being outliers. */
 function theilSen(points) {
@@ -43,15 +63,57 @@ function theilSen(points) {
   return slopes.length % 2 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2
 }
 
-/** Confidence (0..1) that the series rises, from the Mann–Kendall S statistic (no ties correction). */
+/**
+ * Confidence (0..1) that the series rises, from the Mann–Kendall S statistic: exact for up to
+ * ten points (the share of the n! orders whose S is lower), else the normal approximation
+ * with continuity correction (no ties correction).
+ */
 function mannKendall(points) {
   const n = points.length
   let s = 0
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(points[j].heapUsed - points[i].heapUsed)
+  if (n < 2) return 0
+  if (n <= EXACT_MAX_N) return 1 - exactUpperTail(n, s)
   const variance = (n * (n - 1) * (2 * n + 5)) / 18
-  if (variance === 0) return 0
   const z = s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0
   return normalCdf(z)
+}
+
+// inversions[n][k]: how many orders of n distinct values have k inversions (Mahonian numbers).
+const inversions = [[1]]
+function inversionCounts(n) {
+  for (let m = inversions.length; m <= n; m++) {
+    const prev = inversions[m - 1]
+    const row = new Array((m * (m - 1)) / 2 + 1).fill(0)
+    for (let k = 0; k < row.length; k++) for (let j = 0; j < m && j <= k; j++) row[k] += prev[k - j] || 0
+    inversions.push(row)
+  }
+  return inversions[n]
+}
+
+/** P(S >= s) for n points in random order: S = pairs − 2 · inversions. */
+function exactUpperTail(n, s) {
+  const counts = inversionCounts(n)
+  const pairs = (n * (n - 1)) / 2
+  let total = 0
+  let tail = 0
+  for (let k = 0; k < counts.length; k++) {
+    total += counts[k]
+    if (pairs - 2 * k >= s) tail += counts[k]
+  }
+  return tail / total
+}
+
+/** The highest confidence the trend test can give with n points: all of them rising. */
+function bestConfidence(n) {
+  return mannKendall(Array.from({ length: n }, (_, i) => ({ heapUsed: i })))
+}
+
+/** Heap used outside the young generation: where survivors, and so leaks, accumulate. */
+function oldGenerationUsed() {
+  let used = 0
+  for (const space of v8.getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) used += space.space_used_size
+  return used
 }
 
 // Abramowitz–Stegun 26.2.17; plenty for a confidence threshold.
@@ -63,27 +125,52 @@ function normalCdf(z) {
 }
 
 function checkOptions(options) {
-  if (options === undefined || options === null) options = {}
-  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
-  const o = { ...DEFAULTS, ...options }
-  for (const name of ['windowMs', 'growthBytesPerMinute']) {
-    if (typeof o[name] !== 'number' || !(o[name] > 0)) throw invalidArg(`options.${name}`, 'a positive number', o[name])
+  const o = checkKnown(options, DEFAULTS, 'monitor')
+  for (const name of ['windowMs', 'growthBytesPerMinute', 'sampleIntervalMs', 'fastGrowthBytesPerMinute']) {
+    if (typeof o[name] !== 'number' || Number.isNaN(o[name])) throw invalidArg(`options.${name}`, 'a number', o[name])
+    if (!(o[name] > 0)) throw outOfRange(`options.${name}`, '> 0', o[name])
   }
   for (const name of ['minSamples', 'maxSamples']) {
-    if (!Number.isInteger(o[name]) || o[name] < 3) throw invalidArg(`options.${name}`, 'an integer >= 3', o[name])
+    if (!Number.isInteger(o[name])) throw invalidArg(`options.${name}`, 'an integer', o[name])
+    if (o[name] < 3) throw outOfRange(`options.${name}`, '>= 3', o[name])
   }
-  if (typeof o.minConfidence !== 'number' || !(o.minConfidence > 0.5 && o.minConfidence < 1)) {
-    throw invalidArg('options.minConfidence', 'a number between 0.5 and 1', o.minConfidence)
-  }
+  if (typeof o.minConfidence !== 'number') throw invalidArg('options.minConfidence', 'a number', o.minConfidence)
+  if (!(o.minConfidence > 0.5 && o.minConfidence < 1)) throw outOfRange('options.minConfidence', 'between 0.5 and 1', o.minConfidence)
+  if (typeof o.forceGc !== 'boolean') throw invalidArg('options.forceGc', 'a boolean', o.forceGc)
   if (o.snapshotOnLeak !== undefined) {
     const s = o.snapshotOnLeak
     if (!s || typeof s !== 'object' || typeof s.dir !== 'string') throw invalidArg('options.snapshotOnLeak', 'an object with a dir', s)
     o.snapshotOnLeak = { maxSnapshots: 3, minIntervalMs: 5 * 60_000, ...s }
     if (!Number.isInteger(o.snapshotOnLeak.maxSnapshots) || o.snapshotOnLeak.maxSnapshots < 1) {
-      throw invalidArg('options.snapshotOnLeak.maxSnapshots', 'a positive integer', o.snapshotOnLeak.maxSnapshots)
+      throw outOfRange('options.snapshotOnLeak.maxSnapshots', 'a positive integer', o.snapshotOnLeak.maxSnapshots)
     }
   }
+  checkCanFire(o)
   return o
+}
+
+/** Refuses options under which 'leak' could never be emitted, and warns of weaker ones; says why. */
+function checkCanFire(o) {
+  // More points never lower the best confidence, so the window's most is what counts.
+  const best = bestConfidence(o.maxSamples)
+  if (best < o.minConfidence) {
+    throw codedError(
+      'ERR_LEAKHUNT_MONITOR_NEVER_FIRES',
+      `with at most ${o.maxSamples} samples the trend test reaches a confidence of ${best.toFixed(4)} at best, below minConfidence ${o.minConfidence}, so 'leak' could never be emitted: allow more samples (maxSamples) or lower minConfidence`,
+    )
+  }
+  if (o.maxSamples < Math.min(o.minSamples, FAST_MIN_SAMPLES)) {
+    throw codedError('ERR_LEAKHUNT_MONITOR_NEVER_FIRES', `maxSamples (${o.maxSamples}) is below minSamples (${o.minSamples}), so 'leak' could never be emitted`)
+  }
+  const warn = (message) => process.emitWarning(`monitor(): ${message}`, { code: 'LEAKHUNT_MONITOR_OPTIONS' })
+  if (o.maxSamples < o.minSamples) {
+    warn(`maxSamples (${o.maxSamples}) is below minSamples (${o.minSamples}): only leaks of ${o.fastGrowthBytesPerMinute} bytes a minute or more can be reported`)
+  }
+  if (o.windowMs < FAST_MIN_SAMPLES * o.sampleIntervalMs) {
+    warn(
+      `windowMs (${o.windowMs}) holds fewer than ${FAST_MIN_SAMPLES} samples ${o.sampleIntervalMs} ms apart: a fast leak is reported only if V8 runs enough major GCs of its own in that window`,
+    )
+  }
 }
 
 class Monitor extends EventEmitter {
@@ -92,12 +179,19 @@ class Monitor extends EventEmitter {
     this.options = checkOptions(options)
     this.samples = []
     this.gc = Object.fromEntries(Object.values(KINDS).map((k) => [k, { count: 0, totalMs: 0 }]))
+    this.forcedGcs = 0
     this.lastLeakAt = -Infinity
     this.snapshots = []
     this.lastSnapshotAt = -Infinity
     this.trend = { slopeBytesPerMinute: 0, confidence: 0, samples: 0, spanMs: 0, suspected: false }
+    // The old generation at the last floor (or the start): what the timer measures a climb from.
+    this.lastFloor = { time: Date.now(), oldGeneration: oldGenerationUsed() }
+    this.oldGenerationRate = 0
     this.observer = new PerformanceObserver((list) => this.onEntries(list.getEntries()))
     this.observer.observe({ entryTypes: ['gc'] })
+    // unref'd: a monitor never keeps a process alive.
+    this.timer = setInterval(() => this.checkOldGeneration(), this.options.sampleIntervalMs)
+    this.timer.unref()
     this.stopped = false
   }
 
@@ -115,9 +209,26 @@ class Monitor extends EventEmitter {
     if (major && !this.stopped) this.record()
   }
 
+  /**
+   * Between floors: a climb of the old generation at fastGrowthBytesPerMinute or more, with no
+   * major GC for a sampling interval, gets a major GC now (at most one per interval), so that
+   * a fast leak is measured in floors instead of waiting for V8.
+   */
+  checkOldGeneration() {
+    if (this.stopped) return
+    const now = Date.now()
+    const since = now - this.lastFloor.time
+    this.oldGenerationRate = ((oldGenerationUsed() - this.lastFloor.oldGeneration) / Math.max(since, 1)) * 60_000
+    const o = this.options
+    if (!o.forceGc || since < o.sampleIntervalMs || this.oldGenerationRate < o.fastGrowthBytesPerMinute) return
+    this.forcedGcs++
+    forcedGc() // its entry arrives at onEntries as any major GC's, and gives the floor
+  }
+
   record() {
     const m = process.memoryUsage()
     const sample = { time: Date.now(), heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers }
+    this.lastFloor = { time: sample.time, oldGeneration: oldGenerationUsed() }
     this.samples.push(sample)
     const cutoff = sample.time - this.options.windowMs
     while (this.samples.length > 0 && (this.samples[0].time < cutoff || this.samples.length > this.options.maxSamples)) this.samples.shift()
@@ -135,9 +246,12 @@ class Monitor extends EventEmitter {
     // (all of its climb in the first half) is not a leak.
     const later = points.slice(points.length >> 1)
     const laterSlope = theilSen(later) * 60_000
+    // A fast climb may be judged from fewer floors than a slow one.
+    const fast = slope >= o.fastGrowthBytesPerMinute && laterSlope >= o.fastGrowthBytesPerMinute / 2
+    const needed = fast ? Math.min(o.minSamples, FAST_MIN_SAMPLES) : o.minSamples
     const suspected =
-      points.length >= o.minSamples && slope >= o.growthBytesPerMinute && laterSlope >= o.growthBytesPerMinute / 2 && confidence >= o.minConfidence
-    this.trend = { slopeBytesPerMinute: slope, laterSlopeBytesPerMinute: laterSlope, confidence, samples: points.length, spanMs, suspected }
+      points.length >= needed && slope >= o.growthBytesPerMinute && laterSlope >= o.growthBytesPerMinute / 2 && confidence >= o.minConfidence
+    this.trend = { slopeBytesPerMinute: slope, laterSlopeBytesPerMinute: laterSlope, confidence, samples: points.length, samplesNeeded: needed, spanMs, suspected }
     if (!suspected) return
     // Snapshots are taken while the climb lasts (rate-limited on their own), so that there
     // are several to compare; the event is said once per window.
@@ -152,6 +266,21 @@ class Monitor extends EventEmitter {
       heapUsed: points[points.length - 1].heapUsed,
     }
     this.emit('leak', evidence)
+  }
+
+  /** What stands between the samples so far and a 'leak' event, in words; null once suspected. */
+  waitingFor() {
+    const o = this.options
+    const t = this.trend
+    if (t.suspected) return null
+    const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB/min`
+    if (t.samples < (t.samplesNeeded || o.minSamples)) {
+      const needed = t.samplesNeeded || o.minSamples
+      return `${needed - t.samples} more heap samples after major GCs (${t.samples} of ${needed} in the window; a climb of ${mb(o.fastGrowthBytesPerMinute)} or more needs ${Math.min(o.minSamples, FAST_MIN_SAMPLES)})`
+    }
+    if (t.slopeBytesPerMinute < o.growthBytesPerMinute) return `a climb of ${mb(o.growthBytesPerMinute)} (the floor moves ${mb(t.slopeBytesPerMinute)})`
+    if (t.laterSlopeBytesPerMinute < o.growthBytesPerMinute / 2) return `the later half of the window to climb too (it moves ${mb(t.laterSlopeBytesPerMinute)}): the climb looks like a warm-up`
+    return `a steadier climb: confidence ${t.confidence.toFixed(3)} of the ${o.minConfidence} required`
   }
 
   snapshotOnLeak(now) {
@@ -184,8 +313,11 @@ class Monitor extends EventEmitter {
       external: m.external,
       arrayBuffers: m.arrayBuffers,
       heapUsedAfterMajorGc: last ? last.heapUsed : null,
+      oldGenerationBytesPerMinute: this.oldGenerationRate,
       gc: Object.fromEntries(Object.entries(this.gc).map(([k, v]) => [k, { ...v }])),
+      forcedGcs: this.forcedGcs,
       trend: { ...this.trend },
+      waitingFor: this.waitingFor(),
       snapshots: [...this.snapshots],
     }
   }
@@ -193,6 +325,7 @@ class Monitor extends EventEmitter {
   stop() {
     if (this.stopped) return
     this.stopped = true
+    clearInterval(this.timer)
     this.observer.disconnect()
   }
 }
@@ -205,4 +338,4 @@ function monitor(options) {
   return new Monitor(options)
 }
 
-module.exports = { monitor, Monitor, theilSen, mannKendall }
+module.exports = { monitor, Monitor, theilSen, mannKendall, DEFAULTS }

@@ -3,7 +3,7 @@
 // when it is not, say what holds it (one snapshot, the object's retainer path).
 const { AssertionError } = require('node:assert')
 const { gc } = require('./gc.js')
-const { invalidArg, codedError } = require('./errors.js')
+const { invalidArg, outOfRange, checkOptions, codedError } = require('./errors.js')
 
 // label -> Tracked, and object -> Tracked. Entries hold their object only through a WeakRef.
 const tracked = new Map()
@@ -75,10 +75,9 @@ function entryFor(objectOrLabel) {
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 
 function checkTimeout(options) {
-  if (options === undefined || options === null) return 2000
-  if (typeof options !== 'object') throw invalidArg('options', 'an object', options)
-  const { timeoutMs = 2000 } = options
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw invalidArg('options.timeoutMs', 'a number >= 0', timeoutMs)
+  const { timeoutMs } = checkOptions(options, { timeoutMs: 2000 }, 'collected')
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) throw invalidArg('options.timeoutMs', 'a number', timeoutMs)
+  if (timeoutMs < 0) throw outOfRange('options.timeoutMs', '>= 0', timeoutMs)
   return timeoutMs
 }
 

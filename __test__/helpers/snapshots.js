@@ -6,6 +6,8 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
+const { FULL, nodeVersions } = require('../../scripts/node-versions.js')
+
 const FIXTURES = path.join(__dirname, '..', 'fixtures')
 
 function threeSnapshots(fixture, { iterations = 20, node = process.execPath, trackAllocations = false } = {}) {
@@ -52,13 +54,15 @@ function countByHand(set, predicate) {
   return count
 }
 
-/** Other Node versions fetched by scripts/fetch-node-versions.js, by major version. */
+/**
+ * The newest Node 22 and 24 (scripts/fetch-node-versions.js), by major version. A missing one
+ * fails the test run: it is never silently left out.
+ */
 function otherNodes() {
-  const dir = path.join(__dirname, '..', '..', '.cache', 'node-versions')
   const found = {}
-  for (const major of ['22', '24']) {
-    const bin = path.join(dir, major, 'package', 'bin', 'node')
-    if (fs.existsSync(bin)) found[major] = bin
+  for (const { spec, bin, present } of nodeVersions(FULL)) {
+    if (!present) throw new Error(`Node ${spec} is not in .cache/node-versions: run node scripts/fetch-node-versions.js (npm test does)`)
+    found[spec] = bin
   }
   return found
 }

@@ -1,5 +1,5 @@
 // leakhunt/vitest: `toLeak` on Vitest's `expect`.
-import type { AssertNoLeaksOptions } from './index'
+import type { AssertNoLeaksOptions } from '../index'
 
 declare module 'vitest' {
   interface Assertion<T = any> {

@@ -2,7 +2,7 @@
 // leakhunt/mocha: a leak test in Mocha's BDD style, with a timeout fit for a hunt.
 //   const { itDoesNotLeak } = require('leakhunt/mocha')
 //   itDoesNotLeak('GET /orders', () => request('/orders'), { iterations: 20 })
-const { assertNoLeaks, leakTestTimeout } = require('./lib/assert.js')
+const { assertNoLeaks, leakTestTimeout } = require('../lib/assert.js')
 
 function define(it, title, fn, options) {
   if (typeof it !== 'function') {
@@ -20,7 +20,7 @@ function define(it, title, fn, options) {
  * Defines a Mocha test that fails with the leak report when `fn` leaks.
  * @param {string} title
  * @param {() => unknown} fn  runs the suspect code once
- * @param {import('./index').AssertNoLeaksOptions & { timeout?: number }} [options]
+ * @param {import('../index').AssertNoLeaksOptions & { timeout?: number }} [options]
  */
 function itDoesNotLeak(title, fn, options) {
   return define(globalThis.it, title, fn, options)

@@ -1,5 +1,5 @@
 // leakhunt/node-test: leak tests for node:test.
-import type { AssertNoLeaksOptions, HuntReport } from './index'
+import type { AssertNoLeaksOptions, HuntReport } from '../index'
 
 export interface LeakTestOptions extends AssertNoLeaksOptions {
   /** The test's timeout in ms. Default 120000: a hunt takes several heap snapshots. */

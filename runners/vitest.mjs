@@ -3,7 +3,7 @@
 import { expect } from 'vitest'
 import { createRequire } from 'node:module'
 
-const { toLeak } = createRequire(import.meta.url)('./lib/matcher.js')
+const { toLeak } = createRequire(import.meta.url)('../lib/matcher.js')
 expect.extend({ toLeak })
 
 export { toLeak }

@@ -3,7 +3,7 @@
 //   const { testDoesNotLeak } = require('leakhunt/node-test')
 //   testDoesNotLeak('GET /orders', () => request('/orders'), { iterations: 20 })
 const nodeTest = require('node:test')
-const { assertNoLeaks, leakTestTimeout } = require('./lib/assert.js')
+const { assertNoLeaks, leakTestTimeout } = require('../lib/assert.js')
 
 // node:test's own bookkeeping runs beside the calls: its harness maps every async resource a
 // test creates to the test (`testResources`, emptied by `destroy` hooks some time after GC),
@@ -23,7 +23,7 @@ function define(run, title, fn, options) {
  * A node:test test that fails with the leak report when `fn` leaks.
  * @param {string} title
  * @param {() => unknown} fn  runs the suspect code once
- * @param {import('./index').AssertNoLeaksOptions & { timeout?: number }} [options]
+ * @param {import('../index').AssertNoLeaksOptions & { timeout?: number }} [options]
  */
 const testDoesNotLeak = (title, fn, options) => define(nodeTest.test, title, fn, options)
 /** The same, for `describe`/`it` suites. */

@@ -1,5 +1,5 @@
 // leakhunt/jest: `toLeak` on Jest's `expect` (both the global one and @jest/globals').
-import type { AssertNoLeaksOptions } from './index'
+import type { AssertNoLeaksOptions } from '../index'
 
 declare module 'expect' {
   interface Matchers<R extends void | Promise<void>, T = unknown> {

@@ -1,7 +1,7 @@
 'use strict'
 // leakhunt/jest: list it in `setupFilesAfterEnv` and every test file can write
 //   await expect(() => handler()).not.toLeak({ iterations: 20 })
-const { toLeak } = require('./lib/matcher.js')
+const { toLeak } = require('../lib/matcher.js')
 
 const jestExpect = globalThis.expect
 if (!jestExpect || typeof jestExpect.extend !== 'function') {

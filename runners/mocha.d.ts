@@ -1,5 +1,5 @@
 // leakhunt/mocha: leak tests in Mocha's BDD style.
-import type { AssertNoLeaksOptions, HuntReport } from './index'
+import type { AssertNoLeaksOptions, HuntReport } from '../index'
 
 export interface LeakTestOptions extends AssertNoLeaksOptions {
   /** The test's timeout in ms. Default 120000: a hunt takes several heap snapshots. */

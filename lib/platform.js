@@ -1,0 +1,27 @@
+'use strict'
+// The name of this platform as leakhunt's binaries are named (`linux-x64-gnu` and the like),
+// and whether this Node is one leakhunt runs on.
+const { engines } = require('../package.json')
+
+/** Platforms with a prebuilt binary: the `npm/<platform>` folders of the repository. */
+const SUPPORTED = ['linux-x64-gnu']
+
+function platformName() {
+  if (process.platform !== 'linux') return `${process.platform}-${process.arch}`
+  // glibcVersionRuntime is set only where Node runs on glibc; Alpine and friends use musl.
+  const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null
+  const libc = report && report.header && report.header.glibcVersionRuntime ? 'gnu' : 'musl'
+  return `linux-${process.arch}-${libc}`
+}
+
+/** Refuses a Node older than `engines` says, before anything half-works on it. */
+function checkNodeVersion() {
+  const [wantMajor, wantMinor] = /(\d+)\.(\d+)/.exec(engines.node).slice(1).map(Number)
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  if (major > wantMajor || (major === wantMajor && minor >= wantMinor)) return
+  const err = new Error(`Node.js ${process.version} is too old for leakhunt, which supports Node.js ${engines.node}: upgrade Node.js.`)
+  err.code = 'ERR_LEAKHUNT_NODE_VERSION'
+  throw err
+}
+
+module.exports = { SUPPORTED, platformName, checkNodeVersion }
