@@ -310,9 +310,12 @@ export interface Verdict {
    * 'one-time': did not grow in round two; 'released': freed during round two;
    * 'not-with-calls': round two added no more than round one (activity beside the calls);
    * 'filtered': accepted by leakFilter or ignoreHeldBy;
-   * 'held-by-non-leaks': held only through other new objects, none of which is a leak.
+   * 'held-by-non-leaks': held only through other new objects, none of which is a leak;
+   * 'bounded': held by one of Node's buffers with a fixed cap (see `bound`).
    */
-  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'held-by-non-leaks'
+  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'held-by-non-leaks' | 'bounded'
+  /** With 'bounded': the buffer and its cap (Node's resource-timing buffer: 250 entries unless changed). */
+  bound?: { holder: string; cap: number }
   /** Members of this group still alive after round two (null without a second round). */
   persisted: number | null
   /** New objects of this class that round two left alive (null without a second round). */

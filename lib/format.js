@@ -91,6 +91,7 @@ const REASONS = {
   released: 'released during a second round of calls (bounded or replaced)',
   filtered: 'accepted (leakFilter or ignoreHeldBy)',
   'held-by-non-leaks': 'held only by objects that are not leaks',
+  bounded: 'held by a buffer of Node with a fixed cap, not a leak',
 }
 
 /**
@@ -130,7 +131,9 @@ function formatReport(report, options = {}) {
   if (retained.length) {
     out.push('', `Also alive but not judged leaks (${retained.length}):`)
     for (const group of retained.slice(0, 10)) {
-      out.push(`  ${group.name}: ${plural(group.count, 'object')}, ${bytes(group.retainedSize)} — ${REASONS[group.verdict.reason] || group.verdict.reason}`)
+      const { reason, bound } = group.verdict
+      const why = bound ? `held by ${bound.holder}, which stops at ${bound.cap} entries: not a leak` : REASONS[reason] || reason
+      out.push(`  ${group.name}: ${plural(group.count, 'object')}, ${bytes(group.retainedSize)} — ${why}`)
     }
     if (retained.length > 10) out.push(`  … and ${retained.length - 10} more`)
   }

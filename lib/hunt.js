@@ -250,6 +250,7 @@ async function runHunt(fn, o, inspectorGc, session, where) {
         `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
       )
     }
+    inspectorGc.discardConsoleEntries()
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
     callNative(() => session.beginSnapshot(name, mode))

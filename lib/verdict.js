@@ -35,6 +35,21 @@ const classKey = (g) => `${g.kind}\u0000${g.name}\u0000${g.location ? `${g.locat
 /** A group is a consequence when every member leaks only because another leaked object holds it. */
 const isConsequence = (group) => group.heldByOtherLeaks !== undefined && group.heldByOtherLeaks >= group.count
 
+/**
+ * Node's own buffers with a fixed cap, by the closure variable Node keeps them in: what only
+ * they hold stops growing at the cap, so it is not a leak. The resource-timing buffer
+ * (lib/internal/perf/observe.js) keeps one PerformanceResourceTiming per fetch() until it
+ * holds `performance.setResourceTimingBufferSize()` entries (250 unless changed), then takes
+ * no more; `performance.clearResourceTimings()` empties it.
+ */
+const BOUNDED_BUFFERS = [{ edge: 'resourceTimingBuffer', holder: "Node's resource-timing buffer (performance.getEntriesByType('resource'))", cap: 250 }]
+
+/** The capped Node buffer a group's path passes through (by a closure-variable edge), if any. */
+function boundedBy(group) {
+  if (!group.retainerPath) return null
+  return BOUNDED_BUFFERS.find((b) => group.retainerPath.some((step) => step.edgeType === 'context' && step.edge === b.edge)) || null
+}
+
 /** Whether any step of a group's retainer path (holder name or edge) contains one of `names`. */
 function heldByAny(group, names) {
   if (!names || names.length === 0 || !group.retainerPath) return false
@@ -48,7 +63,10 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   const retained = []
   for (const [index, group] of first.leaks.entries()) {
     let verdict
-    if (!persisted || !grown) {
+    const bound = boundedBy(group)
+    if (bound) {
+      verdict = { leak: false, reason: 'bounded', persisted: persisted ? persisted[index] : null, grew: null, bound: { holder: bound.holder, cap: bound.cap } }
+    } else if (!persisted || !grown) {
       verdict = { leak: true, reason: 'survived', persisted: null, grew: null }
     } else {
       const kept = persisted[index]
@@ -79,4 +97,4 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   return { leaks, retained }
 }
 
-module.exports = { judge, isConsequence, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
+module.exports = { judge, isConsequence, boundedBy, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

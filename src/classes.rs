@@ -54,10 +54,16 @@ pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
         NodeKind::Number => "(heap number)".to_string(),
         NodeKind::Symbol => "(symbol)".to_string(),
         NodeKind::BigInt => "(bigint)".to_string(),
-        NodeKind::Closure => {
-            let name = graph.name(node);
-            if name.is_empty() { "(anonymous function)".to_string() } else { format!("{name}()") }
-        }
+        NodeKind::Closure => match bound_target(graph, node) {
+            Some(target) => {
+                let name = graph.name(target);
+                if name.is_empty() { "bound (anonymous function)".to_string() } else { format!("bound {name}()") }
+            }
+            None => {
+                let name = graph.name(node);
+                if name.is_empty() { "(anonymous function)".to_string() } else { format!("{name}()") }
+            }
+        },
         _ => {
             let name = graph.name(node);
             if name.is_empty() { format!("({})", kind_label(kind)) } else { name.to_string() }
@@ -65,10 +71,30 @@ pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
     }
 }
 
+/// The function a bound function calls, through any number of `bind`s. V8 names every bound
+/// function "native_bind" (its builtin) and links it to its target by an internal
+/// `bound_function` edge.
+pub fn bound_target(graph: &HeapGraph, closure: NodeIndex) -> Option<NodeIndex> {
+    let mut target = graph.edge_target(closure, "bound_function")?;
+    // Binds of binds are short chains; the bound is for hostile input.
+    for _ in 0..16 {
+        match graph.edge_target(target, "bound_function") {
+            Some(next) if graph.kind(next) == NodeKind::Closure => target = next,
+            _ => break,
+        }
+    }
+    (graph.kind(target) == NodeKind::Closure).then_some(target)
+}
+
+/// The closure whose source defines a function: itself, or for a bound function its target.
+pub fn defining_closure(graph: &HeapGraph, closure: NodeIndex) -> NodeIndex {
+    bound_target(graph, closure).unwrap_or(closure)
+}
+
 pub fn class_key(graph: &HeapGraph, node: NodeIndex) -> ClassKey {
     let kind = graph.kind(node);
     let location = if kind == NodeKind::Closure {
-        graph.location(node).map(|l| (l.script_id, l.line, l.column))
+        graph.location(defining_closure(graph, node)).map(|l| (l.script_id, l.line, l.column))
     } else {
         None
     };
@@ -145,6 +171,34 @@ pub fn is_internal(graph: &HeapGraph, node: NodeIndex) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{edge, graph_of, node};
+
+    #[test]
+    fn a_bound_function_is_named_and_placed_by_its_target_through_binds_of_binds() {
+        let graph = graph_of(
+            &[
+                node("synthetic", "", 1, 0),
+                node("closure", "native_bind", 3, 32),
+                node("closure", "native_bind", 5, 32),
+                node("closure", "onTick", 7, 32),
+                node("closure", "native_bind", 9, 32),
+                node("closure", "", 11, 32),
+            ],
+            &[
+                edge(0, "element", "1", 1),
+                edge(0, "element", "2", 4),
+                edge(1, "internal", "bound_function", 2),
+                edge(2, "internal", "bound_function", 3),
+                edge(4, "internal", "bound_function", 5),
+            ],
+        );
+        assert_eq!(class_name(&graph, 1), "bound onTick()");
+        assert_eq!(class_name(&graph, 2), "bound onTick()");
+        assert_eq!(defining_closure(&graph, 1), 3);
+        assert_eq!(class_name(&graph, 4), "bound (anonymous function)");
+        assert_eq!(class_name(&graph, 3), "onTick()");
+        assert_eq!(defining_closure(&graph, 3), 3);
+    }
 
     #[test]
     fn truncation_marks_the_cut_and_hides_control_characters() {

@@ -196,7 +196,7 @@ pub fn group(
             let location = match acc.key.location {
                 Some((script_id, line, column)) => Some(SourceLocation {
                     script_id,
-                    script_name: classes::closure_script_name(graph, best),
+                    script_name: classes::closure_script_name(graph, classes::defining_closure(graph, best)),
                     line: line + 1,
                     column: column + 1,
                 }),
