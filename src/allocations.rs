@@ -103,7 +103,11 @@ impl<'g> AllocationTrace<'g> {
         let number = |i: Option<usize>| i.map(|i| record[i]).unwrap_or(0);
         let string = |i: Option<usize>| {
             let s = number(i);
-            (s < self.graph.strings.len() as u64).then(|| self.graph.strings.get(s as u32)).unwrap_or("")
+            if s < self.graph.strings.len() as u64 {
+                self.graph.strings.get(s as u32)
+            } else {
+                ""
+            }
         };
         let script_name = string(f.script_name);
         Some(StackFrame {
@@ -145,8 +149,7 @@ mod tests {
         let stacks = trace.top_stacks(&counts, 3);
         assert_eq!(stacks.len(), 1);
         assert_eq!(stacks[0].count, 2);
-        let frames: Vec<(&str, u32, u32)> =
-            stacks[0].frames.iter().map(|f| (f.function_name.as_str(), f.line, f.column)).collect();
+        let frames: Vec<(&str, u32, u32)> = stacks[0].frames.iter().map(|f| (f.function_name.as_str(), f.line, f.column)).collect();
         assert_eq!(frames, vec![("make", 2, 1), ("main", 10, 3)]);
         assert_eq!(stacks[0].frames[0].script_name.as_deref(), Some("/app/main.js"));
     }

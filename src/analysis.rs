@@ -5,9 +5,9 @@ use crate::diff::{self, DiffOptions};
 use crate::dominators::{self, Dominators};
 use crate::error::{LeakhuntError, Result};
 use crate::graph::{HeapGraph, NodeIndex};
-use crate::report::{ClassStat, LeakReport, LocatedObject, ReportSummary, SnapshotStats, SnapshotSummary, SCHEMA_VERSION};
 use crate::listeners::ListenerCensus;
 use crate::progress::{Phase, Progress};
+use crate::report::{ClassStat, LeakReport, LocatedObject, ReportSummary, SnapshotStats, SnapshotSummary, SCHEMA_VERSION};
 use crate::retainers::RetainerTree;
 use crate::snapshot::{parse_file, parse_file_from, IdSnapshot, NodeKind, ParseMode, ParsedSnapshot};
 use std::collections::HashMap;
@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 /// A parsed snapshot: either the whole graph, or (for a baseline or target) only its ids.
+// One value per parsed file, moved a few times: boxing the larger variant would save nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Snapshot {
     Ids(IdSnapshot),
     Full(AnalyzedSnapshot),
@@ -202,10 +204,13 @@ impl AnalyzedSnapshot {
     }
 }
 
+/// A summary class: (node type, name string index).
+type ClassId = (u8, u32);
+
 /// Class of every node for summaries: (node type, name string) with all strings, numbers,
 /// symbols and bigints each one class. Returns each node's class and, per class, its key and
 /// one example node.
-fn class_index(graph: &HeapGraph) -> (Vec<u32>, Vec<((u8, u32), NodeIndex)>) {
+fn class_index(graph: &HeapGraph) -> (Vec<u32>, Vec<(ClassId, NodeIndex)>) {
     let mut map: HashMap<(u8, u32), u32> = HashMap::new();
     let mut keys = Vec::new();
     let mut class_of = Vec::with_capacity(graph.node_count());
@@ -285,9 +290,7 @@ pub fn analyze(
     let analyzed = match final_ {
         Snapshot::Full(s) => s,
         Snapshot::Ids(_) => {
-            return Err(LeakhuntError::Usage(
-                "the final snapshot must be parsed in full (it was parsed as ids only)".to_string(),
-            ))
+            return Err(LeakhuntError::Usage("the final snapshot must be parsed in full (it was parsed as ids only)".to_string()))
         }
     };
     let graph = &analyzed.graph;
@@ -349,7 +352,12 @@ pub fn analyze_files(baseline: &str, target: &str, final_: &str, options: &DiffO
         if let Ok(Snapshot::Full(s)) = &full {
             std::thread::scope(|inner| {
                 // A panic there is caught; `analyze` then asks again and reports it.
-                inner.spawn(|| crate::error::catch_panic(|| { s.retainers(); Ok(()) }));
+                inner.spawn(|| {
+                    crate::error::catch_panic(|| {
+                        s.retainers();
+                        Ok(())
+                    })
+                });
                 if !options.counts_only {
                     s.dominators();
                 }

@@ -210,7 +210,8 @@ pub struct AnalyzeOptions {
 }
 
 fn diff_options(options: Option<AnalyzeOptions>) -> DiffOptions {
-    let o = options.unwrap_or(AnalyzeOptions { include_internals: None, iterations: None, ignore: None, max_samples: None, counts_only: None });
+    let o =
+        options.unwrap_or(AnalyzeOptions { include_internals: None, iterations: None, ignore: None, max_samples: None, counts_only: None });
     DiffOptions {
         include_internals: o.include_internals.unwrap_or(false),
         iterations: o.iterations,
@@ -297,9 +298,7 @@ impl SnapshotParser {
     }
 
     fn live(&mut self) -> napi::Result<&mut CoreParser> {
-        self.parser
-            .as_mut()
-            .ok_or_else(|| to_js(LeakhuntError::Usage("the parser was already ended".into())))
+        self.parser.as_mut().ok_or_else(|| to_js(LeakhuntError::Usage("the parser was already ended".into())))
     }
 
     #[napi(ts_args_type = "chunk: string | Uint8Array")]

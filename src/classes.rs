@@ -57,16 +57,28 @@ pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
         NodeKind::Closure => match bound_target(graph, node) {
             Some(target) => {
                 let name = graph.name(target);
-                if name.is_empty() { "bound (anonymous function)".to_string() } else { format!("bound {name}()") }
+                if name.is_empty() {
+                    "bound (anonymous function)".to_string()
+                } else {
+                    format!("bound {name}()")
+                }
             }
             None => {
                 let name = graph.name(node);
-                if name.is_empty() { "(anonymous function)".to_string() } else { format!("{name}()") }
+                if name.is_empty() {
+                    "(anonymous function)".to_string()
+                } else {
+                    format!("{name}()")
+                }
             }
         },
         _ => {
             let name = graph.name(node);
-            if name.is_empty() { format!("({})", kind_label(kind)) } else { name.to_string() }
+            if name.is_empty() {
+                format!("({})", kind_label(kind))
+            } else {
+                name.to_string()
+            }
         }
     }
 }
@@ -160,9 +172,7 @@ pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
 /// code creates some (compiled code, maps, feedback, contexts, internal arrays).
 pub fn is_internal(graph: &HeapGraph, node: NodeIndex) -> bool {
     match graph.kind(node) {
-        NodeKind::Hidden | NodeKind::Array | NodeKind::Code | NodeKind::Synthetic | NodeKind::ObjectShape | NodeKind::Other => {
-            true
-        }
+        NodeKind::Hidden | NodeKind::Array | NodeKind::Code | NodeKind::Synthetic | NodeKind::ObjectShape | NodeKind::Other => true,
         NodeKind::Object | NodeKind::Native => graph.name(node).starts_with("system / "),
         _ => false,
     }

@@ -90,13 +90,7 @@ const TOP_STACKS: usize = 3;
 /// How many members of a group are considered for its representative (shortest) path.
 const PATH_CANDIDATES: usize = 32;
 
-pub fn group(
-    graph: &HeapGraph,
-    doms: Option<&Dominators>,
-    tree: &RetainerTree,
-    surviving: &[NodeIndex],
-    options: &DiffOptions,
-) -> Grouped {
+pub fn group(graph: &HeapGraph, doms: Option<&Dominators>, tree: &RetainerTree, surviving: &[NodeIndex], options: &DiffOptions) -> Grouped {
     let n = graph.node_count();
     let mut internal_count = 0;
     let mut ignored_count = 0;
@@ -187,12 +181,8 @@ pub fn group(
     let mut groups: Vec<LeakGroup> = accs
         .into_iter()
         .map(|acc| {
-            let best = acc
-                .samples
-                .iter()
-                .copied()
-                .min_by_key(|&v| tree.depth(v).unwrap_or(usize::MAX))
-                .expect("a group has at least one member");
+            let best =
+                acc.samples.iter().copied().min_by_key(|&v| tree.depth(v).unwrap_or(usize::MAX)).expect("a group has at least one member");
             let location = match acc.key.location {
                 Some((script_id, line, column)) => Some(SourceLocation {
                     script_id,
@@ -232,25 +222,33 @@ mod tests {
     use crate::test_support::{edge, graph_of, node};
 
     fn ids(list: &[u32]) -> IdSnapshot {
-        IdSnapshot { source: "t".into(), ids: list.to_vec(), node_count: list.len() as u64, edge_count: 0, total_size: 0, bytes: 0, listeners: None }
+        IdSnapshot {
+            source: "t".into(),
+            ids: list.to_vec(),
+            node_count: list.len() as u64,
+            edge_count: 0,
+            total_size: 0,
+            bytes: 0,
+            listeners: None,
+        }
     }
 
     /// root -> global -> cache (Map) -> 2 old entries and 3 new Entry objects; each new Entry
     /// holds a Payload; a hidden object and a temporary (absent from the final) are new too.
     fn heap() -> AnalyzedSnapshot {
         let nodes = vec![
-            node("synthetic", "", 1, 0),       // 0
-            node("object", "global", 3, 10),   // 1
-            node("object", "Map", 5, 20),      // 2
-            node("object", "Entry", 7, 30),    // 3 old
-            node("object", "Entry", 9, 30),    // 4 old
-            node("object", "Entry", 11, 30),   // 5 new
-            node("object", "Entry", 13, 30),   // 6 new
-            node("object", "Entry", 15, 30),   // 7 new
-            node("object", "Payload", 17, 100), // 8 new, held by 5
-            node("object", "Payload", 19, 100), // 9 new, held by 6
+            node("synthetic", "", 1, 0),           // 0
+            node("object", "global", 3, 10),       // 1
+            node("object", "Map", 5, 20),          // 2
+            node("object", "Entry", 7, 30),        // 3 old
+            node("object", "Entry", 9, 30),        // 4 old
+            node("object", "Entry", 11, 30),       // 5 new
+            node("object", "Entry", 13, 30),       // 6 new
+            node("object", "Entry", 15, 30),       // 7 new
+            node("object", "Payload", 17, 100),    // 8 new, held by 5
+            node("object", "Payload", 19, 100),    // 9 new, held by 6
             node("hidden", "system / Foo", 21, 8), // 10 new internal
-            node("object", "Late", 23, 5),     // 11 created after the target
+            node("object", "Late", 23, 5),         // 11 created after the target
         ];
         let edges = vec![
             edge(0, "shortcut", "global", 1),
@@ -289,8 +287,9 @@ mod tests {
         assert_eq!(entry.count_per_iteration, Some(1.0));
         assert_eq!(entry.held_by_other_leaks, 0);
         assert_eq!(grouped.groups[1].held_by_other_leaks, 2);
-        let path: Vec<&str> = entry.retainer_path.iter().map(|p| if p.edge.is_empty() { p.name.as_str() } else { p.edge.as_str() }).collect();
-        assert_eq!(path, vec!["global", "cache", "[2]", ]);
+        let path: Vec<&str> =
+            entry.retainer_path.iter().map(|p| if p.edge.is_empty() { p.name.as_str() } else { p.edge.as_str() }).collect();
+        assert_eq!(path, vec!["global", "cache", "[2]",]);
         let with_internals = DiffOptions { include_internals: true, ..DiffOptions::default() };
         let all = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &with_internals);
         assert!(all.groups.iter().any(|g| g.internal && g.name == "system / Foo"));

@@ -225,9 +225,7 @@ mod tests {
             g.add_edge(nodes[a as usize], nodes[b as usize], ());
         }
         let doms = simple_fast(&g, nodes[0]);
-        (0..n)
-            .map(|i| doms.immediate_dominator(nodes[i]).map_or(0, |d| d.index() as u32))
-            .collect()
+        (0..n).map(|i| doms.immediate_dominator(nodes[i]).map_or(0, |d| d.index() as u32)).collect()
     }
 
     /// A small deterministic PRNG so the test needs no extra crate.

@@ -44,8 +44,7 @@ pub struct HeapGraph {
 impl HeapGraph {
     /// Checks every cross-reference once, so the analyses can index without checks.
     pub fn from_parsed(parsed: ParsedSnapshot) -> Result<HeapGraph> {
-        let ParsedSnapshot { source, layout, nodes, edges, strings, mut locations, trace_function_infos, trace_tree, bytes, .. } =
-            parsed;
+        let ParsedSnapshot { source, layout, nodes, edges, strings, mut locations, trace_function_infos, trace_tree, bytes, .. } = parsed;
         let n = nodes.ids.len();
         if n == 0 {
             return Err(LeakhuntError::invalid(&source, "the snapshot has no nodes (not even the root)"));
@@ -70,10 +69,7 @@ impl HeapGraph {
             ));
         }
         if let Some(e) = edges.to.iter().position(|&to| to as usize >= n) {
-            return Err(LeakhuntError::invalid(
-                &source,
-                format!("edge {e} points to node {} but there are {n} nodes", edges.to[e]),
-            ));
+            return Err(LeakhuntError::invalid(&source, format!("edge {e} points to node {} but there are {n} nodes", edges.to[e])));
         }
         let string_count = strings.len() as u64;
         if let Some(i) = nodes.names.iter().position(|&s| s as u64 >= string_count) {
@@ -83,9 +79,7 @@ impl HeapGraph {
             ));
         }
         let named: Vec<bool> = layout.edge_kinds.iter().map(|k| !k.name_is_index()).collect();
-        if let Some(e) = (0..edges.to.len())
-            .find(|&e| named[edges.types[e] as usize] && edges.names[e] as u64 >= string_count)
-        {
+        if let Some(e) = (0..edges.to.len()).find(|&e| named[edges.types[e] as usize] && edges.names[e] as u64 >= string_count) {
             return Err(LeakhuntError::invalid(
                 &source,
                 format!("edge {e} names string {} but there are {string_count} strings", edges.names[e]),
@@ -182,10 +176,7 @@ impl HeapGraph {
     }
 
     pub fn location(&self, node: NodeIndex) -> Option<Location> {
-        self.locations
-            .binary_search_by_key(&node, |l| l.node)
-            .ok()
-            .map(|i| self.locations[i])
+        self.locations.binary_search_by_key(&node, |l| l.node).ok().map(|i| self.locations[i])
     }
 
     /// Node index of an id (ids are unique within one snapshot).
@@ -201,10 +192,9 @@ impl HeapGraph {
     #[inline]
     pub fn self_size(&self, node: NodeIndex) -> u64 {
         match self.self_sizes[node as usize] {
-            u32::MAX => self
-                .large_self_sizes
-                .binary_search_by_key(&node, |&(n, _)| n)
-                .map_or(u32::MAX as u64, |i| self.large_self_sizes[i].1),
+            u32::MAX => {
+                self.large_self_sizes.binary_search_by_key(&node, |&(n, _)| n).map_or(u32::MAX as u64, |i| self.large_self_sizes[i].1)
+            }
             size => size as u64,
         }
     }

@@ -91,7 +91,12 @@ mod tests {
     use crate::test_support::{edge, graph_of, node};
 
     fn emitter_with(listeners: usize, emitter_id: u32) -> AnalyzedSnapshot {
-        let mut nodes = vec![node("synthetic", "", 1, 0), node("object", "EventEmitter", emitter_id, 10), node("object", "Object", 5, 10), node("object", "Array", 7, 10)];
+        let mut nodes = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "EventEmitter", emitter_id, 10),
+            node("object", "Object", 5, 10),
+            node("object", "Array", 7, 10),
+        ];
         let mut edges = vec![edge(0, "shortcut", "bus", 1), edge(1, "property", "_events", 2), edge(2, "property", "order", 3)];
         for k in 0..listeners {
             nodes.push(node("closure", "onOrder", 9 + 2 * k as u32, 32));

@@ -29,7 +29,23 @@ pub fn edge(from: usize, kind: &'static str, name: &str, to: usize) -> TestEdge 
     TestEdge { from, kind, name: name.to_string(), to }
 }
 
-const NODE_TYPES: [&str; 15] = ["hidden", "array", "string", "object", "code", "closure", "regexp", "number", "native", "synthetic", "concatenated string", "sliced string", "symbol", "bigint", "object shape"];
+const NODE_TYPES: [&str; 15] = [
+    "hidden",
+    "array",
+    "string",
+    "object",
+    "code",
+    "closure",
+    "regexp",
+    "number",
+    "native",
+    "synthetic",
+    "concatenated string",
+    "sliced string",
+    "symbol",
+    "bigint",
+    "object shape",
+];
 const EDGE_TYPES: [&str; 7] = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"];
 
 /// The JSON text of a snapshot with these nodes and edges, as V8 lays it out.
@@ -82,6 +98,7 @@ pub fn graph_of(nodes: &[TestNode], edges: &[TestEdge]) -> HeapGraph {
 /// A graph of `n` plain objects (node i has id 2i+1) with property edges `(from, to)`.
 pub fn graph_from_edges(n: usize, edges: &[(u32, u32)], sizes: &[u64]) -> HeapGraph {
     let nodes: Vec<TestNode> = (0..n).map(|i| node("object", &format!("N{i}"), 2 * i as u32 + 1, sizes[i])).collect();
-    let edges: Vec<TestEdge> = edges.iter().enumerate().map(|(k, &(a, b))| edge(a as usize, "property", &format!("e{k}"), b as usize)).collect();
+    let edges: Vec<TestEdge> =
+        edges.iter().enumerate().map(|(k, &(a, b))| edge(a as usize, "property", &format!("e{k}"), b as usize)).collect();
     graph_of(&nodes, &edges)
 }

@@ -6,8 +6,8 @@ mod strings;
 #[cfg(test)]
 mod tests;
 
-pub use parser::{ParseMode, Sections, SnapshotParser};
 use parser::check_edge_count;
+pub use parser::{ParseMode, Sections, SnapshotParser};
 pub use strings::StringTable;
 
 use crate::error::{LeakhuntError, Result};
@@ -166,20 +166,15 @@ fn type_names(types: &[serde_json::Value], what: &str, source: &str) -> Result<V
         .and_then(|v| v.as_array())
         .ok_or_else(|| LeakhuntError::layout(source, format!("{what}[0] is not a list of type names")))?;
     list.iter()
-        .map(|v| {
-            v.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| LeakhuntError::layout(source, format!("{what}[0] holds a non-string")))
-        })
+        .map(|v| v.as_str().map(str::to_string).ok_or_else(|| LeakhuntError::layout(source, format!("{what}[0] holds a non-string"))))
         .collect()
 }
 
 impl Layout {
     pub fn from_meta(meta: &SnapshotMeta, source: &str) -> Result<Layout> {
         let need = |fields: &[String], name: &str, what: &str| {
-            field(fields, name).ok_or_else(|| {
-                LeakhuntError::layout(source, format!("{what} has no \"{name}\" (fields: {})", fields.join(", ")))
-            })
+            field(fields, name)
+                .ok_or_else(|| LeakhuntError::layout(source, format!("{what} has no \"{name}\" (fields: {})", fields.join(", "))))
         };
         let nf = &meta.node_fields;
         let ef = &meta.edge_fields;
@@ -338,7 +333,9 @@ pub fn parse_file_from(path: &str, mode: ParseMode, progress: &crate::progress::
     if mode == ParseMode::Full && size >= split_from {
         let halves = std::thread::scope(|scope| {
             let edges = scope.spawn(|| {
-                crate::error::catch_panic(|| read_into(path, SnapshotParser::for_sections(path, Sections::EdgesOnly, Some(size)), &Default::default()))
+                crate::error::catch_panic(|| {
+                    read_into(path, SnapshotParser::for_sections(path, Sections::EdgesOnly, Some(size)), &Default::default())
+                })
             });
             let rest = read_into(path, SnapshotParser::for_sections(path, Sections::AllButEdges, Some(size)), progress);
             (rest, edges.join())

@@ -3,9 +3,7 @@
 //! (2-3x faster than serde_json here); only the small `snapshot` header goes to serde_json.
 
 use super::strings::{StringDecoder, StringStep, StringTable};
-use super::{
-    EdgeColumns, Layout, Location, NodeColumns, ParsedSnapshot, SnapshotHeader, TraceNode,
-};
+use super::{EdgeColumns, Layout, Location, NodeColumns, ParsedSnapshot, SnapshotHeader, TraceNode};
 use crate::error::{LeakhuntError, Position, Result};
 
 /// `Ids` keeps only what the baseline and target snapshots of a diff need (ids and sizes)
@@ -72,7 +70,9 @@ enum Top {
     KeyOrEnd,
     /// After `,`: a key must follow.
     Key,
-    InKey { escaped: bool },
+    InKey {
+        escaped: bool,
+    },
     Colon,
     ValueStart,
     InValue,
@@ -227,12 +227,7 @@ impl SnapshotParser {
     }
 
     fn syntax(&self, index: usize, expected: &str, found: &[u8]) -> LeakhuntError {
-        LeakhuntError::Syntax {
-            at: self.at(index),
-            section: self.section_label(),
-            expected: expected.to_string(),
-            found: describe(found),
-        }
+        LeakhuntError::Syntax { at: self.at(index), section: self.section_label(), expected: expected.to_string(), found: describe(found) }
     }
 
     fn section_label(&self) -> String {
@@ -306,17 +301,13 @@ impl SnapshotParser {
             }
             match (self.top, b) {
                 (Top::Start, b'{') => self.top = Top::KeyOrEnd,
-                (Top::Start, _) => {
-                    return Err(self.syntax(i, "'{' (a heap snapshot is a JSON object)", &chunk[i..]))
-                }
+                (Top::Start, _) => return Err(self.syntax(i, "'{' (a heap snapshot is a JSON object)", &chunk[i..])),
                 (Top::KeyOrEnd | Top::Key, b'"') => {
                     self.key.clear();
                     self.top = Top::InKey { escaped: false };
                 }
                 (Top::KeyOrEnd, b'}') => self.top = Top::Done,
-                (Top::KeyOrEnd | Top::Key, _) => {
-                    return Err(self.syntax(i, "a key in quotes", &chunk[i..]))
-                }
+                (Top::KeyOrEnd | Top::Key, _) => return Err(self.syntax(i, "a key in quotes", &chunk[i..])),
                 (Top::Colon, b':') => {
                     self.begin_section(i)?;
                     self.top = Top::ValueStart;
@@ -329,12 +320,8 @@ impl SnapshotParser {
                 }
                 (Top::AfterValue, b',') => self.top = Top::Key,
                 (Top::AfterValue, b'}') => self.top = Top::Done,
-                (Top::AfterValue, _) => {
-                    return Err(self.syntax(i, "',' or '}' after a value", &chunk[i..]))
-                }
-                (Top::Done, _) => {
-                    return Err(self.syntax(i, "the end of input after the snapshot", &chunk[i..]))
-                }
+                (Top::AfterValue, _) => return Err(self.syntax(i, "',' or '}' after a value", &chunk[i..])),
+                (Top::Done, _) => return Err(self.syntax(i, "the end of input after the snapshot", &chunk[i..])),
                 (Top::InValue | Top::InKey { .. }, _) => unreachable!(),
             }
             i += 1;
@@ -547,9 +534,7 @@ impl SnapshotParser {
                         self.strings_expect = Expect::CommaOrClose;
                         continue;
                     }
-                    StringStep::BadEscape { at, .. } => {
-                        return Err(self.syntax(i + at, "a valid escape in a string", &chunk[i + at..]))
-                    }
+                    StringStep::BadEscape { at, .. } => return Err(self.syntax(i + at, "a valid escape in a string", &chunk[i + at..])),
                 }
             }
             let b = chunk[i];
@@ -580,7 +565,6 @@ impl SnapshotParser {
         }
         Ok(Step::NeedMore)
     }
-
 
     /// The hot loop for flat arrays (nodes, edges, locations, trace_function_infos): scans
     /// digits and separators and only collects numbers; `flush_records` decodes them.
@@ -805,10 +789,17 @@ impl SnapshotParser {
         }
         let full = self.mode == ParseMode::Full;
         let types = layout.node_kinds.len() as u64;
-        let (k, rec) = numbers.chunks_exact(width).enumerate().find(|(_, r)| {
-            r[layout.node_id] > u32::MAX as u64
-                || (full && (r[layout.node_type] >= types || r[layout.node_name] > u32::MAX as u64 || r[layout.node_edge_count] > u32::MAX as u64))
-        }).expect("a bad record was seen");
+        let (k, rec) = numbers
+            .chunks_exact(width)
+            .enumerate()
+            .find(|(_, r)| {
+                r[layout.node_id] > u32::MAX as u64
+                    || (full
+                        && (r[layout.node_type] >= types
+                            || r[layout.node_name] > u32::MAX as u64
+                            || r[layout.node_edge_count] > u32::MAX as u64))
+            })
+            .expect("a bad record was seen");
         let problem = if rec[layout.node_id] > u32::MAX as u64 {
             format!("a node id below 2^32, not {}", rec[layout.node_id])
         } else if rec[layout.node_type] >= types {
@@ -884,8 +875,7 @@ impl SnapshotParser {
                 }
                 b',' if expect == Expect::CommaOrClose => self.ints.expect = Expect::Value,
                 b'[' if expect == Expect::Open
-                    || (matches!(expect, Expect::ValueOrClose | Expect::Value)
-                        && self.ints.depth < self.ints.max_depth) =>
+                    || (matches!(expect, Expect::ValueOrClose | Expect::Value) && self.ints.depth < self.ints.max_depth) =>
                 {
                     self.ints.depth += 1;
                     self.ints.expect = Expect::ValueOrClose;
@@ -974,9 +964,8 @@ impl SnapshotParser {
     fn end_section(&mut self, index: usize) -> Result<()> {
         if self.section == Section::Header {
             let buf = std::mem::take(&mut self.skim.buf);
-            let header: SnapshotHeader = serde_json::from_slice(&buf).map_err(|e| {
-                LeakhuntError::layout(&self.source, format!("the \"snapshot\" header does not parse: {e}"))
-            })?;
+            let header: SnapshotHeader = serde_json::from_slice(&buf)
+                .map_err(|e| LeakhuntError::layout(&self.source, format!("the \"snapshot\" header does not parse: {e}")))?;
             let layout = Layout::from_meta(&header.meta, &self.source)?;
             self.header = Some(header);
             self.layout = Some(layout);
@@ -996,10 +985,7 @@ impl SnapshotParser {
         if self.top != Top::Done && !self.edges_done {
             let (section, expected) = match self.top {
                 Top::Start => ("the top-level object".to_string(), "'{'".to_string()),
-                Top::InValue | Top::ValueStart => (
-                    self.section.name().to_string(),
-                    format!("the rest of {}", self.section.name()),
-                ),
+                Top::InValue | Top::ValueStart => (self.section.name().to_string(), format!("the rest of {}", self.section.name())),
                 _ => ("the top-level object".to_string(), "more keys or '}'".to_string()),
             };
             return Err(LeakhuntError::Truncated { at: self.at(0), section, expected });
@@ -1148,9 +1134,7 @@ fn describe(found: &[u8]) -> String {
     if found.is_empty() {
         return "the end of the chunk".to_string();
     }
-    let head: String = String::from_utf8_lossy(&found[..found.len().min(16)])
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
+    let head: String =
+        String::from_utf8_lossy(&found[..found.len().min(16)]).chars().map(|c| if c.is_control() { '?' } else { c }).collect();
     format!("{head:?}")
 }

@@ -72,7 +72,10 @@ enum Escape {
     #[default]
     None,
     Backslash,
-    Unicode { digits: u8, value: u16 },
+    Unicode {
+        digits: u8,
+        value: u16,
+    },
 }
 
 pub enum StringStep {

@@ -7,11 +7,7 @@ use crate::test_support::{edge, node, parse_str, snapshot_json};
 
 fn sample() -> String {
     snapshot_json(
-        &[
-            node("synthetic", "", 1, 0),
-            node("object", "Thing", 3, 32),
-            node("string", "h\u{e9}llo \"q\"", 5, 16),
-        ],
+        &[node("synthetic", "", 1, 0), node("object", "Thing", 3, 32), node("string", "h\u{e9}llo \"q\"", 5, 16)],
         &[edge(0, "element", "1", 1), edge(1, "property", "label", 2), edge(1, "weak", "w", 0)],
     )
 }
@@ -202,9 +198,8 @@ fn ids_mode_skips_sections_with_brackets_quotes_and_escapes_in_them() {
     // Ids mode jumps over unused sections eight bytes at a time; strings full of the bytes
     // it looks for, at every alignment and split point, must not throw it off.
     let tricky = ["[{\"]}", "\\\\\"]", "12345678]", "a\\\"b[c{d", "\u{e9}\\u0041]]]]]]]]"];
-    let nodes: Vec<_> = (0..tricky.len())
-        .map(|i| node(if i == 0 { "synthetic" } else { "string" }, tricky[i], 2 * i as u32 + 1, 8 + i as u64))
-        .collect();
+    let nodes: Vec<_> =
+        (0..tricky.len()).map(|i| node(if i == 0 { "synthetic" } else { "string" }, tricky[i], 2 * i as u32 + 1, 8 + i as u64)).collect();
     let edges: Vec<_> = (1..tricky.len()).map(|i| edge(0, "element", &i.to_string(), i)).collect();
     let text = snapshot_json(&nodes, &edges).replace("\"samples\":[]", "\"samples\":[[1,2],{\"k\":\"]\"},\"}\",[]]");
     let full = parse_str(&text, ParseMode::Full).unwrap();
@@ -273,7 +268,10 @@ fn a_file_parsed_in_two_halves_equals_one_parsed_on_one_thread() {
         ("no-edges.heapsnapshot", text.replacen("\"edges\"", "\"edgez\"", 1)),
         // Far enough from the first that the edges half has stopped reading (it reads 128 KB at
         // a time): only the other half can see it.
-        ("two-edges.heapsnapshot", text.replacen("\"strings\":", &format!("\"pad\":[{}0],\"edges\":[],\"strings\":", "0,".repeat(200_000)), 1)),
+        (
+            "two-edges.heapsnapshot",
+            text.replacen("\"strings\":", &format!("\"pad\":[{}0],\"edges\":[],\"strings\":", "0,".repeat(200_000)), 1),
+        ),
     ];
     for (name, content) in cases {
         let path = dir.join(name);
@@ -318,7 +316,9 @@ fn the_fast_number_loop_agrees_with_the_byte_loop_on_every_shape() {
         texts.push(base.replacen(marker, &format!("3,1,21,{bad},"), 1));
     }
     for bad in ["1,-", "1,2 x", "-,1", "1,,", "184467440737095516150"] {
-        texts.push(base.replace("\"locations\":[]", &format!("\"locations\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,{bad},1,2,3]")));
+        texts.push(
+            base.replace("\"locations\":[]", &format!("\"locations\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,{bad},1,2,3]")),
+        );
     }
     for text in &texts {
         let whole = parse_chunks(text.as_bytes(), &[1 << 20], ParseMode::Full);
@@ -335,7 +335,11 @@ fn the_fast_number_loop_agrees_with_the_byte_loop_on_every_shape() {
                 let (a, b) = (a.to_string(), b.to_string());
                 assert_eq!(a.split(", found").next(), b.split(", found").next());
             }
-            _ => panic!("one chunk and one byte at a time disagree on {text:?}: {:?} / {:?}", whole.as_ref().map(|_| ()), bytewise.as_ref().map(|_| ())),
+            _ => panic!(
+                "one chunk and one byte at a time disagree on {text:?}: {:?} / {:?}",
+                whole.as_ref().map(|_| ()),
+                bytewise.as_ref().map(|_| ())
+            ),
         }
     }
     let ok = texts.iter().filter(|t| parse_str(t, ParseMode::Full).is_ok()).count();
