@@ -17,10 +17,33 @@ describe('diagnose()', () => {
     assert.match(cause.detail, /`lastRequest`/)
   })
 
-  it('names the event of an EventTarget listener', () => {
+  it("names the EventTarget of a listener, never the Map's own table as its event, and does not offer once", () => {
     const cause = diagnose(group('closure', [...root, step('signal', 'property', 'AbortSignal'), step('<symbol kEvents>', 'property', 'Map'), step('table', 'internal', '(internal array)', 'array'), step('3', 'internal', 'onAbort()', 'closure')]))
     assert.equal(cause.pattern, 'event-listener')
-    assert.match(cause.hint, /removeEventListener/)
+    assert.equal(cause.detail, 'a listener on AbortSignal (`signal`) is added on every call and never removed')
+    assert.equal(cause.holder.event, null)
+    assert.match(cause.hint, /removeEventListener\(\)/)
+    assert.match(cause.hint, /\{ once: true \} removes it only if the event ever fires/)
+  })
+
+  it('takes the function property nearest the objects, not Module._cache above every module', () => {
+    const viaModuleCache = [
+      step('', '', '(GC roots)', 'synthetic'),
+      step('1', 'internal', 'Module()', 'closure'),
+      step('_cache', 'property', 'Object'),
+      step('/app/things.js', 'property', 'Module'),
+      step('exports', 'property', 'Object'),
+      step('createThing', 'property', 'createThing()', 'closure'),
+      step('instances', 'property', 'Array', 'array'),
+      step('3', 'element', 'Thing'),
+    ]
+    const cause = diagnose(group('object', viaModuleCache))
+    assert.equal(cause.pattern, 'class-static')
+    assert.equal(cause.title, 'Property of a long-lived function')
+    assert.equal(cause.detail, 'createThing.instances lives as long as the function, and grows on every call')
+    // A module variable nearer the objects than Module._cache: not a static.
+    const variable = [...viaModuleCache.slice(0, 5), step('action', 'property', 'action()', 'closure'), step('context', 'internal', 'system / Context', 'hidden'), step('kept', 'context', 'Array', 'array'), step('3', 'element', 'Thing')]
+    assert.notEqual(diagnose(group('object', variable)).pattern, 'class-static')
   })
 
   it('says unknown rather than guess', () => {

@@ -53,12 +53,20 @@ const RULES = [
           // path[i + 1] is the event's own listener list; look below it.
           if (collectionBelow(path, i + 1)) return null
           const emitter = path[i - 1]
-          const event = path[i + 1] && path[i + 1].edgeType !== 'element' ? path[i + 1].edge : null
-          const name = event ? `'${event}'` : 'an event'
+          const eventTarget = edge === 'kEvents'
+          // An EventEmitter's _events is an object keyed by event name. An EventTarget's
+          // kEvents is a Map: the next edge is the Map's own hash table, and the event name is
+          // a key beside the path, not on it.
+          const event = !eventTarget && path[i + 1] && path[i + 1].edgeType !== 'element' ? path[i + 1].edge : null
+          const name = event ? `for '${event}' ` : ''
           return {
             title: 'Listener on a long-lived emitter',
-            detail: `a listener for ${name} on ${label(emitter)}${holderVariable(path, i - 1)} is added on every call and never removed`,
-            hint: `remove it with ${edge === 'kEvents' ? 'removeEventListener()' : 'off()'} when done, or add it with once()`,
+            detail: `a listener ${name}on ${label(emitter)}${holderVariable(path, i - 1)} is added on every call and never removed`,
+            // A { once: true } listener goes only when its event fires: no help on a signal
+            // or target whose event never comes.
+            hint: eventTarget
+              ? 'remove it with removeEventListener() when the work is done; { once: true } removes it only if the event ever fires'
+              : 'remove it with off() when done, or add it with once() if the event always comes',
             holder: { emitter: label(emitter), event },
           }
         }
@@ -111,15 +119,20 @@ const RULES = [
   {
     pattern: 'class-static',
     match(path) {
+      // The property of a function (a class's static, or `createThing.instances`) nearest the
+      // objects. Farther up, it is only the road there (Module._cache above every module); and
+      // a variable nearer the objects holds them itself.
       for (let i = path.length - 1; i > 0; i--) {
+        if (path[i].edgeType === 'context') return null
         const owner = path[i - 1]
-        if (isClosure(owner) && path[i].edgeType === 'property' && /^[A-Z]/.test(owner.name) && !['prototype', 'context'].includes(path[i].edge)) {
-          return {
-            title: 'Class static',
-            detail: `${owner.name.replace(/\(\)$/, '')}.${path[i].edge} lives as long as the class, and grows on every call`,
-            hint: `remove entries from ${owner.name.replace(/\(\)$/, '')}.${path[i].edge} when they are done, bound it, or key it weakly (WeakMap/WeakRef)`,
-            holder: { className: owner.name.replace(/\(\)$/, ''), property: path[i].edge },
-          }
+        if (!isClosure(owner) || path[i].edgeType !== 'property' || ['prototype', 'context'].includes(path[i].edge)) continue
+        const fn = owner.name.replace(/\(\)$/, '')
+        const isClass = /^[A-Z]/.test(fn)
+        return {
+          title: isClass ? 'Class static' : 'Property of a long-lived function',
+          detail: `${fn}.${path[i].edge} lives as long as the ${isClass ? 'class' : 'function'}, and grows on every call`,
+          hint: `remove entries from ${fn}.${path[i].edge} when they are done, bound it, or key it weakly (WeakMap/WeakRef)`,
+          holder: { className: fn, property: path[i].edge },
         }
       }
       return null

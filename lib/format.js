@@ -2,6 +2,7 @@
 // The human-readable report: one block per leak with its counts and sizes, and the retainer
 // path root first, one step a line (the shape MemLab users read fluently).
 const { isConsequence } = require('./verdict.js')
+const { checkOptions } = require('./errors.js')
 
 function bytes(n) {
   if (n < 1024) return `${n} B`
@@ -98,8 +99,8 @@ const REASONS = {
  * Formats a report from `hunt()` or `analyzeSnapshots()` as text.
  * @param {{ color?: boolean }} [options] ANSI colours (default off)
  */
-function formatReport(report, options = {}) {
-  const paint = options && options.color ? COLOR : PLAIN
+function formatReport(report, options) {
+  const paint = checkOptions(options, { color: false }, 'formatReport').color ? COLOR : PLAIN
   const s = report.summary || {}
   const out = []
   const causes = report.leaks.filter((g) => !isConsequence(g))

@@ -4,6 +4,7 @@
 // Every string from the heap is escaped here and was already cut short by the Rust core.
 const { bytes, sourcePosition: position } = require('./format.js')
 const { isConsequence } = require('./verdict.js')
+const { checkOptions } = require('./errors.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
@@ -190,7 +191,8 @@ document.body.setAttribute('data-ready', 'true');`
  * @param {object} report from hunt() or analyzeSnapshots()
  * @param {{ title?: string }} [options]
  */
-function renderHtml(report, options = {}) {
+function renderHtml(report, options) {
+  options = checkOptions(options, { title: undefined, generatedAt: undefined }, 'renderHtml')
   const s = report.summary || {}
   const leaks = report.leaks || []
   const causes = leaks.filter((g) => !isConsequence(g))
