@@ -54,24 +54,18 @@ pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
         NodeKind::Number => "(heap number)".to_string(),
         NodeKind::Symbol => "(symbol)".to_string(),
         NodeKind::BigInt => "(bigint)".to_string(),
-        NodeKind::Closure => match bound_target(graph, node) {
-            Some(target) => {
-                let name = graph.name(target);
-                if name.is_empty() {
-                    "bound (anonymous function)".to_string()
-                } else {
-                    format!("bound {name}()")
-                }
+        NodeKind::Closure => {
+            let (prefix, named) = match bound_target(graph, node) {
+                Some(target) => ("bound ", target),
+                None => ("", node),
+            };
+            let name = graph.name(named);
+            if name.is_empty() {
+                format!("{prefix}(anonymous function)")
+            } else {
+                format!("{prefix}{name}()")
             }
-            None => {
-                let name = graph.name(node);
-                if name.is_empty() {
-                    "(anonymous function)".to_string()
-                } else {
-                    format!("{name}()")
-                }
-            }
-        },
+        }
         _ => {
             let name = graph.name(node);
             if name.is_empty() {
