@@ -215,6 +215,9 @@ describe('HTML report', () => {
       assert.deepEqual(consoleLines, [], 'no console messages or errors')
       // Sorted by name through the page's own script: the rows come out in order.
       const sorted = render('#sort=name')
+      const header = sorted.stdout.match(/<th [^>]*data-key="name"[^>]*>/)
+      assert.ok(header, 'the name column is sortable')
+      assert.match(header[0], /data-desc="true"/, 'the #sort=name link clicked the name column')
       const names = [...sorted.stdout.matchAll(/<tr data-count="\d+" data-retained="\d+" data-self="\d+" data-name="([^"]*)"/g)].map((m) => m[1])
       assert.ok(names.length >= 1)
       assert.deepEqual(names, [...names].sort((a, b) => b.localeCompare(a)))

@@ -141,7 +141,7 @@ describe('hostile snapshots', () => {
       JSON.stringify({
         snapshot: { meta, node_count: nodes.length, edge_count: edges.length, trace_function_count: 0 },
         nodes: nodes.flat(),
-        edges: edges.flatMap(([from, to, name]) => [property, name, to * width]),
+        edges: edges.flatMap(([_from, to, name]) => [property, name, to * width]),
         trace_function_infos: [],
         trace_tree: [],
         samples: [],

@@ -103,11 +103,22 @@ describe('hunt()', () => {
     })
     assert.equal(counts.connected, counts.disconnected)
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
-    // An abort during the settle wait is honoured too.
+    // An abort during the settle wait is honoured too: sent once the hunt says it settles.
     const late = new AbortController()
-    const pending = hunt(() => {}, { signal: late.signal, iterations: 1, settleMs: 60_000 })
-    setTimeout(() => late.abort(), 500)
+    let phase = null
+    const pending = hunt(() => {}, {
+      signal: late.signal,
+      iterations: 1,
+      settleMs: 60_000,
+      onProgress: (p) => {
+        phase = p.phase
+        if (p.phase === 'settle') setTimeout(() => late.abort(), 50)
+      },
+    })
+    const started = Date.now()
     await assert.rejects(pending, { code: 'ABORT_ERR' })
+    assert.equal(phase, 'settle', 'the abort came during the settle wait')
+    assert.ok(Date.now() - started < 30_000, 'the 60 s wait was cut short')
     assert.equal(getEventListeners(late.signal, 'abort').length, 0)
   })
 
@@ -117,15 +128,19 @@ describe('hunt()', () => {
     await first
   })
 
-  it('reports progress in order', async () => {
-    const phases = []
-    await hunt(() => {}, { iterations: 2, warmup: 1, onProgress: (p) => phases.push(p.iteration ? `${p.phase}#${p.iteration}` : p.phase) })
+  it('reports progress in order, with the second round when something survived and without it when asked', async () => {
+    const kept = []
+    class ProgressLeak {}
+    const record = (phases) => (p) => phases.push(p.iteration ? `${p.phase}#${p.iteration}` : p.phase)
     const first = ['warmup#1', 'snapshot:baseline', 'iterations#1', 'iterations#2', 'snapshot:target', 'settle', 'snapshot:final', 'analysis']
-    assert.deepEqual(phases.slice(0, first.length), first)
-    // This callback keeps new strings itself, so a second round (twice the calls) may run to judge them.
-    if (phases.length > first.length) {
-      assert.deepEqual(phases.slice(first.length), ['confirm#1', 'confirm#2', 'confirm#3', 'confirm#4', 'settle', 'snapshot:confirm', 'analysis'])
-    }
+    // A leak: round two (twice the calls) must run to judge it.
+    const leaking = []
+    await hunt(() => void kept.push(new ProgressLeak()), { iterations: 2, warmup: 1, onProgress: record(leaking) })
+    assert.deepEqual(leaking, [...first, 'confirm#1', 'confirm#2', 'confirm#3', 'confirm#4', 'settle', 'snapshot:confirm', 'analysis'])
+    // confirm: false never runs it, whatever survived.
+    const unconfirmed = []
+    await hunt(() => void kept.push(new ProgressLeak()), { iterations: 2, warmup: 1, confirm: false, onProgress: record(unconfirmed) })
+    assert.deepEqual(unconfirmed, first)
   })
 
   it('keeps private snapshot files only where asked, and they analyse the same offline', async () => {

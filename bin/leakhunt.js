@@ -183,7 +183,7 @@ function output(report, values, text) {
     try {
       writePrivate(values.html, leakhunt.renderHtml(report, { generatedAt: new Date().toISOString() }))
     } catch (err) {
-      throw new Error(`the report is above, but the HTML report could not be written to ${values.html}: ${err.message}`)
+      throw new Error(`the report is above, but the HTML report could not be written to ${values.html}: ${err.message}`, { cause: err })
     }
     if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
   }

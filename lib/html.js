@@ -181,7 +181,7 @@ document.querySelectorAll('th.sortable').forEach(function (th) {
   });
 });
 // A link can open the page sorted: report.html#sort=retained
-var wanted = /^#sort=(\w+)$/.exec(location.hash);
+var wanted = /^#sort=(\\w+)$/.exec(location.hash);
 var header = wanted && document.querySelector('th.sortable[data-key="' + wanted[1] + '"]');
 if (header) header.click();
 document.body.setAttribute('data-ready', 'true');`
