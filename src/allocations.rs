@@ -6,8 +6,28 @@
 //! allocated by V8 itself, have trace node 0.
 
 use crate::graph::{HeapGraph, NodeIndex};
-use crate::report::{AllocationStack, StackFrame};
+use serde::Serialize;
 use std::collections::HashMap;
+
+/// One frame of an allocation stack. V8 records functions, not statements: `line` and
+/// `column` are where the function starts (1-based; 0 when V8 did not know).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackFrame {
+    pub function_name: String,
+    pub script_name: Option<String>,
+    pub script_id: u32,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A JS stack that allocated `count` of a group's members, innermost frame first.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllocationStack {
+    pub count: u64,
+    pub frames: Vec<StackFrame>,
+}
 
 /// Frames kept per stack: the allocating function and its callers up to here.
 const MAX_FRAMES: usize = 12;

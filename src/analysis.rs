@@ -18,7 +18,9 @@ use std::time::Instant;
 // One value per parsed file, moved a few times: boxing the larger variant would save nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Snapshot {
-    Ids(IdSnapshot),
+    /// With the listener census when it was parsed in full for it before being reduced to
+    /// ids (the hunt's baseline).
+    Ids(IdSnapshot, Option<ListenerCensus>),
     Full(AnalyzedSnapshot),
 }
 
@@ -32,7 +34,7 @@ impl Snapshot {
             progress.enter(Phase::Graph);
         }
         Ok(match mode {
-            ParseMode::Ids => Snapshot::Ids(IdSnapshot::from_parsed(parsed)),
+            ParseMode::Ids => Snapshot::Ids(IdSnapshot::from_parsed(parsed), None),
             ParseMode::Full => Snapshot::Full(AnalyzedSnapshot::new(HeapGraph::from_parsed(parsed)?)),
         })
     }
@@ -49,21 +51,21 @@ impl Snapshot {
 
     pub fn node_count(&self) -> u64 {
         match self {
-            Snapshot::Ids(s) => s.node_count,
+            Snapshot::Ids(s, _) => s.node_count,
             Snapshot::Full(s) => s.graph.node_count() as u64,
         }
     }
 
     pub fn edge_count(&self) -> u64 {
         match self {
-            Snapshot::Ids(s) => s.edge_count,
+            Snapshot::Ids(s, _) => s.edge_count,
             Snapshot::Full(s) => s.graph.edge_count() as u64,
         }
     }
 
     pub fn stats(&self) -> SnapshotStats {
         match self {
-            Snapshot::Ids(s) => SnapshotStats {
+            Snapshot::Ids(s, _) => SnapshotStats {
                 source: s.source.clone(),
                 node_count: s.node_count,
                 edge_count: s.edge_count,
@@ -85,14 +87,14 @@ impl Snapshot {
     pub fn listener_census(&self) -> Option<&ListenerCensus> {
         match self {
             Snapshot::Full(s) => Some(s.listener_census()),
-            Snapshot::Ids(s) => s.listeners.as_ref(),
+            Snapshot::Ids(_, listeners) => listeners.as_ref(),
         }
     }
 
     /// The id set, borrowed or (for a full graph) built on the spot.
     pub fn ids(&self) -> std::borrow::Cow<'_, IdSnapshot> {
         match self {
-            Snapshot::Ids(s) => std::borrow::Cow::Borrowed(s),
+            Snapshot::Ids(s, _) => std::borrow::Cow::Borrowed(s),
             Snapshot::Full(s) => {
                 let mut ids = s.graph.ids.clone();
                 ids.sort_unstable();
@@ -105,7 +107,6 @@ impl Snapshot {
                     edge_count: stats.edge_count,
                     total_size: stats.total_size,
                     bytes: stats.bytes,
-                    listeners: None,
                 })
             }
         }
@@ -289,7 +290,7 @@ pub fn analyze(
     let started = Instant::now();
     let analyzed = match final_ {
         Snapshot::Full(s) => s,
-        Snapshot::Ids(_) => {
+        Snapshot::Ids(..) => {
             return Err(LeakhuntError::Usage("the final snapshot must be parsed in full (it was parsed as ids only)".to_string()))
         }
     };
@@ -410,11 +411,9 @@ impl SnapshotInProgress {
                     }
                     let listeners = match &snapshot {
                         Snapshot::Full(s) => crate::listeners::census(&s.graph),
-                        Snapshot::Ids(_) => Default::default(),
+                        Snapshot::Ids(..) => Default::default(),
                     };
-                    let mut ids = snapshot.ids().into_owned();
-                    ids.listeners = Some(listeners);
-                    Ok(Snapshot::Ids(ids))
+                    Ok(Snapshot::Ids(snapshot.ids().into_owned(), Some(listeners)))
                 })
             })
             .map_err(|e| LeakhuntError::Internal(format!("cannot start a parser thread: {e}")))?;

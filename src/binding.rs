@@ -15,7 +15,7 @@ fn to_js(err: LeakhuntError) -> napi::Error {
     napi::Error::new(Status::GenericFailure, format!("{}: {}", err.code(), err))
 }
 
-fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> napi::Result<T> {
+fn guarded<T>(f: impl FnOnce() -> crate::error::Result<T>) -> napi::Result<T> {
     catch_panic(f).map_err(to_js)
 }
 
@@ -73,7 +73,7 @@ impl HeapSnapshot {
     pub fn mode(&self) -> String {
         match *self.inner {
             Snapshot::Full(_) => "full".into(),
-            Snapshot::Ids(_) => "ids".into(),
+            Snapshot::Ids(..) => "ids".into(),
         }
     }
 
@@ -104,7 +104,7 @@ impl Task for LocateTask {
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let found = guarded(|| match &*self.snapshot {
             Snapshot::Full(s) => Ok(s.locate(&self.edge_names)),
-            Snapshot::Ids(_) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no edges".into())),
+            Snapshot::Ids(..) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no edges".into())),
         })?;
         to_value(&found)
     }
@@ -126,7 +126,7 @@ impl Task for SummaryTask {
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let summary = guarded(|| match &*self.snapshot {
             Snapshot::Full(s) => Ok(s.summary(self.top)),
-            Snapshot::Ids(_) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no summary".into())),
+            Snapshot::Ids(..) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no summary".into())),
         })?;
         to_value(&summary)
     }
@@ -353,7 +353,7 @@ pub fn __panic_for_test(in_task: bool) -> napi::Result<Option<AsyncTask<PanicTas
     if in_task {
         return Ok(Some(AsyncTask::new(PanicTask)));
     }
-    guarded(|| -> crate::Result<()> { panic!("deliberate test panic (sync)") })?;
+    guarded(|| -> crate::error::Result<()> { panic!("deliberate test panic (sync)") })?;
     Ok(None)
 }
 
@@ -363,7 +363,7 @@ impl Task for PanicTask {
     type Output = ();
     type JsValue = ();
     fn compute(&mut self) -> napi::Result<()> {
-        guarded(|| -> crate::Result<()> { panic!("deliberate test panic (thread pool)") })
+        guarded(|| -> crate::error::Result<()> { panic!("deliberate test panic (thread pool)") })
     }
     fn resolve(&mut self, _env: Env, _output: ()) -> napi::Result<()> {
         Ok(())
@@ -493,8 +493,8 @@ impl HuntSession {
         guarded(|| {
             let before = a.listener_census().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?;
             match &*b {
-                Snapshot::Full(b) => Ok(crate::listeners::growth(before, b, min_growth.max(1))),
-                Snapshot::Ids(_) => Err(LeakhuntError::Usage(format!("snapshot {later:?} must be parsed in full"))),
+                Snapshot::Full(b) => Ok(crate::listeners::growth(before, &b.graph, b.listener_census(), b.retainers(), min_growth.max(1))),
+                Snapshot::Ids(..) => Err(LeakhuntError::Usage(format!("snapshot {later:?} must be parsed in full"))),
             }
         })
     }
@@ -531,7 +531,7 @@ pub struct StoreReportTask {
 }
 
 impl StoreReportTask {
-    fn wait_for(&self, name: &str) -> crate::Result<Arc<Snapshot>> {
+    fn wait_for(&self, name: &str) -> crate::error::Result<Arc<Snapshot>> {
         let pending = lock(&self.parsing).remove(name);
         if let Some(pending) = pending {
             let snapshot = Arc::new(pending.finish()?);

@@ -2,8 +2,21 @@
 //! is defined, "string"), whether it is V8's own bookkeeping, and how to print it safely.
 
 use crate::graph::{HeapGraph, NodeIndex};
-use crate::report::SourceLocation;
 use crate::snapshot::NodeKind;
+use serde::Serialize;
+
+/// Where a function is defined.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceLocation {
+    pub script_id: u32,
+    /// The script's file name or URL, when the heap links it.
+    pub script_name: Option<String>,
+    /// 1-based, as editors count.
+    pub line: u32,
+    /// 1-based.
+    pub column: u32,
+}
 
 /// Heap strings are printed at most this long: they hold tokens and passwords.
 pub const MAX_DISPLAY_CHARS: usize = 40;

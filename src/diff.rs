@@ -222,15 +222,7 @@ mod tests {
     use crate::test_support::{edge, graph_of, node};
 
     fn ids(list: &[u32]) -> IdSnapshot {
-        IdSnapshot {
-            source: "t".into(),
-            ids: list.to_vec(),
-            node_count: list.len() as u64,
-            edge_count: 0,
-            total_size: 0,
-            bytes: 0,
-            listeners: None,
-        }
+        IdSnapshot { source: "t".into(), ids: list.to_vec(), node_count: list.len() as u64, edge_count: 0, total_size: 0, bytes: 0 }
     }
 
     /// root -> global -> cache (Map) -> 2 old entries and 3 new Entry objects; each new Entry

@@ -2,7 +2,8 @@
 //! `binding` (behind the default `binding` feature) is the only module that knows of Node.
 //!
 //! Flow: snapshot (streaming parser) -> graph (flat CSR) -> dominators / retainers ->
-//! diff (three snapshots) -> report. `analysis` strings them together.
+//! diff (three snapshots) -> report. `analysis` strings them together. Each module names only
+//! the layers below it (ARCHITECTURE.md, "Layers"; checked by tests/layers.rs).
 
 pub mod allocations;
 pub mod analysis;

@@ -3,9 +3,8 @@
 //! reports; this names the emitter and the event directly, and counts listeners even when
 //! each one is small or shared.
 
-use crate::analysis::AnalyzedSnapshot;
 use crate::graph::{HeapGraph, NodeIndex};
-use crate::retainers::PathStep;
+use crate::retainers::{PathStep, RetainerTree};
 use crate::snapshot::{EdgeKind, NodeKind};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -59,11 +58,16 @@ pub struct ListenerGrowth {
 }
 
 /// Emitters whose listener count for one event grew by at least `min_growth` from the
-/// census `before` to the full snapshot `later` (of the same process), most growth first.
-pub fn growth(before: &ListenerCensus, later: &AnalyzedSnapshot, min_growth: u32) -> Vec<ListenerGrowth> {
-    let graph = &later.graph;
-    let mut grown: Vec<ListenerGrowth> = later
-        .listener_census()
+/// census `before` to the census `after` of the full graph `graph` (a later snapshot of the
+/// same process), most growth first, each with its path in `retainers`.
+pub fn growth(
+    before: &ListenerCensus,
+    graph: &HeapGraph,
+    after: &ListenerCensus,
+    retainers: &RetainerTree,
+    min_growth: u32,
+) -> Vec<ListenerGrowth> {
+    let mut grown: Vec<ListenerGrowth> = after
         .iter()
         .filter_map(|(key, &after)| {
             let was = before.get(key).copied().unwrap_or(0);
@@ -77,7 +81,7 @@ pub fn growth(before: &ListenerCensus, later: &AnalyzedSnapshot, min_growth: u32
                 event: crate::classes::truncate_for_display(&event, 80),
                 before: was,
                 after,
-                retainer_path: later.retainers().path(graph, node),
+                retainer_path: retainers.path(graph, node),
             })
         })
         .collect();
@@ -90,7 +94,7 @@ mod tests {
     use super::*;
     use crate::test_support::{edge, graph_of, node};
 
-    fn emitter_with(listeners: usize, emitter_id: u32) -> AnalyzedSnapshot {
+    fn emitter_with(listeners: usize, emitter_id: u32) -> HeapGraph {
         let mut nodes = vec![
             node("synthetic", "", 1, 0),
             node("object", "EventEmitter", emitter_id, 10),
@@ -102,17 +106,18 @@ mod tests {
             nodes.push(node("closure", "onOrder", 9 + 2 * k as u32, 32));
             edges.push(edge(3, "element", &k.to_string(), 4 + k));
         }
-        AnalyzedSnapshot::new(graph_of(&nodes, &edges))
+        graph_of(&nodes, &edges)
     }
 
     #[test]
     fn counts_listeners_per_event_and_reports_growth() {
         let (a, b) = (emitter_with(2, 3), emitter_with(12, 3));
-        assert_eq!(census(&b.graph).get(&(3, "order".to_string())), Some(&12));
-        let before = census(&a.graph);
-        let grown = growth(&before, &b, 5);
+        let (before, after) = (census(&a), census(&b));
+        assert_eq!(after.get(&(3, "order".to_string())), Some(&12));
+        let retainers = RetainerTree::compute(&b);
+        let grown = growth(&before, &b, &after, &retainers, 5);
         assert_eq!(grown.len(), 1);
         assert_eq!((grown[0].emitter.as_str(), grown[0].event.as_str(), grown[0].before, grown[0].after), ("EventEmitter", "order", 2, 12));
-        assert!(growth(&before, &b, 11).is_empty());
+        assert!(growth(&before, &b, &after, &retainers, 11).is_empty());
     }
 }

@@ -2,42 +2,14 @@
 //! three-snapshot diff and a `SnapshotSummary` for one snapshot. Field names are the
 //! camelCase ones `index.d.ts` documents; `SCHEMA_VERSION` changes when they do.
 
+// The parts that lower layers make (a path step, a source location, an allocation stack)
+// are defined where they are made, so that no layer below names this one.
+pub use crate::allocations::{AllocationStack, StackFrame};
+pub use crate::classes::SourceLocation;
 use crate::retainers::PathStep;
 use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceLocation {
-    pub script_id: u32,
-    /// The script's file name or URL, when the heap links it.
-    pub script_name: Option<String>,
-    /// 1-based, as editors count.
-    pub line: u32,
-    /// 1-based.
-    pub column: u32,
-}
-
-/// One frame of an allocation stack. V8 records functions, not statements: `line` and
-/// `column` are where the function starts (1-based; 0 when V8 did not know).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StackFrame {
-    pub function_name: String,
-    pub script_name: Option<String>,
-    pub script_id: u32,
-    pub line: u32,
-    pub column: u32,
-}
-
-/// A JS stack that allocated `count` of a group's members, innermost frame first.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AllocationStack {
-    pub count: u64,
-    pub frames: Vec<StackFrame>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

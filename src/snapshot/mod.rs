@@ -292,9 +292,6 @@ pub struct IdSnapshot {
     pub edge_count: u64,
     pub total_size: u64,
     pub bytes: u64,
-    /// Listener counts by (emitter id, event), when the snapshot was parsed in full for them
-    /// (`listeners::census`) before being reduced to ids: the hunt's baseline.
-    pub listeners: Option<crate::listeners::ListenerCensus>,
 }
 
 impl IdSnapshot {
@@ -309,7 +306,7 @@ impl IdSnapshot {
         let mut ids = nodes.ids;
         ids.sort_unstable();
         ids.dedup();
-        IdSnapshot { source, ids, node_count, edge_count: header.edge_count, total_size, bytes, listeners: None }
+        IdSnapshot { source, ids, node_count, edge_count: header.edge_count, total_size, bytes }
     }
 }
 
