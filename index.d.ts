@@ -489,6 +489,14 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_LEAK'
   | 'ERR_LEAKHUNT_NOT_COLLECTED'
   | 'ERR_LEAKHUNT_NOT_TRACKED'
+  | 'ERR_LEAKHUNT_CANCELLED'
+  | 'ERR_LEAKHUNT_UNFINISHED'
+  | 'ERR_LEAKHUNT_SNAPSHOT_STALLED'
+  | 'ERR_LEAKHUNT_NO_BINARY'
+  | 'ERR_LEAKHUNT_BINARY_LOAD'
+  | 'ERR_LEAKHUNT_NODE_VERSION'
+  | 'ERR_LEAKHUNT_MONITOR_NEVER_FIRES'
+  | 'ERR_LEAKHUNT_NO_INSPECTOR'
 
 export interface MonitorOptions {
   /** The sliding window the trend is fitted over. Default 600000 (10 minutes). */

@@ -82,6 +82,17 @@ impl Snapshot {
         }
     }
 
+    /// The whole graph, or a usage error naming `what` (for example "the final snapshot") when
+    /// this snapshot was parsed as ids only.
+    pub fn full(&self, what: &str) -> Result<&AnalyzedSnapshot> {
+        match self {
+            Snapshot::Full(s) => Ok(s),
+            Snapshot::Ids(..) => {
+                Err(LeakhuntError::Usage(format!("{what} was parsed as ids only: it has no edges, so it must be parsed in full")))
+            }
+        }
+    }
+
     /// The listener census: computed on a full graph, kept from the parse for an ids one
     /// (None when it was parsed without one).
     pub fn listener_census(&self) -> Option<&ListenerCensus> {
@@ -288,12 +299,7 @@ pub fn analyze(
     progress: &Progress,
 ) -> Result<LeakReport> {
     let started = Instant::now();
-    let analyzed = match final_ {
-        Snapshot::Full(s) => s,
-        Snapshot::Ids(..) => {
-            return Err(LeakhuntError::Usage("the final snapshot must be parsed in full (it was parsed as ids only)".to_string()))
-        }
-    };
+    let analyzed = final_.full("the final snapshot")?;
     let graph = &analyzed.graph;
     let baseline_ids = baseline.ids();
     let target_ids = target.ids();
@@ -401,7 +407,7 @@ impl SnapshotInProgress {
                 crate::error::catch_panic(move || {
                     for chunk in rx {
                         if stop.load(Ordering::Relaxed) {
-                            return Err(LeakhuntError::Usage("the snapshot was cancelled".into()));
+                            return Err(LeakhuntError::Cancelled("the snapshot's parse was stopped before its end".into()));
                         }
                         parser.write(&chunk)?;
                     }

@@ -102,10 +102,7 @@ impl Task for LocateTask {
     type JsValue = Json;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let found = guarded(|| match &*self.snapshot {
-            Snapshot::Full(s) => Ok(s.locate(&self.edge_names)),
-            Snapshot::Ids(..) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no edges".into())),
-        })?;
+        let found = guarded(|| Ok(self.snapshot.full("this snapshot")?.locate(&self.edge_names)))?;
         to_value(&found)
     }
 
@@ -124,10 +121,7 @@ impl Task for SummaryTask {
     type JsValue = Json;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let summary = guarded(|| match &*self.snapshot {
-            Snapshot::Full(s) => Ok(s.summary(self.top)),
-            Snapshot::Ids(..) => Err(LeakhuntError::Usage("this snapshot was parsed as ids only; it has no summary".into())),
-        })?;
+        let summary = guarded(|| Ok(self.snapshot.full("this snapshot")?.summary(self.top)))?;
         to_value(&summary)
     }
 
@@ -492,10 +486,8 @@ impl HuntSession {
         let (a, b) = (self.parsed(earlier)?, self.parsed(later)?);
         guarded(|| {
             let before = a.listener_census().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?;
-            match &*b {
-                Snapshot::Full(b) => Ok(crate::listeners::growth(before, &b.graph, b.listener_census(), b.retainers(), min_growth.max(1))),
-                Snapshot::Ids(..) => Err(LeakhuntError::Usage(format!("snapshot {later:?} must be parsed in full"))),
-            }
+            let b = b.full(&format!("snapshot {later:?}"))?;
+            Ok(crate::listeners::growth(before, &b.graph, b.listener_census(), b.retainers(), min_growth.max(1)))
         })
     }
 

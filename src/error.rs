@@ -38,6 +38,10 @@ pub enum LeakhuntError {
     #[error("cannot analyse these snapshots: {0}")]
     Usage(String),
 
+    /// A parse stopped on purpose (its hunt ended or was aborted): no fault of the input.
+    #[error("cancelled: {0}")]
+    Cancelled(String),
+
     #[error("cannot read {path}: {error}")]
     Io { path: String, error: std::io::Error },
 
@@ -55,6 +59,7 @@ impl LeakhuntError {
             LeakhuntError::Layout { .. } => "ERR_LEAKHUNT_SNAPSHOT_LAYOUT",
             LeakhuntError::Invalid { .. } => "ERR_LEAKHUNT_SNAPSHOT_INVALID",
             LeakhuntError::Usage(_) => "ERR_LEAKHUNT_USAGE",
+            LeakhuntError::Cancelled(_) => "ERR_LEAKHUNT_CANCELLED",
             LeakhuntError::Io { .. } => "ERR_LEAKHUNT_IO",
             LeakhuntError::Internal(_) => "ERR_LEAKHUNT_INTERNAL",
         }

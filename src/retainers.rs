@@ -283,3 +283,87 @@ impl RetainerTree {
         steps
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{edge, graph_of, node};
+
+    /// root -> (GC roots) -> Window; Window.cache -> Map; a Thing reached through the Map, and
+    /// also through a weak edge and through the string table (a V8-held root).
+    fn heap() -> HeapGraph {
+        graph_of(
+            &[
+                node("synthetic", "", 1, 0),
+                node("synthetic", "(GC roots)", 3, 0),
+                node("object", "Window", 5, 32),
+                node("object", "Map", 7, 32),
+                node("object", "Thing", 9, 16),
+                node("synthetic", "(Internalized strings)", 11, 0),
+                node("object", "Orphan", 13, 16),
+                node("object", "Cached", 15, 16),
+            ],
+            &[
+                edge(0, "element", "1", 1),
+                edge(1, "element", "1", 5),
+                edge(1, "element", "2", 2),
+                edge(5, "element", "1", 4),
+                edge(5, "element", "2", 7),
+                edge(2, "weak", "shortcut_to_thing", 4),
+                edge(2, "property", "cache", 3),
+                edge(3, "element", "3", 4),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_path_is_the_shortest_ordinary_one_root_first() {
+        let graph = heap();
+        let tree = RetainerTree::compute(&graph);
+        let path = tree.path(&graph, 4);
+        let shape: Vec<(&str, &str)> = path.iter().map(|s| (s.edge.as_str(), s.name.as_str())).collect();
+        // Not the weak edge, nor the string table though it is as short: through the Map.
+        assert_eq!(shape, [("", "(GC roots)"), ("[2]", "Window"), ("cache", "Map"), ("[3]", "Thing")]);
+        assert_eq!(tree.depth(4), Some(4));
+        assert!(tree.is_held_by_program(4));
+    }
+
+    #[test]
+    fn what_only_v8_or_nothing_holds_is_told_apart() {
+        let graph = heap();
+        let tree = RetainerTree::compute(&graph);
+        assert!(tree.is_reachable(7) && !tree.is_held_by_program(7), "only the string table holds Cached");
+        assert!(!tree.is_reachable(6));
+        assert_eq!(tree.depth(6), None);
+        assert!(tree.path(&graph, 6).is_empty());
+    }
+
+    #[test]
+    fn held_through_says_which_members_hang_from_other_members() {
+        let graph = heap();
+        let tree = RetainerTree::compute(&graph);
+        let mut member = vec![false; graph.node_count()];
+        member[3] = true; // the Map
+        member[4] = true; // the Thing in it
+        assert_eq!(tree.held_through(&member, &[3, 4, 6]), [false, true, false]);
+    }
+
+    #[test]
+    fn a_long_path_keeps_its_ends_and_counts_what_it_leaves_out() {
+        let n = MAX_PATH_STEPS + 10;
+        let mut nodes = vec![node("synthetic", "", 1, 0)];
+        let mut edges = Vec::new();
+        for k in 0..n {
+            nodes.push(node("object", "Link", 3 + 2 * k as u32, 8));
+            edges.push(edge(k, if k == 0 { "element" } else { "property" }, if k == 0 { "1" } else { "next" }, k + 1));
+        }
+        let graph = graph_of(&nodes, &edges);
+        let tree = RetainerTree::compute(&graph);
+        let path = tree.path(&graph, n as NodeIndex);
+        assert_eq!(path.len(), MAX_PATH_STEPS);
+        let marker = path.iter().find(|s| s.elided.is_some()).expect("a marker for the steps left out");
+        assert_eq!(marker.elided, Some((n - MAX_PATH_STEPS + 1) as u32));
+        assert_eq!(path.last().map(|s| s.id), Some(graph.ids[n]));
+        assert_eq!(path[0].id, graph.ids[1]);
+    }
+}
