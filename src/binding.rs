@@ -2,10 +2,11 @@
 //! point runs under `catch_panic`; every error leaves as a JS Error whose message starts with
 //! its `ERR_LEAKHUNT_*` code, which `index.js` moves into `err.code`.
 
-use crate::analysis::{self, Snapshot, SnapshotInProgress};
+use crate::analysis::{self, Snapshot};
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
 use crate::progress::Progress as CoreProgress;
+use crate::session::{Analyzer, HuntSession as CoreSession, SnapshotMode};
 use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -364,58 +365,34 @@ impl Task for PanicTask {
     }
 }
 
-type Shared<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, T>>>;
-
-fn lock<T>(map: &Shared<T>) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, T>> {
-    // A panic while holding the lock was already turned into an error; the data is still valid.
-    map.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The native side of one `hunt()`: it owns the snapshots and the intermediate reports, so
-/// that nothing of ours is created on the JS heap between the snapshots being compared. Each
-/// snapshot is parsed on a thread of its own while the hunt goes on; `analyze` waits for the
-/// ones it needs, off the main thread.
+/// One `hunt()`'s snapshots and reports (`session::HuntSession`); this only converts.
 #[napi]
 pub struct HuntSession {
-    writing: Option<(String, SnapshotInProgress)>,
-    parsing: Shared<SnapshotInProgress>,
-    snapshots: Shared<Arc<Snapshot>>,
-    reports: Shared<crate::report::LeakReport>,
+    inner: CoreSession,
 }
 
 #[napi]
 impl HuntSession {
     #[napi(constructor)]
     pub fn new() -> HuntSession {
-        HuntSession { writing: None, parsing: Default::default(), snapshots: Default::default(), reports: Default::default() }
+        HuntSession { inner: CoreSession::new() }
     }
 
-    #[napi]
     /// `mode`: 'full', 'ids', or 'census' (ids plus each emitter's listener counts).
+    #[napi]
     pub fn begin_snapshot(&mut self, name: String, mode: String) -> napi::Result<()> {
-        let census = mode == "census";
-        let mode = if census { ParseMode::Ids } else { parse_mode(Some(mode))? };
-        let pending = guarded(|| SnapshotInProgress::start(&format!("in-process snapshot '{name}'"), mode, census))?;
-        self.writing = Some((name, pending));
-        Ok(())
+        guarded(|| self.inner.begin_snapshot(&name, SnapshotMode::from_name(&mode)?))
     }
 
     #[napi]
     pub fn write(&mut self, chunk: Uint8Array) -> napi::Result<()> {
-        let (_, pending) = self.writing.as_ref().ok_or_else(|| to_js(LeakhuntError::Usage("no snapshot begun".into())))?;
-        guarded(|| {
-            pending.write(&chunk);
-            Ok(())
-        })
+        guarded(|| self.inner.write(&chunk))
     }
 
     /// Ends the input of the snapshot begun last; its parse finishes in the background.
     #[napi]
     pub fn end_snapshot(&mut self) -> napi::Result<()> {
-        let (name, mut pending) = self.writing.take().ok_or_else(|| to_js(LeakhuntError::Usage("no snapshot begun".into())))?;
-        pending.end_input();
-        lock(&self.parsing).insert(name, pending);
-        Ok(())
+        guarded(|| self.inner.end_snapshot())
     }
 
     /// Diffs three snapshots into a report kept under `result`; resolves to its number of groups.
@@ -429,108 +406,56 @@ impl HuntSession {
         final_: String,
         options: Option<AnalyzeOptions>,
     ) -> napi::Result<AsyncTask<StoreReportTask>> {
-        let names = [baseline, target, final_];
-        {
-            let parsing = lock(&self.parsing);
-            let done = lock(&self.snapshots);
-            if let Some(name) = names.iter().find(|n| !parsing.contains_key(*n) && !done.contains_key(*n)) {
-                return Err(to_js(LeakhuntError::Usage(format!("no snapshot named {name:?}"))));
-            }
-        }
-        Ok(AsyncTask::new(StoreReportTask {
-            result,
-            names,
-            options: diff_options(options),
-            parsing: self.parsing.clone(),
-            snapshots: self.snapshots.clone(),
-            reports: self.reports.clone(),
-        }))
-    }
-
-    /// A snapshot whose parse `analyze` has waited for.
-    fn parsed(&self, name: &str) -> napi::Result<Arc<Snapshot>> {
-        let snapshots = lock(&self.snapshots);
-        snapshots.get(name).cloned().ok_or_else(|| to_js(LeakhuntError::Usage(format!("no parsed snapshot named {name:?}"))))
+        let analyzer = guarded(|| self.inner.analyzer(&[&baseline, &target, &final_]))?;
+        Ok(AsyncTask::new(StoreReportTask { analyzer, result, names: [baseline, target, final_], options: diff_options(options) }))
     }
 
     /// The node count of a snapshot that `analyze` has waited for.
     #[napi]
     pub fn node_count(&self, snapshot: String) -> napi::Result<f64> {
-        Ok(self.parsed(&snapshot)?.node_count() as f64)
+        guarded(|| Ok(self.inner.node_count(&snapshot)? as f64))
     }
 
     /// For each group of a kept report, how many of its members are alive in a kept snapshot.
     #[napi]
     pub fn still_alive(&self, report: String, snapshot: String) -> napi::Result<Vec<f64>> {
-        let s = self.parsed(&snapshot)?;
-        let reports = lock(&self.reports);
-        let r = reports.get(&report).ok_or_else(|| no_report(&report))?;
-        guarded(|| Ok(crate::diff::still_alive(&r.leaks, &s.ids()).into_iter().map(|c| c as f64).collect()))
+        guarded(|| Ok(self.inner.still_alive(&report, &snapshot)?.into_iter().map(|c| c as f64).collect()))
     }
 
     /// Emitters whose listener count for one event grew by `min_growth` or more between two
     /// kept snapshots parsed in full (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "Array<ListenerGrowth>")]
     pub fn listener_growth(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<Json> {
-        to_value(&self.grown_listeners(&earlier, &later, min_growth)?)
+        to_value(&guarded(|| self.inner.listener_growth(&earlier, &later, min_growth))?)
     }
 
     /// How many emitter/event pairs `listener_growth` would list: a number, so that asking
     /// between snapshots puts nothing on the JS heap being measured.
     #[napi]
     pub fn listener_growth_count(&self, earlier: String, later: String, min_growth: u32) -> napi::Result<u32> {
-        Ok(self.grown_listeners(&earlier, &later, min_growth)?.len() as u32)
-    }
-
-    fn grown_listeners(&self, earlier: &str, later: &str, min_growth: u32) -> napi::Result<Vec<crate::listeners::ListenerGrowth>> {
-        let (a, b) = (self.parsed(earlier)?, self.parsed(later)?);
-        guarded(|| {
-            let before = a.listener_census().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?;
-            let b = b.full(&format!("snapshot {later:?}"))?;
-            Ok(crate::listeners::growth(before, &b.graph, b.listener_census(), b.retainers(), min_growth.max(1)))
-        })
+        guarded(|| Ok(self.inner.listener_growth(&earlier, &later, min_growth)?.len() as u32))
     }
 
     /// A kept report, as plain data (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "LeakReport")]
     pub fn report(&self, name: String) -> napi::Result<Json> {
-        let reports = lock(&self.reports);
-        let report = reports.get(&name).ok_or_else(|| no_report(&name))?;
-        to_value(report)
+        guarded(|| self.inner.with_report(&name, |r| serde_json::to_value(r)))?
+            .map(Json)
+            .map_err(|e| to_js(LeakhuntError::Internal(e.to_string())))
     }
 
     /// Frees every snapshot and report; parses still running are cancelled.
     #[napi]
     pub fn clear(&mut self) {
-        self.writing = None;
-        lock(&self.parsing).clear();
-        lock(&self.snapshots).clear();
-        lock(&self.reports).clear();
+        self.inner.clear();
     }
-}
-
-fn no_report(name: &str) -> napi::Error {
-    to_js(LeakhuntError::Usage(format!("no report named {name:?}")))
 }
 
 pub struct StoreReportTask {
+    analyzer: Analyzer,
     result: String,
     names: [String; 3],
     options: DiffOptions,
-    parsing: Shared<SnapshotInProgress>,
-    snapshots: Shared<Arc<Snapshot>>,
-    reports: Shared<crate::report::LeakReport>,
-}
-
-impl StoreReportTask {
-    fn wait_for(&self, name: &str) -> crate::error::Result<Arc<Snapshot>> {
-        let pending = lock(&self.parsing).remove(name);
-        if let Some(pending) = pending {
-            let snapshot = Arc::new(pending.finish()?);
-            lock(&self.snapshots).insert(name.to_string(), snapshot);
-        }
-        lock(&self.snapshots).get(name).cloned().ok_or_else(|| LeakhuntError::Usage(format!("no snapshot named {name:?}")))
-    }
 }
 
 impl Task for StoreReportTask {
@@ -538,14 +463,7 @@ impl Task for StoreReportTask {
     type JsValue = u32;
 
     fn compute(&mut self) -> napi::Result<u32> {
-        let report = guarded(|| {
-            let [b, t, f] = &self.names;
-            let (b, t, f) = (self.wait_for(b)?, self.wait_for(t)?, self.wait_for(f)?);
-            analysis::analyze(&b, &t, &f, &self.options, &Default::default())
-        })?;
-        let groups = report.leaks.len() as u32;
-        lock(&self.reports).insert(self.result.clone(), report);
-        Ok(groups)
+        guarded(|| self.analyzer.analyze(&self.result, &self.names, &self.options))
     }
 
     fn resolve(&mut self, _env: Env, output: u32) -> napi::Result<u32> {

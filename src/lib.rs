@@ -16,6 +16,7 @@ pub mod listeners;
 pub mod progress;
 pub mod report;
 pub mod retainers;
+pub mod session;
 pub mod snapshot;
 
 #[cfg(test)]

@@ -1,0 +1,244 @@
+//! One hunt's snapshots and reports, kept by name in native memory, so that nothing of the
+//! hunt's is created on the JS heap between the snapshots it compares. Each snapshot is parsed
+//! on a thread of its own while the hunt goes on; an analysis waits for the parses it needs.
+//!
+//! The life of a snapshot: `begin_snapshot` (one at a time) -> `write`… -> `end_snapshot`
+//! (parsing on in the background) -> waited for by the first `analyze` that names it -> kept,
+//! parsed, for `node_count`, `still_alive` and `listener_growth` -> freed by `clear`.
+
+use crate::analysis::{self, Snapshot, SnapshotInProgress};
+use crate::diff::{self, DiffOptions};
+use crate::error::{LeakhuntError, Result};
+use crate::listeners::{self, ListenerGrowth};
+use crate::report::LeakReport;
+use crate::snapshot::ParseMode;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How a snapshot is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotMode {
+    /// The whole graph: what a final snapshot needs.
+    Full,
+    /// Only the ids of its objects: a baseline or a target.
+    Ids,
+    /// Parsed in full for each emitter's listener counts, then kept as ids and counts: the
+    /// baseline of a hunt that tells listener growth.
+    Census,
+}
+
+impl SnapshotMode {
+    pub fn from_name(name: &str) -> Result<SnapshotMode> {
+        match name {
+            "full" => Ok(SnapshotMode::Full),
+            "ids" => Ok(SnapshotMode::Ids),
+            "census" => Ok(SnapshotMode::Census),
+            other => Err(LeakhuntError::Usage(format!("a snapshot's mode is 'full', 'ids' or 'census', not {other:?}"))),
+        }
+    }
+}
+
+/// What parse threads and analyses share with the session: behind locks, by name.
+#[derive(Default)]
+struct Kept {
+    parsing: Mutex<HashMap<String, SnapshotInProgress>>,
+    snapshots: Mutex<HashMap<String, Arc<Snapshot>>>,
+    reports: Mutex<HashMap<String, LeakReport>>,
+}
+
+fn lock<T>(map: &Mutex<HashMap<String, T>>) -> MutexGuard<'_, HashMap<String, T>> {
+    // A panic while holding the lock was already turned into an error; the data is still valid.
+    map.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[derive(Default)]
+pub struct HuntSession {
+    writing: Option<(String, SnapshotInProgress)>,
+    kept: Arc<Kept>,
+}
+
+/// The part of a session an analysis needs, to run on another thread.
+#[derive(Clone)]
+pub struct Analyzer {
+    kept: Arc<Kept>,
+}
+
+impl HuntSession {
+    pub fn new() -> HuntSession {
+        HuntSession::default()
+    }
+
+    /// Starts the snapshot `name`; its chunks come through `write`.
+    pub fn begin_snapshot(&mut self, name: &str, mode: SnapshotMode) -> Result<()> {
+        let parse = if mode == SnapshotMode::Full { ParseMode::Full } else { ParseMode::Ids };
+        let pending = SnapshotInProgress::start(&format!("in-process snapshot '{name}'"), parse, mode == SnapshotMode::Census)?;
+        self.writing = Some((name.to_string(), pending));
+        Ok(())
+    }
+
+    pub fn write(&self, chunk: &[u8]) -> Result<()> {
+        let (_, pending) = self.writing.as_ref().ok_or_else(|| LeakhuntError::Usage("no snapshot begun".into()))?;
+        pending.write(chunk);
+        Ok(())
+    }
+
+    /// Ends the input of the snapshot begun last; its parse finishes in the background.
+    pub fn end_snapshot(&mut self) -> Result<()> {
+        let (name, mut pending) = self.writing.take().ok_or_else(|| LeakhuntError::Usage("no snapshot begun".into()))?;
+        pending.end_input();
+        lock(&self.kept.parsing).insert(name, pending);
+        Ok(())
+    }
+
+    /// What an analysis of these three snapshots needs, after checking that each was taken.
+    pub fn analyzer(&self, names: &[&str; 3]) -> Result<Analyzer> {
+        let parsing = lock(&self.kept.parsing);
+        let done = lock(&self.kept.snapshots);
+        if let Some(name) = names.iter().find(|n| !parsing.contains_key(**n) && !done.contains_key(**n)) {
+            return Err(LeakhuntError::Usage(format!("no snapshot named {name:?}")));
+        }
+        Ok(Analyzer { kept: self.kept.clone() })
+    }
+
+    /// A snapshot an analysis has waited for.
+    fn parsed(&self, name: &str) -> Result<Arc<Snapshot>> {
+        lock(&self.kept.snapshots).get(name).cloned().ok_or_else(|| LeakhuntError::Usage(format!("no parsed snapshot named {name:?}")))
+    }
+
+    pub fn node_count(&self, snapshot: &str) -> Result<u64> {
+        Ok(self.parsed(snapshot)?.node_count())
+    }
+
+    /// For each group of a kept report, how many of its members are alive in a kept snapshot.
+    pub fn still_alive(&self, report: &str, snapshot: &str) -> Result<Vec<u64>> {
+        let later = self.parsed(snapshot)?;
+        self.with_report(report, |r| diff::still_alive(&r.leaks, &later.ids()))
+    }
+
+    /// Emitters whose listener count for one event grew by `min_growth` or more from the
+    /// census of `earlier` to the snapshot `later`, parsed in full.
+    pub fn listener_growth(&self, earlier: &str, later: &str, min_growth: u32) -> Result<Vec<ListenerGrowth>> {
+        let (a, b) = (self.parsed(earlier)?, self.parsed(later)?);
+        let before = a.listener_census().ok_or_else(|| LeakhuntError::Usage(format!("snapshot {earlier:?} has no listener census")))?;
+        let b = b.full(&format!("snapshot {later:?}"))?;
+        Ok(listeners::growth(before, &b.graph, b.listener_census(), b.retainers(), min_growth.max(1)))
+    }
+
+    /// Reads a kept report.
+    pub fn with_report<T>(&self, name: &str, read: impl FnOnce(&LeakReport) -> T) -> Result<T> {
+        let reports = lock(&self.kept.reports);
+        reports.get(name).map(read).ok_or_else(|| LeakhuntError::Usage(format!("no report named {name:?}")))
+    }
+
+    /// Frees every snapshot and report; parses still running are cancelled.
+    pub fn clear(&mut self) {
+        self.writing = None;
+        lock(&self.kept.parsing).clear();
+        lock(&self.kept.snapshots).clear();
+        lock(&self.kept.reports).clear();
+    }
+}
+
+impl Analyzer {
+    /// Diffs three snapshots (waiting for their parses) into a report kept as `result`;
+    /// returns its number of groups. Blocks: run it off the main thread.
+    pub fn analyze(&self, result: &str, names: &[String; 3], options: &DiffOptions) -> Result<u32> {
+        let [b, t, f] = names;
+        let (b, t, f) = (self.wait_for(b)?, self.wait_for(t)?, self.wait_for(f)?);
+        let report = analysis::analyze(&b, &t, &f, options, &Default::default())?;
+        let groups = report.leaks.len() as u32;
+        lock(&self.kept.reports).insert(result.to_string(), report);
+        Ok(groups)
+    }
+
+    fn wait_for(&self, name: &str) -> Result<Arc<Snapshot>> {
+        let pending = lock(&self.kept.parsing).remove(name);
+        if let Some(pending) = pending {
+            let snapshot = Arc::new(pending.finish()?);
+            lock(&self.kept.snapshots).insert(name.to_string(), snapshot);
+        }
+        lock(&self.kept.snapshots).get(name).cloned().ok_or_else(|| LeakhuntError::Usage(format!("no snapshot named {name:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{edge, node, snapshot_json, TestEdge, TestNode};
+
+    /// A heap with an emitter holding `listeners` listeners for 'order' and a ledger Array
+    /// holding `kept` Things (ids from 101 up, so later snapshots add new ones).
+    fn heap(listeners: usize, kept: usize) -> String {
+        let mut nodes: Vec<TestNode> = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "EventEmitter", 3, 10),
+            node("object", "Object", 5, 10),
+            node("object", "Array", 7, 10),
+            node("object", "Array", 9, 10),
+        ];
+        let mut edges: Vec<TestEdge> = vec![
+            edge(0, "shortcut", "bus", 1),
+            edge(1, "property", "_events", 2),
+            edge(2, "property", "order", 3),
+            edge(0, "shortcut", "ledger", 4),
+        ];
+        for k in 0..listeners {
+            nodes.push(node("closure", "onOrder", 51 + 2 * k as u32, 32));
+            edges.push(edge(3, "element", &k.to_string(), nodes.len() - 1));
+        }
+        for k in 0..kept {
+            nodes.push(node("object", "Thing", 101 + 2 * k as u32, 16));
+            edges.push(edge(4, "element", &k.to_string(), nodes.len() - 1));
+        }
+        snapshot_json(&nodes, &edges)
+    }
+
+    fn take(session: &mut HuntSession, name: &str, mode: SnapshotMode, json: &str) {
+        session.begin_snapshot(name, mode).unwrap();
+        for chunk in json.as_bytes().chunks(13) {
+            session.write(chunk).unwrap();
+        }
+        session.end_snapshot().unwrap();
+    }
+
+    #[test]
+    fn a_hunt_diffs_its_snapshots_by_name_and_keeps_what_it_needs() {
+        let mut session = HuntSession::new();
+        take(&mut session, "baseline", SnapshotMode::Census, &heap(2, 1));
+        take(&mut session, "target", SnapshotMode::Ids, &heap(12, 3));
+        take(&mut session, "final", SnapshotMode::Full, &heap(12, 3));
+        let analyzer = session.analyzer(&["baseline", "target", "final"]).unwrap();
+        let names = ["baseline".to_string(), "target".to_string(), "final".to_string()];
+        assert!(analyzer.analyze("first", &names, &DiffOptions::default()).unwrap() >= 1);
+        let things = session.with_report("first", |r| r.leaks.iter().find(|g| g.name == "Thing").map(|g| g.count)).unwrap();
+        assert_eq!(things, Some(2), "two Things are new since the baseline");
+        assert_eq!(session.node_count("final").unwrap(), 5 + 12 + 3);
+        let alive = session.still_alive("first", "final").unwrap();
+        assert!(alive.iter().all(|&n| n > 0));
+        let grown = session.listener_growth("baseline", "final", 5).unwrap();
+        assert_eq!(grown.len(), 1);
+        assert_eq!((grown[0].event.as_str(), grown[0].before, grown[0].after), ("order", 2, 12));
+        session.clear();
+        assert!(session.node_count("final").is_err(), "clear() frees the snapshots");
+        assert!(session.with_report("first", |_| ()).is_err());
+    }
+
+    #[test]
+    fn misuse_is_a_usage_error_that_names_what_is_missing() {
+        let mut session = HuntSession::new();
+        let usage = |r: Result<()>| match r {
+            Err(LeakhuntError::Usage(m)) => m,
+            other => panic!("expected a usage error, got {other:?}"),
+        };
+        assert_eq!(usage(session.write(b"{")), "no snapshot begun");
+        assert_eq!(usage(session.end_snapshot()), "no snapshot begun");
+        assert!(usage(SnapshotMode::from_name("partial").map(|_| ())).contains("'full', 'ids' or 'census'"));
+        take(&mut session, "ids", SnapshotMode::Ids, &heap(1, 1));
+        assert!(usage(session.analyzer(&["ids", "ids", "missing"]).map(|_| ())).contains("\"missing\""));
+        let analyzer = session.analyzer(&["ids", "ids", "ids"]).unwrap();
+        let names = ["ids".to_string(), "ids".to_string(), "ids".to_string()];
+        let err = analyzer.analyze("r", &names, &DiffOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("parsed as ids only"), "{err}");
+        assert!(usage(session.listener_growth("ids", "ids", 1).map(|_| ())).contains("no listener census"));
+    }
+}
