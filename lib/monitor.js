@@ -221,8 +221,15 @@ class Monitor extends EventEmitter {
     this.oldGenerationRate = ((oldGenerationUsed() - this.lastFloor.oldGeneration) / Math.max(since, 1)) * 60_000
     const o = this.options
     if (!o.forceGc || since < o.sampleIntervalMs || this.oldGenerationRate < o.fastGrowthBytesPerMinute) return
-    this.forcedGcs++
-    forcedGc() // its entry arrives at onEntries as any major GC's, and gives the floor
+    try {
+      forcedGc() // its entry arrives at onEntries as any major GC's, and gives the floor
+      this.forcedGcs++
+    } catch (err) {
+      // No way to force a GC in this process (flags locked down): wait for V8's own, and
+      // never throw into the service from a timer.
+      this.options.forceGc = false
+      if (this.listenerCount('error') > 0) this.emit('error', err)
+    }
   }
 
   record() {
