@@ -2,7 +2,7 @@
 //! point runs under `catch_panic`; every error leaves as a JS Error whose message starts with
 //! its `ERR_LEAKHUNT_*` code, which `index.js` moves into `err.code`.
 
-use crate::analysis::{self, Snapshot};
+use crate::analysis::{self, AnalyzedSnapshot, Snapshot};
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
 use crate::progress::Progress as CoreProgress;
@@ -81,49 +81,40 @@ impl HeapSnapshot {
     /// One object found by a chain of edge names (see `AnalyzedSnapshot::locate`), with its
     /// retainer path; null when there is no such object. Computes paths on the thread pool.
     #[napi(ts_return_type = "Promise<LocatedObject | null>")]
-    pub fn locate(&self, edge_names: Vec<String>) -> AsyncTask<LocateTask> {
-        AsyncTask::new(LocateTask { snapshot: self.inner.clone(), edge_names })
+    pub fn locate(&self, edge_names: Vec<String>) -> AsyncTask<QueryTask> {
+        QueryTask::new(&self.inner, move |s| s.locate(&edge_names))
     }
 
     /// Top classes by count, self size and retained size. Computes dominators on first call,
     /// on the thread pool.
     #[napi(ts_return_type = "Promise<SnapshotSummary>")]
-    pub fn summary(&self, top: Option<u32>) -> AsyncTask<SummaryTask> {
-        AsyncTask::new(SummaryTask { snapshot: self.inner.clone(), top: top.unwrap_or(20) as usize })
+    pub fn summary(&self, top: Option<u32>) -> AsyncTask<QueryTask> {
+        let top = top.unwrap_or(20) as usize;
+        QueryTask::new(&self.inner, move |s| s.summary(top))
     }
 }
 
-pub struct LocateTask {
+/// A question about one snapshot parsed in full, answered as plain data.
+type Question = Box<dyn Fn(&AnalyzedSnapshot) -> std::result::Result<serde_json::Value, serde_json::Error> + Send>;
+
+/// A `Question` answered on the thread pool.
+pub struct QueryTask {
     snapshot: Arc<Snapshot>,
-    edge_names: Vec<String>,
+    ask: Question,
 }
 
-impl Task for LocateTask {
+impl QueryTask {
+    fn new<T: serde::Serialize>(snapshot: &Arc<Snapshot>, ask: impl Fn(&AnalyzedSnapshot) -> T + Send + 'static) -> AsyncTask<QueryTask> {
+        AsyncTask::new(QueryTask { snapshot: snapshot.clone(), ask: Box::new(move |s| serde_json::to_value(ask(s))) })
+    }
+}
+
+impl Task for QueryTask {
     type Output = Json;
     type JsValue = Json;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let found = guarded(|| Ok(self.snapshot.full("this snapshot")?.locate(&self.edge_names)))?;
-        to_value(&found)
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(output)
-    }
-}
-
-pub struct SummaryTask {
-    snapshot: Arc<Snapshot>,
-    top: usize,
-}
-
-impl Task for SummaryTask {
-    type Output = Json;
-    type JsValue = Json;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let summary = guarded(|| Ok(self.snapshot.full("this snapshot")?.summary(self.top)))?;
-        to_value(&summary)
+        guarded(|| (self.ask)(self.snapshot.full("this snapshot")?).map_err(|e| LeakhuntError::Internal(e.to_string()))).map(Json)
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {

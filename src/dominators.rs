@@ -25,14 +25,36 @@ pub struct Dominators {
 /// ancestor array. Six n-sized u32 arrays instead of nine: on a heap of millions of nodes
 /// that is tens of MB less to allocate and fault in, which is most of what this pass costs.
 pub fn compute(graph: &HeapGraph) -> Dominators {
-    let n = graph.node_count();
+    let DepthFirst { dfnum, vertex, parent, retainer_count } = number_depth_first(graph);
+    let preds = numbered_retainers(graph, &dfnum, retainer_count);
+    // Not needed again: freeing it before the next arrays lowers the peak, which is here.
+    drop(dfnum);
+    let mut idom = parent.clone();
+    let semi = semi_dominators(&idom, parent, preds);
+    immediate_dominators(&mut idom, semi);
+    let idom = by_node_index(&vertex, idom);
+    let retained = retained_sizes(graph, &vertex, &idom);
+    Dominators { idom, retained, order: vertex }
+}
 
-    // Depth-first numbering. Everything below is indexed by that number, until the end.
+/// The depth-first search from the root, then from every node it did not reach.
+struct DepthFirst {
+    /// Each node's depth-first number.
+    dfnum: Vec<u32>,
+    /// The node of each number.
+    vertex: Vec<NodeIndex>,
+    /// The parent of each number, as a number.
+    parent: Vec<u32>,
+    /// Essential in-degrees, counted on the way: the search reads every edge once anyway, and
+    /// a separate counting pass over all edges cost about a fifth of the computation.
+    retainer_count: Vec<u32>,
+}
+
+fn number_depth_first(graph: &HeapGraph) -> DepthFirst {
+    let n = graph.node_count();
     let mut dfnum = vec![NONE; n];
     let mut vertex: Vec<NodeIndex> = Vec::with_capacity(n);
     let mut parent: Vec<u32> = vec![NONE; n];
-    // Essential in-degrees, counted on the way: the search reads every edge once anyway, and
-    // a separate counting pass over all edges cost about a fifth of this function.
     let mut retainer_count = vec![0u32; n];
     let mut stack: Vec<(NodeIndex, u32)> = Vec::new();
     let mut visit = |start: NodeIndex, start_parent: u32, dfnum: &mut Vec<u32>, vertex: &mut Vec<NodeIndex>, parent: &mut Vec<u32>| {
@@ -80,20 +102,19 @@ pub fn compute(graph: &HeapGraph) -> Dominators {
             visit(start, 0, &mut dfnum, &mut vertex, &mut parent);
         }
     }
-    drop(stack);
+    DepthFirst { dfnum, vertex, parent, retainer_count }
+}
 
-    let preds = numbered_retainers(graph, &dfnum, retainer_count);
-    // Not needed again until the end: freeing it lowers the peak, which is here.
-    drop(dfnum);
-    let mut idom = parent.clone();
-    let mut ancestor = parent;
+/// Semi-dominators by depth-first number, in reverse order with path compression over
+/// `ancestor` (the parent array, which doubles as the compression forest; no buckets).
+fn semi_dominators(parent: &[u32], mut ancestor: Vec<u32>, preds: Retainers) -> Vec<u32> {
+    let n = parent.len();
     let mut semi: Vec<u32> = (0..n as u32).collect();
     let mut label: Vec<u32> = (0..n as u32).collect();
     let mut path: Vec<u32> = Vec::new();
-
     for w in (1..n as u32).rev() {
         // A vertex whose parent is the root has semi-dominator 0 whatever its retainers are.
-        if idom[w as usize] == 0 {
+        if parent[w as usize] == 0 {
             semi[w as usize] = 0;
             continue;
         }
@@ -123,10 +144,14 @@ pub fn compute(graph: &HeapGraph) -> Dominators {
         }
         semi[w as usize] = s;
     }
-    drop((ancestor, label, preds));
-    // The immediate dominator is the nearest ancestor of the parent at or above the
-    // semi-dominator; lower-numbered vertices are final by the time they are asked.
-    for w in 1..n {
+    semi
+}
+
+/// Turns `idom`, holding each number's parent, into its immediate dominator: the nearest
+/// ancestor of the parent at or above the semi-dominator (SNCA); lower-numbered vertices are
+/// final by the time they are asked.
+fn immediate_dominators(idom: &mut [u32], semi: Vec<u32>) {
+    for w in 1..idom.len() {
         let mut x = idom[w];
         while x > semi[w] {
             x = idom[x as usize];
@@ -134,21 +159,26 @@ pub fn compute(graph: &HeapGraph) -> Dominators {
         idom[w] = x;
     }
     idom[0] = 0;
-    drop(semi);
+}
 
-    // Back to node indices.
-    let mut idom_node = vec![0; n];
-    for w in 0..n {
+/// Dominators by depth-first number, back to node indices.
+fn by_node_index(vertex: &[NodeIndex], idom: Vec<u32>) -> Vec<NodeIndex> {
+    let mut idom_node = vec![0; vertex.len()];
+    for w in 0..vertex.len() {
         idom_node[vertex[w] as usize] = vertex[idom[w] as usize];
     }
-    drop(idom);
+    idom_node
+}
 
-    let mut retained: Vec<u64> = (0..n as NodeIndex).map(|v| graph.self_size(v)).collect();
+/// Each node's size plus everything it dominates: children are summed into their dominators
+/// in reverse depth-first order, so every subtree is complete before it is added.
+fn retained_sizes(graph: &HeapGraph, vertex: &[NodeIndex], idom: &[NodeIndex]) -> Vec<u64> {
+    let mut retained: Vec<u64> = (0..graph.node_count() as NodeIndex).map(|v| graph.self_size(v)).collect();
     for &node in vertex.iter().skip(1).rev() {
-        let d = idom_node[node as usize] as usize;
+        let d = idom[node as usize] as usize;
         retained[d] += retained[node as usize];
     }
-    Dominators { idom: idom_node, retained, order: vertex }
+    retained
 }
 
 /// Retainers in CSR: `sources[first[w]..first[w + 1]]` hold w.

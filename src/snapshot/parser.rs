@@ -226,8 +226,14 @@ impl SnapshotParser {
         Position { source: self.source.clone(), offset: self.consumed + index as u64 }
     }
 
+    /// The bytes at `index` are not what the section in progress allows.
     fn syntax(&self, index: usize, expected: &str, found: &[u8]) -> LeakhuntError {
-        LeakhuntError::Syntax { at: self.at(index), section: self.section_label(), expected: expected.to_string(), found: describe(found) }
+        self.syntax_in(index, &self.section_label(), expected, describe(found))
+    }
+
+    /// A syntax error at `index`, for `section`, in words.
+    fn syntax_in(&self, index: usize, section: &str, expected: impl Into<String>, found: impl Into<String>) -> LeakhuntError {
+        LeakhuntError::Syntax { at: self.at(index), section: section.to_string(), expected: expected.into(), found: found.into() }
     }
 
     fn section_label(&self) -> String {
@@ -355,22 +361,12 @@ impl SnapshotParser {
         let noted = if self.key.as_slice() == b"edges" && self.sections == Sections::AllButEdges { Section::Edges } else { section };
         if noted != Section::Skipped {
             if self.seen & noted.bit() != 0 {
-                return Err(LeakhuntError::Syntax {
-                    at: self.at(index),
-                    section: noted.name().to_string(),
-                    expected: "each section once".to_string(),
-                    found: "a second copy".to_string(),
-                });
+                return Err(self.syntax_in(index, noted.name(), "each section once", "a second copy"));
             }
             self.seen |= noted.bit();
         }
         if section != Section::Header && section != Section::Skipped && self.layout.is_none() {
-            return Err(LeakhuntError::Syntax {
-                at: self.at(index),
-                section: section.name().to_string(),
-                expected: "the \"snapshot\" header (with its meta) before the arrays".to_string(),
-                found: section.name().to_string(),
-            });
+            return Err(self.syntax_in(index, section.name(), "the \"snapshot\" header (with its meta) before the arrays", section.name()));
         }
         self.section = section;
         self.sinks.field = 0;
@@ -720,12 +716,12 @@ impl SnapshotParser {
                 Section::Nodes => "node",
                 _ => "edge",
             };
-            return Err(LeakhuntError::Syntax {
-                at: self.at(index),
-                section: self.section.name().to_string(),
-                expected: problem,
-                found: format!("{what} {record} (counting from 0) breaks it, before this offset"),
-            });
+            return Err(self.syntax_in(
+                index,
+                self.section.name(),
+                problem,
+                format!("{what} {record} (counting from 0) breaks it, before this offset"),
+            ));
         }
         self.records += (whole / width) as u64;
         if section_done && !self.numbers.is_empty() {
