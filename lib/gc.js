@@ -125,9 +125,14 @@ class InspectorGc {
   }
 }
 
-/** A full, synchronous Mark-Compact now: `globalThis.gc` when exposed, else --expose-gc set at run time. */
+/** V8's `gc` function: `globalThis.gc` when exposed, else --expose-gc set at run time (may throw). */
+function gcFunction() {
+  return typeof globalThis.gc === 'function' ? globalThis.gc : gcFromFlags()
+}
+
+/** A full, synchronous Mark-Compact now. */
 function forcedGc() {
-  ;(typeof globalThis.gc === 'function' ? globalThis.gc : gcFromFlags())()
+  gcFunction()()
 }
 
 function checkType(options) {
@@ -155,13 +160,11 @@ async function fullGc(inspectorGc) {
  */
 async function gc(options = {}) {
   const type = checkType(options)
-  let fn = typeof globalThis.gc === 'function' ? globalThis.gc : null
-  if (!fn) {
-    try {
-      fn = gcFromFlags()
-    } catch {
-      fn = null
-    }
+  let fn = null
+  try {
+    fn = gcFunction()
+  } catch {
+    // no flags to set here: the inspector below, for a major GC
   }
   if (fn) return void (type === 'minor' ? fn({ type: 'minor' }) : fn())
   if (type === 'minor') throw codedError('ERR_LEAKHUNT_NO_GC', 'a minor GC needs --expose-gc on this Node')

@@ -20,7 +20,7 @@ const READ_BYTES = 1 << 20
 
 /**
  * Reads `stream` into `write` and `fd`, to its end, with 'readable' and read(), as the async
- * iterator does but without it: on Node 18.20, 20.0–20.19, 22.0–22.3 and 24.0 the iterator
+ * iterator does but without it: on Node 18.17–18.20, 20.0–20.19, 22.0–22.3 and 24.0 the iterator
  * over v8.getHeapSnapshot() never ends (measured), and a process with nothing else to do then
  * exited 0 with the hunt still pending. A ref'd watchdog keeps the process alive while a
  * snapshot streams and turns a stall into an error.
@@ -76,18 +76,14 @@ function pump(stream, write, fd) {
 async function warmUpStreams() {
   if (streamsWarm) return
   const { Readable } = require('node:stream')
-  const empty = new Readable({
-    read() {
-      this.push(null)
-    },
-  })
-  await pump(empty, () => {}, null)
-  const another = new Readable({
-    read() {
-      this.push(null)
-    },
-  })
-  for await (const chunk of another) void chunk
+  const empty = () =>
+    new Readable({
+      read() {
+        this.push(null)
+      },
+    })
+  await pump(empty(), () => {}, null)
+  for await (const chunk of empty()) void chunk
   streamsWarm = true
 }
 

@@ -97,4 +97,4 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   return { leaks, retained }
 }
 
-module.exports = { judge, isConsequence, boundedBy, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
+module.exports = { judge, isConsequence, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

@@ -4,9 +4,8 @@
 // (the `prepare` script) and never for users of the package, who get the prebuilt binary.
 //   node scripts/build.js [--debug]
 const { spawnSync } = require('node:child_process')
-const path = require('node:path')
-
 const fs = require('node:fs')
+const path = require('node:path')
 const { SUPPORTED, platformName } = require('../lib/platform.js')
 
 const ROOT = path.join(__dirname, '..')

