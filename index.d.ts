@@ -40,12 +40,17 @@ export interface AnalyzeOptions {
   includeInternals?: boolean
   /** How many times the suspect code ran between baseline and target; gives `countPerIteration`. */
   iterations?: number
-  /** Leave out groups whose name contains any of these strings. */
+  /** Leave out objects whose class name contains any of these strings. */
   ignore?: string[]
-  /** Sample ids per group. Default 5. */
+  /** Sample ids per growth point. Default 5. */
   maxSamples?: number
   /** Show no string contents from the heap: strings become their kind, odd property keys their length. */
   redact?: boolean
+  /**
+   * A fourth snapshot of the same process, taken after twice as many calls again: a second
+   * round, so that each growth point is judged as `hunt()` judges it.
+   */
+  confirm?: string | HeapSnapshot
   /**
    * Called every 100 ms while files are read and analysed (on the thread pool), and once at
    * the end. Only for file paths; snapshots already parsed report nothing.
@@ -111,6 +116,11 @@ export interface PathStep {
   id: number
   /** Present on a marker step that stands for this many steps left out of a long path. */
   elided?: number
+  /**
+   * On a step into the value of a Map entry: the entry's key (a string in quotes, cut at 40
+   * characters, or the key's class). An EventTarget's listener list is keyed by its event.
+   */
+  key?: string
 }
 
 export interface SourceLocation {
@@ -134,7 +144,7 @@ export interface StackFrame {
   column: number
 }
 
-/** A JS stack that allocated `count` of a group's objects, innermost frame first. */
+/** A JS stack that allocated `count` of a growth point's objects, innermost frame first. */
 export interface AllocationStack {
   count: number
   frames: StackFrame[]
@@ -149,7 +159,6 @@ export interface LeakCause {
     | 'class-static'
     | 'global-variable'
     | 'collection-cache'
-    | 'closure-capture'
     | 'module-variable'
     | 'unknown'
   /** e.g. 'Listener on a long-lived emitter' */
@@ -162,40 +171,81 @@ export interface LeakCause {
   holder: Record<string, string | null>
 }
 
-export interface LeakGroup {
-  /** Constructor name ('LeakyThing', 'Map'), 'fn()' for closures, '(string)', … */
+/** The object that grows: it existed before the baseline and holds the new objects. */
+export interface Holder {
+  /** Its heap snapshot id (the same in every snapshot of the process). */
+  id: number
+  /** Its class ('Map', 'Array', 'Object', 'TimersList', …). */
+  name: string
+  /** V8 node type. */
+  nodeType: string
+  /**
+   * How its user would write it: 'store.sessions', 'createThing.instances', 'globalThis.cache',
+   * 'memoized.cache.__data__.string.__data__', 'timers armed per call (600000 ms)'. Dictionary
+   * and Map keys that are data read '[…]' and 'get(…)'. Set by the diagnosis.
+   */
+  label?: string
+}
+
+/** One class of the objects that hang from a growth point. */
+export interface HeldClass {
+  name: string
+  kind: string
+  count: number
+  selfSize: number
+  retainedSize: number
+  /** A method on the class's prototype chain that ends an object's life ('close', 'destroy', …). */
+  cleanup?: string
+}
+
+/**
+ * One report entry: a growth point. A holder older than the baseline (a Map, an Array, a plain
+ * object used as a dictionary, an emitter's listener list, Node's timer list, a closure's
+ * scope, …) gained new objects that survived; everything new that hangs from it belongs to it.
+ */
+export interface GrowthPoint {
+  /** The leading class of what hangs from the holder: constructor name, 'fn()' for closures, '(string)', … */
   name: string
   /** 'object' | 'closure' | 'string' | 'number' | 'regexp' | 'native' | 'symbol' | 'bigint' | … */
   kind: string
+  holder: Holder
+  /** Every new surviving object that hangs from the holder. */
   count: number
-  /** count / iterations, when iterations is known. */
+  /**
+   * Entries of the leading class: what the holder gained directly (through V8's storage, or a
+   * chain of their own kind such as Node's timer list), not what those hold, nor Map keys.
+   */
+  leadingCount: number
+  /** leadingCount / iterations, when iterations is known: the growth per call. */
   countPerIteration: number | null
   /** Bytes of the objects themselves. */
   selfSize: number
-  /** Bytes freed if the group's objects were released (no byte counted in two groups). */
+  /** Bytes freed if the growth point's objects were released (no byte counted twice). */
   retainedSize: number
-  /** Shortest path from the GC roots to one of the group's objects, root first. */
+  /** Shortest path from the GC roots to the holder, root first (ends at the holder). */
   retainerPath: PathStep[]
-  /**
-   * Members whose retainer path passes through another reported leak: they leak because that
-   * one does. Either 0 (a cause) or `count` (a consequence; such members are grouped apart).
-   */
-  heldByOtherLeaks: number
+  /** From the holder (excluded) on to one object of the leading class. */
+  samplePath: PathStep[]
+  /** What hangs from the holder, by class, most numerous first (up to 12). */
+  breakdown: HeldClass[]
   sampleIds: number[]
-  /** Where a closure is defined, or where an object's class / constructor function is. */
+  /** Where the leading class is defined (a closure), or its class / constructor function. */
   location: SourceLocation | null
   /**
-   * The stacks that allocated most of the group (up to three, most first), when the final
+   * The stacks that allocated most of the objects (up to three, most first), when the final
    * snapshot carries V8's allocation trace (`trackAllocations`); empty otherwise.
    */
   allocationStacks: AllocationStack[]
-  /** How many of the group's objects the allocation tracker saw. */
+  /** How many of the objects the allocation tracker saw. */
   tracedCount: number
-  /** The leak pattern the retainer path shows, with a fix hint (see `diagnose`). */
+  /** The leak pattern the holder shows, with a fix hint (see `diagnose`). */
   cause: LeakCause
   /** A V8-internal class (only reported with includeInternals). */
   internal: boolean
 }
+
+/** @deprecated schema 1's name; an entry is a growth point since schema 2. */
+export type LeakGroup = GrowthPoint
 
 export interface SnapshotStats {
   source: string
@@ -228,11 +278,13 @@ export interface ReportSummary {
 }
 
 export interface LeakReport {
-  /** Bumped when a field changes meaning or goes away. */
-  schemaVersion: 1
-  /** Sorted by retained size, largest first. */
-  leaks: LeakGroup[]
-  summary: ReportSummary
+  /** Bumped when a field changes meaning or goes away. 2: one entry per growth point. */
+  schemaVersion: 2
+  /** Judged leaks, sorted by retained size, largest first. */
+  leaks: JudgedGroup[]
+  /** Growth points judged not leaks ('single', or with `confirm` any reason of a hunt). */
+  retained: JudgedGroup[]
+  summary: ReportSummary & { confirmed: boolean; redacted?: boolean }
 }
 
 export interface ClassStat {
@@ -281,7 +333,7 @@ export interface HuntOptions {
   includeInternals?: boolean
   /**
    * Record the JS stack that allocates each object (V8's allocation tracker, from after the
-   * warm-up to the end of the hunt), so each group gets `allocationStacks`. The calls run
+   * warm-up to the end of the hunt), so each growth point gets `allocationStacks`. The calls run
    * several times slower. Default false.
    */
   trackAllocations?: boolean
@@ -291,15 +343,15 @@ export interface HuntOptions {
    * identifiers (dictionary keys such as tokens) become their length. Default false.
    */
   redact?: boolean
-  /** Leave out groups whose name contains any of these strings. */
+  /** Leave out objects whose class name contains any of these strings. */
   ignore?: string[]
   /**
-   * Accept groups whose retainer path passes through a holder or edge whose name contains one
+   * Accept growth points whose path passes through a holder or edge whose name contains one
    * of these strings (e.g. a test runner's bookkeeping): they move to `retained`, 'filtered'.
    */
   ignoreHeldBy?: string[]
-  /** Return false to accept a group: it moves from `leaks` to `retained` with reason 'filtered'. */
-  leakFilter?: (group: JudgedGroup) => boolean
+  /** Return false to accept a growth point: it moves from `leaks` to `retained` with reason 'filtered'. */
+  leakFilter?: (point: JudgedGroup) => boolean
 }
 
 export interface Verdict {
@@ -310,19 +362,20 @@ export interface Verdict {
    * 'one-time': did not grow in round two; 'released': freed during round two;
    * 'not-with-calls': round two added no more than round one (activity beside the calls);
    * 'filtered': accepted by leakFilter or ignoreHeldBy;
-   * 'held-by-non-leaks': held only through other new objects, none of which is a leak;
+   * 'single': no second round, and the holder gained one object over four calls or more;
    * 'bounded': held by one of Node's buffers with a fixed cap (see `bound`).
+   * Each growth point is judged on its own: round two's growth points are matched by holder id.
    */
-  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'held-by-non-leaks' | 'bounded'
+  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'bounded'
   /** With 'bounded': the buffer and its cap (Node's resource-timing buffer: 250 entries unless changed). */
   bound?: { holder: string; cap: number }
-  /** Members of this group still alive after round two (null without a second round). */
+  /** Objects of this growth point still alive after round two (null without a second round). */
   persisted: number | null
-  /** New objects of this class that round two left alive (null without a second round). */
+  /** New objects of the leading class that the same holder gained in round two (null without a second round). */
   grew: number | null
 }
 
-export interface JudgedGroup extends LeakGroup {
+export interface JudgedGroup extends GrowthPoint {
   verdict: Verdict
 }
 
@@ -365,7 +418,7 @@ export interface ListenerGrowth {
 }
 
 export interface HuntReport {
-  schemaVersion: 1
+  schemaVersion: 2
   /** Judged leaks, largest retained size first. */
   leaks: JudgedGroup[]
   /** Everything else that survived, with the reason it is not a leak. */
@@ -373,7 +426,7 @@ export interface HuntReport {
   /**
    * Emitters whose listeners for one event grew by at least half the calls (in both rounds
    * when the second ran), even when no new object shows it (one function added again and
-   * again). `assertNoLeaks` counts each such listener as a leaked object unless a leak group
+   * again). `assertNoLeaks` counts each such listener as a leaked object unless a growth point
    * with an 'event-listener' cause for that event already shows it.
    */
   listenerGrowth: ListenerGrowth[]
@@ -394,7 +447,7 @@ export interface HuntReport {
 export declare function hunt(fn: (iteration: number) => unknown | Promise<unknown>, options?: HuntOptions): Promise<HuntReport>
 
 export interface AssertNoLeaksOptions extends HuntOptions {
-  /** Leaked objects (summed over the groups judged leaks) that are still accepted. Default 0. */
+  /** Leaked objects (summed over the growth points judged leaks) that are still accepted. Default 0. */
   maxLeakedObjects?: number
   /** Bytes retained by the leaks that are still accepted. Default Infinity (only the count decides). */
   maxRetainedBytes?: number
@@ -460,7 +513,7 @@ export declare function formatReport(report: HuntReport | LeakReport, options?: 
 /**
  * The report as one self-contained HTML page (no network, no external assets): summary, the
  * memory chart (for a hunt, heap used over the run with the snapshots marked), a sortable
- * table of leak groups, each retainer path and allocation site.
+ * table of growth points, one card each (what hangs from it, cause, path, allocation site).
  */
 export declare function renderHtml(report: HuntReport | LeakReport, options?: { title?: string; generatedAt?: string }): string
 
@@ -600,5 +653,5 @@ export interface Monitor {
  */
 export declare function monitor(options?: MonitorOptions): Monitor
 
-/** The leak pattern a group's retainer path shows; reports already carry it as `cause`. */
-export declare function diagnose(group: Pick<LeakGroup, 'kind' | 'retainerPath'>): LeakCause
+/** The leak pattern a growth point's holder shows; reports already carry it as `cause`. */
+export declare function diagnose(point: Pick<GrowthPoint, 'name' | 'kind' | 'retainerPath' | 'samplePath' | 'breakdown' | 'leadingCount' | 'countPerIteration'>): LeakCause

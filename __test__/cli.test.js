@@ -39,21 +39,34 @@ describe('leakhunt analyze', () => {
   it('exits 1 and prints each leak with its count per call and holder', () => {
     const { code, stdout, stderr } = cli(['analyze', set.baseline, set.target, set.final, '--iterations', '15'])
     assert.equal(code, 1, stderr)
-    assert.match(stdout, /leakhunt: 3 leaks found over 15 calls/) // the entries, their string keys, the handlers
-    assert.match(stdout, /✖ CacheEntry \(object, class at .*module-cache\.js:\d+:\d+\): 15 objects, 1 per call/)
+    // Two growth points: the Map (its entries and their keys together) and the handlers array.
+    assert.match(stdout, /leakhunt: 2 leaks found over 15 calls/)
+    assert.match(stdout, /✖ sessionCache gains 1 CacheEntry per call, class at .*module-cache\.js:\d+:\d+: /)
     assert.match(stdout, /\.sessionCache/)
-    assert.match(stdout, /onRequest\(\) \(closure defined at .*module-cache\.js:14:/)
+    assert.match(stdout, /✖ handlers gains 1 onRequest\(\) per call defined at .*module-cache\.js:14:/)
     assert.doesNotMatch(stdout, /\x1b\[/, 'no colour when stdout is not a terminal')
     assert.equal(stderr, '', 'no progress bar when stderr is not a terminal')
+  })
+
+  it('takes a fourth snapshot as a second round', () => {
+    const { code, stdout, stderr } = cli(['analyze', set.baseline, set.target, set.final, set.confirm, '--iterations', '15', '--json'])
+    assert.equal(code, 1, stderr)
+    const report = JSON.parse(stdout)
+    assert.equal(report.summary.confirmed, true)
+    assert.deepEqual(report.leaks.map((g) => [g.holder.label, g.verdict.reason]).sort(), [
+      ['handlers', 'grows-with-calls'],
+      ['sessionCache', 'grows-with-calls'],
+    ])
   })
 
   it('prints the LeakReport as JSON with --json', () => {
     const { code, stdout } = cli(['analyze', set.baseline, set.target, set.final, '--iterations', '15', '--json'])
     assert.equal(code, 1)
     const report = JSON.parse(stdout)
-    assert.equal(report.schemaVersion, 1)
+    assert.equal(report.schemaVersion, 2)
     const entry = report.leaks.find((g) => g.name === 'CacheEntry')
-    assert.equal(entry.count, 15)
+    assert.equal(entry.leadingCount, 15)
+    assert.equal(entry.holder.name, 'Map')
     assert.equal(entry.countPerIteration, 1)
     assert.ok(entry.retainerPath.some((step) => step.edge === 'sessionCache'))
     for (const key of ['baseline', 'target', 'final']) assert.ok(report.summary[key].nodeCount > 1000)
@@ -74,7 +87,8 @@ describe('leakhunt analyze', () => {
     const truncated = path.join(dir, 'truncated.heapsnapshot')
     fs.writeFileSync(truncated, fs.readFileSync(set.final).subarray(0, 5000))
     const cases = [
-      [['analyze', set.baseline, set.target], /analyze takes <baseline> <target> <final>, got 2 arguments/],
+      [['analyze', set.baseline, set.target], /analyze takes <baseline> <target> <final> \[<confirm>\], got 2 arguments/],
+      [['analyze', set.baseline, set.target, set.final, set.final, set.final], /analyze takes <baseline> <target> <final> \[<confirm>\], got 5 arguments/],
       [['analyze', set.baseline, set.target, path.join(dir, 'missing')], /cannot read .*missing: no such file/],
       [['analyze', set.baseline, set.target, truncated], /\[ERR_LEAKHUNT_\w+\]/],
       [['analyze', set.baseline, set.target, set.final, '--iterations', 'many'], /--iterations must be an integer >= 1/],
@@ -211,6 +225,14 @@ describe('HTML report', () => {
       assert.match(page.stdout, />Session</, 'the leak is named')
       assert.match(page.stdout, /leak found over 10 calls/)
       assert.match(page.stdout, /class="mark"/, 'the snapshots are marked on the memory chart')
+      // One card per growth point, with what hangs from it; counts read as English.
+      const cards = page.stdout.match(/<section class="leak"/g) || []
+      const rows = page.stdout.match(/<tr data-count=/g) || []
+      assert.equal(cards.length, rows.length)
+      assert.ok(cards.length >= 1)
+      assert.match(page.stdout, /What hangs from it/)
+      assert.match(page.stdout, /gains 1 Session per call/)
+      assert.doesNotMatch(page.stdout, /\b1 objects\b|per \d+ per call/)
       const consoleLines = page.stderr.split('\n').filter((l) => l.includes(':CONSOLE'))
       assert.deepEqual(consoleLines, [], 'no console messages or errors')
       // Sorted by name through the page's own script: the rows come out in order.

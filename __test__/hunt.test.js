@@ -55,7 +55,7 @@ describe('hunt()', () => {
     }
     const text = formatReport(report)
     assert.match(text, /1 leak found over 10 calls/)
-    assert.match(text, /OrderLedgerEntry \(object, class at .*hunt\.test\.js:\d+:\d+\): 10 objects, 1 per call/)
+    assert.match(text, /✖ kept gains 1 OrderLedgerEntry per call, class at .*hunt\.test\.js:\d+:\d+: 10 objects/)
     assert.match(text, /\.kept .*-> Array/)
   })
 

@@ -73,8 +73,8 @@ describe('monitor()', () => {
       const [a, b, c] = out.stats.snapshots
       const report = await analyzeSnapshots(a, b, c)
       // Each step keeps an array of 1000 row objects: one step's rows are new in b, alive in c.
-      const rows = report.leaks.filter((g) => g.name === 'Object' && g.count >= 1000)
-      assert.equal(rows.length, 1, JSON.stringify(report.leaks.map((g) => [g.name, g.count])))
+      const rows = report.leaks.filter((g) => g.breakdown.some((c) => c.name === 'Object' && c.count >= 1000))
+      assert.equal(rows.length, 1, JSON.stringify(report.leaks.map((g) => [g.holder.label, g.breakdown])))
     } finally {
       fs.rmSync(path.dirname(dir), { recursive: true, force: true })
     }

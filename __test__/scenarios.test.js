@@ -13,7 +13,9 @@ const dir = path.join(__dirname, 'scenarios')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()
 
 const matches = (pattern, text) => (pattern instanceof RegExp ? pattern.test(text) : pattern === text)
-const pathText = (group) => group.retainerPath.map((s) => s.edge || s.name).join(' -> ')
+const pathText = (point) => [...point.retainerPath, ...point.samplePath].map((s) => [s.edge, s.name].filter(Boolean).join(':')).join(' -> ')
+/** The growth point that holds `name`: its leading class, or a class it holds. */
+const holding = (point, name) => matches(name, point.name) || point.breakdown.some((c) => matches(name, c.name))
 
 // V8's GC and snapshots differ between Node versions: the corpus runs on each one we have.
 const nodes = { [process.versions.node.split('.')[0]]: process.execPath, ...otherNodes() }
@@ -23,15 +25,16 @@ for (const [major, node] of Object.entries(nodes)) describe(`scenario corpus on 
     const scenario = require(path.join(dir, file))
     it(`${scenario.kind}: ${file}`, async () => {
       const report = await huntInChild(path.join(dir, file), node)
-      const found = report.leaks.map((g) => `${g.name} ×${g.countPerIteration}`).join(', ')
+      const found = report.leaks.map((g) => `${g.holder.label}: ${g.name} ×${g.countPerIteration}`).join(', ')
       if (scenario.kind === 'control') {
         assert.deepEqual(report.leaks, [], `control reported leaks: ${found}`)
         assert.deepEqual(report.listenerGrowth, [], 'no listener growth in a control')
         return
       }
       const { name, perCall, minPerCall, holder, cause, listenerEvent } = scenario.expect
-      const group = report.leaks.find((g) => matches(name, g.name))
+      const group = report.leaks.find((g) => holding(g, name))
       assert.ok(group, `${name} not among leaks: ${found || 'none'}`)
+      assert.equal(report.leaks.length, 1, `one leak is one growth point: ${found}`)
       if (perCall !== undefined) assert.equal(group.countPerIteration, perCall)
       if (minPerCall !== undefined) assert.ok(group.countPerIteration >= minPerCall, `${group.countPerIteration} per call`)
       assert.match(pathText(group), holder)

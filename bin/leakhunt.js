@@ -17,21 +17,25 @@ const HELP = {
   main: `Usage: leakhunt <command> [options]
 
 Commands:
-  analyze <baseline> <target> <final>   the three-snapshot analysis of .heapsnapshot files
+  analyze <baseline> <target> <final> [<confirm>]
+                                        the three-snapshot analysis of .heapsnapshot files
   inspect <file>                        one snapshot: counts and the top constructors
   run <scenario.js>                     hunt a scenario module's action() in a fresh process
 
 Run \`leakhunt <command> --help\` for a command's options.
 Exit status: 0 no leak, 1 leaks found, 2 error.`,
-  analyze: `Usage: leakhunt analyze <baseline> <target> <final> [options]
+  analyze: `Usage: leakhunt analyze <baseline> <target> <final> [<confirm>] [options]
 
 Objects absent from <baseline>, present in <target> and still alive in <final>, grouped by
-constructor, with the retainer path of each group. Take the three snapshots of one process
-(node ids are only comparable within one process): before the suspect action, after
-repeating it N times, and after a pause.
+the growth point they hang from (the older object that holds them), with the path to it.
+Take the snapshots of one process (node ids are only comparable within one process, and
+snapshots of two processes are refused): before the suspect action, after repeating it N
+times, and after a pause. A fourth snapshot, <confirm>, taken after repeating the action
+2 × N times more, is a second round: each growth point is then judged by whether it kept
+growing with the calls, as hunt() judges it.
 
 Options:
-  --json                  print the report as JSON (LeakReport, schemaVersion 1)
+  --json                  print the report as JSON (LeakReport, schemaVersion 2)
   --html FILE             also write a self-contained HTML report to FILE
   --iterations N          how many times the action ran between baseline and target
   --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
@@ -197,6 +201,7 @@ async function analyze(files, values) {
   const bar = progressBar(values)
   const report = await leakhunt
     .analyzeSnapshots(files[0], files[1], files[2], {
+      confirm: files[3],
       iterations: integer(values.iterations, 'iterations', 1),
       ignore: values.ignore,
       includeInternals: Boolean(values['include-internals']),
@@ -329,8 +334,9 @@ async function main(argv) {
     return EXIT_CLEAN
   }
   const wanted = POSITIONALS[command]
-  if (positionals.length !== wanted.length) {
-    throw new UsageError(`${command} takes ${wanted.map((w) => `<${w}>`).join(' ')}, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see leakhunt ${command} --help)`)
+  const optional = command === 'analyze' ? 1 : 0
+  if (positionals.length < wanted.length || positionals.length > wanted.length + optional) {
+    throw new UsageError(`${command} takes ${wanted.map((w) => `<${w}>`).join(' ')}${optional ? ' [<confirm>]' : ''}, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see leakhunt ${command} --help)`)
   }
   if (command === 'analyze') return analyze(positionals, values)
   if (command === 'inspect') return inspect(positionals, values)

@@ -45,8 +45,8 @@ function measure(report, thresholds) {
 function leakMessage(report, measured) {
   const calls = report.summary.iterations
   const head =
-    `leakhunt: the function leaks: ${measured.objects} object${measured.objects === 1 ? '' : 's'} in ` +
-    `${report.leaks.length} group${report.leaks.length === 1 ? '' : 's'} over ${calls} calls ` +
+    `leakhunt: the function leaks: ${measured.objects} object${measured.objects === 1 ? '' : 's'} at ` +
+    `${report.leaks.length} growth point${report.leaks.length === 1 ? '' : 's'} over ${calls} calls ` +
     `(${measured.over.join('; ')})`
   return `${head}\n\n${formatReport(report)}`
 }

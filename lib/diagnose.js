@@ -1,220 +1,289 @@
 'use strict'
-// Naming the pattern behind a retainer path. A path is evidence; people still have to see the
-// listener, the timer or the cache in it. Each rule below reads the path (root first, each
-// step the edge taken and the holder reached) for one V8/Node heap shape, and says what it
-// found with the names from the heap and a one-line fix. The rules are tried from the most
-// specific (a listener, a timer) to the most general (a variable); a path that fits none says
-// so instead of guessing.
+// Naming what grows, and why. Each report entry is a growth point: a holder that existed
+// before the baseline and gained the new objects. Its path (root first, each step the edge
+// taken and the holder reached) ends at the holder; the sample path goes on from it to one of
+// the objects. The cause is read from the holder and the steps next to it, never from
+// whichever road the shortest path took to get there (Module._cache above every module, a
+// server's request handler above a module's array). Each rule below reads one V8/Node heap
+// shape, from the most specific (a listener list, a timer list) to the most general (a
+// variable); a holder that fits none says so instead of guessing.
 
-const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object'])
+const { fullPath } = require('./verdict.js')
 
-const article = (noun) => `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`
+const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
+/** What V8 replaces as a holder grows; a name skips over them. */
+const STORAGE_EDGES = new Set(['elements', 'properties', 'table'])
+
 const symbolName = (edge) => (edge || '').replace(/^<symbol (.*)>$/, '$1')
+const isSymbol = (edge) => /^<symbol .*>$/.test(edge || '')
 const isClosure = (step) => step && step.nodeType === 'closure'
-const label = (step) => (step ? step.name : '?')
+const isGlobal = (step) => step && /^(global|globalThis|Window|Window \/ .*)$/.test(step.name)
+const fnName = (step) => step.name.replace(/\(\)$/, '')
+const unquote = (key) => (key && /^".*"$/.test(key) ? key.slice(1, -1) : key)
+const TIMERS = new Set(['Timeout', 'Immediate'])
+/**
+ * Names that are code, not data: a label (and so a cause) never carries a dictionary key or a
+ * Map key that could be a token; those read `[…]` and `get(…)`.
+ */
+const IDENTIFIER = /^[A-Za-z_$][\w$]{0,63}$/
+const CODE_KEY = /^"[A-Za-z_$][\w$:.-]{0,39}"$/
 
 /**
- * Whether a named Map, Set or Array sits between step `from` and the leaked object. Then that
- * collection holds the objects, and the listener, timer or promise above it only happens to
- * be on the shortest path to it (an HTTP server's request handler above a module's array).
+ * The name its user calls the function at `path[index]` by: the variable or property that holds
+ * it (`resolveRoute` for lodash's `memoized`), else its own name.
  */
-function collectionBelow(path, from) {
-  for (let k = from + 1; k < path.length - 1; k++) {
-    if (COLLECTIONS.has(path[k].name) && path[k].name !== 'Object' && (path[k].edgeType === 'context' || path[k].edgeType === 'property')) return true
-  }
-  return false
+function calledBy(path, index) {
+  const by = path[index]
+  const edge = symbolName(by.edge)
+  // A module whose exports are the function: its user names it at require(), unseen here.
+  const named = (by.edgeType === 'context' || by.edgeType === 'property') && IDENTIFIER.test(edge) && edge !== 'exports' && edge !== 'default'
+  return named ? edge : fnName(by)
 }
 
-/** The variable name and holder when a step was reached through a context (closure) variable. */
-function contextVariable(path, from = path.length - 1) {
-  for (let i = from; i > 0; i--) if (path[i].edgeType === 'context') return { index: i, name: path[i].edge }
-  return null
+function appendPart(label, part) {
+  if (!label) return part
+  return part.startsWith('[') ? `${label}${part}` : `${label}.${part}`
 }
 
 /**
- * The closure that owns the context in which `index` is a variable, if the path shows it,
- * with the index of its step.
+ * The holder named as its user would write it: `store.sessions`, `createThing.instances`,
+ * `globalThis.cache`, `emitter._events.request`. Walks up from the holder through property
+ * names, Map keys and array indexes to the variable, function or global object it hangs from.
  */
-function owningClosure(path, index) {
-  for (let i = index - 1; i >= 0; i--) {
-    if (isClosure(path[i])) return { step: path[i], index: i }
-    if (path[i].edgeType !== 'context' && path[i].edge !== 'context' && path[i].edge !== 'previous' && !/Context/.test(path[i].name)) break
+function holderLabel(path, h) {
+  if (h < 0) return '(GC roots)'
+  const parts = []
+  let i = h
+  let start = null
+  for (; i >= 1; i--) {
+    const step = path[i]
+    const edge = symbolName(step.edge)
+    if (step.edgeType === 'context') {
+      start = edge
+      break
+    }
+    if (step.edgeType === 'property') {
+      const owner = path[i - 1]
+      // A module's exports: what is above is only the road to the module.
+      if (edge === 'exports' && owner && owner.name === 'Module') {
+        start = 'module.exports'
+        break
+      }
+      parts.unshift(isSymbol(step.edge) ? `[${edge}]` : IDENTIFIER.test(edge) ? edge : '[…]')
+      if (isGlobal(owner)) {
+        start = 'globalThis'
+        break
+      }
+      if (isClosure(owner)) {
+        start = calledBy(path, i - 1)
+        break
+      }
+      continue
+    }
+    if (step.key !== undefined && step.key !== null) {
+      parts.unshift(CODE_KEY.test(step.key) ? `get(${step.key})` : 'get(…)')
+      // The Map's hash table is the step above: the key belongs to the Map.
+      if (path[i - 1] && STORAGE_EDGES.has(path[i - 1].edge)) i--
+      continue
+    }
+    if (step.edgeType === 'element') {
+      parts.unshift(step.edge)
+      continue
+    }
+    if (STORAGE_EDGES.has(step.edge)) continue
+    start = step.name
+    break
   }
-  return null
+  if (start === null) start = path[Math.max(i, 0)].name
+  // A long chain keeps its two ends.
+  const shown = parts.length > 5 ? [...parts.slice(0, 2), '…', ...parts.slice(-2)] : parts
+  return shown.reduce(appendPart, start)
+}
+
+const perCallText = (point) => {
+  const c = point.countPerIteration
+  if (c === null || c === undefined) return ''
+  if (c >= 1) return `${Number.isInteger(c) ? c : c.toFixed(2)} per call`
+  return `1 every ${Math.round(1 / c)} calls`
+}
+
+/**
+ * What a timer's callback keeps that its user could close: the most numerous class of objects
+ * under the growth point that is neither a timer nor a plain container, with the cleanup
+ * method its prototype defines, if any.
+ */
+function heldInstance(point) {
+  const candidates = (point.breakdown || []).filter(
+    (c) => c.kind === 'object' && !TIMERS.has(c.name) && !COLLECTIONS.has(c.name) && !/^(TimersList|ImmediateList|Promise|system \/ .*)$/.test(c.name),
+  )
+  return candidates.find((c) => c.cleanup) || candidates[0] || null
 }
 
 const RULES = [
   {
     pattern: 'event-listener',
-    match(path) {
-      for (let i = path.length - 1; i > 0; i--) {
+    match(path, h) {
+      // The emitter's listener store is the holder, holds it, or is held by it.
+      for (let i = Math.max(1, h - 2); i <= Math.min(path.length - 1, h + 1); i++) {
         const edge = symbolName(path[i].edge)
-        if (edge === '_events' || edge === 'kEvents') {
-          // path[i + 1] is the event's own listener list; look below it.
-          if (collectionBelow(path, i + 1)) return null
-          const emitter = path[i - 1]
-          const eventTarget = edge === 'kEvents'
-          // An EventEmitter's _events is an object keyed by event name. An EventTarget's
-          // kEvents is a Map: the next edge is the Map's own hash table, and the event name is
-          // a key beside the path, not on it.
-          const event = !eventTarget && path[i + 1] && path[i + 1].edgeType !== 'element' ? path[i + 1].edge : null
-          const name = event ? `for '${event}' ` : ''
-          return {
-            title: 'Listener on a long-lived emitter',
-            detail: `a listener ${name}on ${label(emitter)}${holderVariable(path, i - 1)} is added on every call and never removed`,
-            // A { once: true } listener goes only when its event fires: no help on a signal
-            // or target whose event never comes.
-            hint: eventTarget
-              ? 'remove it with removeEventListener() when the work is done; { once: true } removes it only if the event ever fires'
-              : 'remove it with off() when done, or add it with once() if the event always comes',
-            holder: { emitter: label(emitter), event },
-          }
+        if (edge !== '_events' && edge !== 'kEvents') continue
+        const emitter = path[i - 1]
+        const eventTarget = edge === 'kEvents'
+        // An EventEmitter's _events is an object keyed by event name; an EventTarget's
+        // kEvents is a Map from event type to its listener list: the key of the Map entry.
+        const below = path[i + 1]
+        const entry = eventTarget ? path[i + 2] : below
+        const event = eventTarget ? unquote(entry && entry.key) || null : below && below.edgeType === 'property' ? below.edge : null
+        const on = `${emitter.name}${variableOf(path, i - 1) ? ` (\`${variableOf(path, i - 1)}\`)` : ''}`
+        return {
+          title: 'Listener on a long-lived emitter',
+          detail: `a listener ${event ? `for '${event}' ` : ''}on ${on} is added on every call and never removed`,
+          // A { once: true } listener goes only when its event fires: no help on a signal
+          // or target whose event never comes.
+          hint: eventTarget
+            ? 'remove it with removeEventListener() when the work is done (or add it with { signal } from a controller you abort then); { once: true } removes it only if the event ever fires'
+            : 'remove it with off() when done, or add it with once() if the event always comes',
+          holder: { emitter: emitter.name, event },
         }
       }
       return null
     },
   },
   {
-    pattern: 'async-local-storage',
-    match(path) {
-      const i = path.findIndex((s) => /kResourceStore|async_context_frame|AsyncContextFrame|AsyncLocalStorage/.test(`${s.edge} ${s.name}`))
-      if (i < 0 || collectionBelow(path, i)) return null
-      return {
-        title: 'AsyncLocalStorage store kept by a long-lived resource',
-        detail: `the store is held by ${label(path[i - 1] || path[i])}: a resource created inside als.run() (a timer, a socket, a pooled object) keeps the store of the request that created it`,
-        hint: 'create long-lived resources outside als.run() (or in als.exit()), and keep stores small',
-        holder: {},
-      }
-    },
-  },
-  {
     pattern: 'timer',
-    match(path) {
-      const i = path.findIndex((s) => s.name === 'Timeout' || s.name === 'Immediate')
-      if (i < 0 || collectionBelow(path, i)) return null
-      // _idleNext/_idlePrev are the timer list's own links; the callback and its arguments say more.
-      const next = path[i + 1] ? symbolName(path[i + 1].edge) : ''
-      const via = ['_onTimeout', '_onImmediate', '_timerArgs', '_argv'].includes(next) ? `${next} (${label(path[i + 1])})` : ''
+    match(path, h, point) {
+      const holder = path[h]
+      const below = path[h + 1]
+      const timerList = holder && /^(TimersList|ImmediateList)$/.test(holder.name)
+      if (!timerList && !(below && TIMERS.has(below.name)) && !TIMERS.has(point.name)) return null
+      const timers = (point.breakdown || []).find((c) => TIMERS.has(c.name))
+      const calls = point.countPerIteration && point.leadingCount ? point.leadingCount / point.countPerIteration : null
+      const rate = timers && calls ? timers.count / calls : null
+      const each = heldInstance(point)
+      const armed = rate === null ? 'timers armed per call stay' : `${Number.isInteger(rate) ? rate : rate.toFixed(2)} timer${rate === 1 ? '' : 's'} armed per call ${rate === 1 ? 'stays' : 'stay'}`
+      const list = holder && holder.edgeType === 'element' ? ` (${holder.edge.replace(/[[\]]/g, '')} ms)` : ''
       return {
-        title: 'Timer never cleared',
-        detail: `a ${path[i].name}${via ? ` holds it through ${via}` : ''}: a setInterval that is never cleared, or a setTimeout that has not fired yet, keeps its callback and everything the callback can reach`,
-        hint: 'keep the handle and clearInterval()/clearTimeout() it when the work is done (or on shutdown)',
-        holder: { timer: path[i].name },
+        title: 'Timers armed per call, never cleared',
+        label: `timers armed per call${list}`,
+        detail: `${armed} pending (a setInterval, or a setTimeout not yet fired or that re-arms itself)${each ? `, each keeping ${article(each.name)} alive` : ''}: a pending timer keeps its callback and all it reaches`,
+        hint:
+          each && each.cleanup
+            ? `call ${each.name}.prototype.${each.cleanup}() on each ${each.name} when done with it (its timer goes with it), or share one ${each.name} instead of making one per call`
+            : 'keep the handle and clearInterval()/clearTimeout() it when the work is done (or on shutdown)',
+        holder: { timer: timers ? timers.name : 'Timeout', instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
       }
     },
   },
   {
     pattern: 'pending-promise',
-    match(path) {
-      const i = path.findIndex((s) => s.edge === 'reactions' || s.edge === 'reactions_or_result' || s.name === 'PromiseReaction')
-      if (i < 0 || collectionBelow(path, i)) return null
+    match(path, h, point) {
+      const near = path.slice(h, h + 3)
+      const pending = point.name === 'Promise' || near.some((s) => s.name === 'Promise' || s.edge === 'reactions' || s.edge === 'reactions_or_result' || s.name === 'PromiseReaction')
+      if (!pending) return null
       return {
-        title: 'Reactions on a promise that never settles',
-        detail: `a pending Promise${holderVariable(path, i - 1)} keeps every then()/await continuation on it, and what they capture`,
+        title: 'Reactions on promises that never settle',
+        detail: `${holderLabel(path, h)} keeps pending promises, and each keeps every then()/await continuation on it and what they capture`,
         hint: 'settle (or reject with a timeout) every promise you wait on, and drop waiting lists when done',
         holder: {},
       }
     },
   },
   {
-    pattern: 'class-static',
-    match(path) {
-      // The property of a function (a class's static, or `createThing.instances`) nearest the
-      // objects. Farther up, it is only the road there (Module._cache above every module); and
-      // a variable nearer the objects holds them itself.
-      for (let i = path.length - 1; i > 0; i--) {
-        if (path[i].edgeType === 'context') return null
-        const owner = path[i - 1]
-        if (!isClosure(owner) || path[i].edgeType !== 'property' || ['prototype', 'context'].includes(path[i].edge)) continue
-        const fn = owner.name.replace(/\(\)$/, '')
-        const isClass = /^[A-Z]/.test(fn)
-        return {
-          title: isClass ? 'Class static' : 'Property of a long-lived function',
-          detail: `${fn}.${path[i].edge} lives as long as the ${isClass ? 'class' : 'function'}, and grows on every call`,
-          hint: `remove entries from ${fn}.${path[i].edge} when they are done, bound it, or key it weakly (WeakMap/WeakRef)`,
-          holder: { className: fn, property: path[i].edge },
-        }
+    pattern: 'async-local-storage',
+    match(path, h) {
+      const i = path.findIndex((s) => /kResourceStore|async_context_frame|AsyncContextFrame|AsyncLocalStorage/.test(`${s.edge} ${s.name}`))
+      if (i < 0 || i > h + 2) return null
+      return {
+        title: 'AsyncLocalStorage store kept by a long-lived resource',
+        detail: `the store is held by ${(path[i - 1] || path[i]).name}: a resource created inside als.run() (a timer, a socket, a pooled object) keeps the store of the request that created it`,
+        hint: 'create long-lived resources outside als.run() (or in als.exit()), and keep stores small',
+        holder: {},
       }
-      return null
+    },
+  },
+  {
+    pattern: 'class-static',
+    match(path, h) {
+      // A function's property (a class's static, or `createThing.instances`), or the function
+      // itself gaining properties.
+      const step = path[h]
+      let fn = null
+      let property = null
+      if (h >= 1 && step.edgeType === 'property' && isClosure(path[h - 1]) && !['prototype', 'context'].includes(step.edge)) {
+        fn = calledBy(path, h - 1)
+        property = symbolName(step.edge)
+      } else if (isClosure(step) && path[h + 1] && path[h + 1].edgeType === 'property') {
+        fn = calledBy(path, h)
+        property = '<key>'
+      }
+      if (!fn) return null
+      const isClass = /^[A-Z]/.test(fn)
+      return {
+        title: isClass ? 'Class static' : 'Property of a long-lived function',
+        detail: `${fn}.${property} lives as long as the ${isClass ? 'class' : 'function'}, and grows on every call`,
+        hint: `remove entries from ${fn}.${property} when they are done, bound it, or key it weakly (WeakMap/WeakRef)`,
+        holder: { className: fn, property },
+      }
     },
   },
   {
     pattern: 'global-variable',
-    match(path) {
-      const i = path.findIndex((s) => /^(global|globalThis|Window|Window \/ .*)$/.test(s.name))
-      // Only when the global holds the leaked objects itself or through one container; deeper
-      // down, the container or object in between says more.
-      if (i < 0 || !path[i + 1] || path.length - 1 - i > 2) return null
+    match(path, h) {
+      const step = path[h]
+      let name = null
+      if (isGlobal(step) && path[h + 1]) name = '<key>'
+      else if (h >= 1 && isGlobal(path[h - 1]) && step.edgeType === 'property') name = symbolName(step.edge)
+      if (!name) return null
       return {
         title: 'Global variable',
-        detail: `globalThis.${path[i + 1].edge} lives as long as the process`,
-        hint: `keep it in a scope with a lifetime, or delete globalThis.${path[i + 1].edge} (or trim it) when done`,
-        holder: { variable: path[i + 1].edge },
-      }
-    },
-  },
-  {
-    pattern: 'collection-cache',
-    match(path) {
-      // The nearest collection above the leaked object, reached within a few steps.
-      for (let i = path.length - 2; i >= Math.max(1, path.length - 5); i--) {
-        // A closure's scope nearer to the object than any collection: that scope is the holder.
-        if (path[i + 1].edgeType === 'context') break
-        const step = path[i]
-        if (!COLLECTIONS.has(step.name) || step.name === 'Object') continue
-        const name = variableOf(path, i)
-        const where = path[i].edgeType === 'context' ? 'the module or closure variable ' : ''
-        return {
-          title: `${step.name} used as a cache without eviction`,
-          detail: `${name ? `${where}\`${name}\` (${article(step.name)})` : article(step.name)} gains an entry on every call and never loses one`,
-          hint: step.name === 'Array'
-            ? 'trim it (keep the last N), or remove entries when they are done'
-            : `delete entries when done, bound it (an LRU with a maximum size), or use a Weak${step.name} when keys are objects`,
-          holder: { collection: step.name, variable: name },
-        }
-      }
-      return null
-    },
-  },
-  {
-    pattern: 'closure-capture',
-    match(path, group) {
-      const v = contextVariable(path)
-      if (!v) return null
-      const owner = owningClosure(path, v.index)
-      if (!owner || (group && group.kind === 'closure' && v.index === path.length - 1)) return null
-      // A closure made per call sits in a slot (an array element, a listener list, a timer);
-      // one reached by a named property (module.exports.action) is a module's function, and
-      // its scope is the module's: that is a module variable, not a capture.
-      if (owner.step.edgeType === 'property' || owner.index === 0) return null
-      const closure = owner.step
-      return {
-        title: 'Closure capturing more than it needs',
-        detail: `${closure.name} keeps the variable \`${v.name}\` of its scope alive (V8 keeps one context per scope, shared by every closure made in it)`,
-        hint: `copy what ${closure.name} needs into a local before creating it, or set \`${v.name}\` to null when done`,
-        holder: { closure: closure.name, variable: v.name },
+        detail: `globalThis.${name} lives as long as the process, and grows on every call`,
+        hint: `keep it in a scope with a lifetime, or delete globalThis.${name} (or trim it) when done`,
+        holder: { variable: name },
       }
     },
   },
   {
     pattern: 'module-variable',
-    match(path) {
-      const v = contextVariable(path)
-      if (!v) return null
+    match(path, h) {
+      // A scope (context) gains new objects through one of its variables: reassigned on every
+      // call to something that keeps the previous value (a linked list, a wrapper).
+      const step = path[h]
+      const below = path[h + 1]
+      if (!/Context$/.test(step.name) || !below || below.edgeType !== 'context') return null
       return {
         title: 'Module-level variable',
-        detail: `the module variable \`${v.name}\` lives as long as the module (for ever, once loaded)`,
-        hint: `remove from \`${v.name}\` what is done, or give it a bounded size`,
-        holder: { variable: v.name },
+        detail: `the variable \`${below.edge}\` is reassigned on every call to something that keeps what it held before; it lives as long as its scope (a module: for ever)`,
+        hint: `do not chain new values onto \`${below.edge}\`: remove from it what is done, or give it a bounded size`,
+        holder: { variable: below.edge },
+      }
+    },
+  },
+  {
+    pattern: 'collection-cache',
+    match(path, h, point) {
+      const step = path[h]
+      const kind = COLLECTIONS.has(step.name) ? step.name : step.nodeType === 'object' ? 'Object' : null
+      if (!kind) return null
+      const label = holderLabel(path, h)
+      const noun = kind === 'Object' ? `${step.name === 'Object' ? 'a plain object' : `a ${step.name}`} used as a dictionary` : article(kind)
+      const rate = perCallText(point)
+      return {
+        title: kind === 'Object' ? 'Object used as a dictionary without eviction' : `${kind} used as a cache without eviction`,
+        detail: `\`${label}\` (${noun}) gains ${rate ? rate.replace(/^1 (per|every)/, '1 entry $1').replace(/^([\d.]+) per/, '$1 entries per') : 'entries'} and never loses one`,
+        hint:
+          kind === 'Array'
+            ? `trim ${label} (keep the last N), or remove entries when they are done`
+            : kind === 'Object'
+            ? `delete ${label}[key] when an entry is done, or bound it (an LRU, or entries that expire)`
+            : `delete entries when done, bound it (an LRU with a maximum size), or use a Weak${kind === 'Set' ? 'Set' : 'Map'} when keys are objects`,
+        holder: { collection: kind, variable: label },
       }
     },
   },
 ]
 
-/** ` (held in `x`)` when the step at `index` was reached through a named variable or property. */
-function holderVariable(path, index) {
-  const name = variableOf(path, index)
-  return name ? ` (\`${name}\`)` : ''
+function article(noun) {
+  return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`
 }
 
 function variableOf(path, index) {
@@ -225,29 +294,43 @@ function variableOf(path, index) {
 }
 
 /**
- * The pattern a group's retainer path shows: `{ pattern, title, detail, hint, holder }`, or
+ * The pattern of a growth point: `{ pattern, title, detail, hint, holder }`, or
  * `pattern: 'unknown'` when no rule fits.
  */
-function diagnose(group) {
-  const path = (group.retainerPath || []).filter((s) => !s.elided)
-  for (const rule of RULES) {
-    const found = rule.match(path, group)
-    if (found) return { pattern: rule.pattern, ...found }
+function diagnose(point) {
+  const above = (point.retainerPath || []).filter((s) => !s.elided)
+  const path = [...above, ...(point.samplePath || []).filter((s) => !s.elided)]
+  const h = above.length - 1
+  if (h >= 0) {
+    for (const rule of RULES) {
+      const found = rule.match(path, h, point)
+      if (found) return { pattern: rule.pattern, ...found }
+    }
   }
   return {
     pattern: 'unknown',
     title: 'No known pattern',
-    detail: 'the retainer path fits none of the patterns leakhunt knows; read it from the root: the first holder you own is where to look',
+    detail: `${holderLabel(path, h)} gains the objects; its path fits none of the patterns leakhunt knows: read it from the root, the first holder you own is where to look`,
     hint: null,
     holder: {},
   }
 }
 
-/** Adds `cause` to every group of a report (leaks and retained). */
+/** The growth point's holder, named as its user would write it. */
+function growthLabel(point) {
+  const above = (point.retainerPath || []).filter((s) => !s.elided)
+  return holderLabel([...above, ...(point.samplePath || [])], above.length - 1)
+}
+
+/** Adds `cause` and `holder.label` to every growth point of a report (leaks and retained). */
 function withCauses(report) {
-  for (const group of report.leaks || []) group.cause = diagnose(group)
-  for (const group of report.retained || []) group.cause = diagnose(group)
+  for (const point of [...(report.leaks || []), ...(report.retained || [])]) {
+    point.cause = diagnose(point)
+    // A rule may name the holder better than its path does (Node's timer lists).
+    if (point.holder) point.holder.label = point.cause.label || growthLabel(point)
+    delete point.cause.label
+  }
   return report
 }
 
-module.exports = { diagnose, withCauses, PATTERNS: RULES.map((r) => r.pattern) }
+module.exports = { diagnose, withCauses, holderLabel, fullPath, PATTERNS: RULES.map((r) => r.pattern) }

@@ -1,55 +1,23 @@
 'use strict'
-// The human-readable report: one block per leak with its counts and sizes, and the retainer
-// path root first, one step a line (the shape MemLab users read fluently).
-const { isConsequence } = require('./verdict.js')
+// The human-readable report: one block per growth point (what grows, by how much per call,
+// what hangs from it, the cause and the fix), and the retainer path root first, one step a
+// line (the shape MemLab users read fluently), on to one of the objects.
 const { checkOptions } = require('./errors.js')
-
-function bytes(n) {
-  if (n < 1024) return `${n} B`
-  const units = ['kB', 'MB', 'GB']
-  let v = n / 1024
-  let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
-}
+const { sourcePosition, bytes, plural, via, isVariable, defined, growthName, gains, heldList } = require('./phrases.js')
 
 // ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
 const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
 const PLAIN = Object.fromEntries(Object.keys(STYLES).map((k) => [k, (s) => s]))
 const COLOR = Object.fromEntries(Object.entries(STYLES).map(([k, [on, off]]) => [k, (s) => `\x1b[${on}m${s}\x1b[${off}m`]))
 
-const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
-
-function perCall(group) {
-  const c = group.countPerIteration
-  if (c === null || c === undefined) return ''
-  if (c >= 1) return `, ${Number.isInteger(c) ? c : c.toFixed(2)} per call`
-  return `, 1 per ${Math.round(1 / c)} calls`
-}
-
-function formatPath(steps, indent) {
-  if (!steps || steps.length === 0) return [`${indent}(no path from the GC roots: held only by weak or internal references)`]
-  return steps.map((step, i) => {
+/** Path steps, one a line; `below` continues a path (every step has an edge). */
+function formatPath(steps, indent, below = false) {
+  if (!below && (!steps || steps.length === 0)) return [`${indent}(no path from the GC roots: held only by weak or internal references)`]
+  return (steps || []).map((step, i) => {
     if (step.elided) return `${indent}  … ${step.elided} more steps …`
-    if (i === 0) return `${indent}${step.name}`
-    const via = step.edgeType === 'element' || step.edgeType === 'hidden' ? step.edge : `.${step.edge}`
-    const kind = step.edgeType === 'context' ? ' (closure variable)' : ''
-    return `${indent}  ${via}${kind} -> ${step.name}`
+    if (i === 0 && !below) return `${indent}${step.name}`
+    return `${indent}  ${via(step)}${isVariable(step) ? ' (closure variable)' : ''} -> ${step.name}`
   })
-}
-
-function sourcePosition(place) {
-  if (!place.scriptName && !place.line) return place.scriptId ? `script ${place.scriptId}` : 'native'
-  const script = place.scriptName || `script ${place.scriptId}`
-  return place.line ? `${script}:${place.line}:${place.column}` : script
-}
-
-function where(group) {
-  if (!group.location) return ''
-  return `${group.kind === 'closure' ? ' defined at' : ', class at'} ${sourcePosition(group.location)}`
 }
 
 // Stacks as Node prints them ("at fn (file:line:column)"), so terminals and editors link them.
@@ -72,17 +40,25 @@ function formatStacks(group, paint) {
 }
 
 
-function formatGroup(group, { heading, paint }) {
+function formatGroup(point, { heading, paint }) {
   const lines = []
-  lines.push(`${paint.red(heading)} ${paint.bold(group.name)} (${group.kind}${where(group)}): ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained`)
-  if (group.cause && group.cause.pattern !== 'unknown') {
-    lines.push(paint.bold(`    cause: ${group.cause.title}`) + ` — ${group.cause.detail}`)
-    if (group.cause.hint) lines.push(`    fix: ${group.cause.hint}`)
+  const all = point.count !== point.leadingCount ? `${plural(point.count, 'object')} in all` : plural(point.count, 'object')
+  lines.push(`${paint.red(heading)} ${paint.bold(growthName(point))} ${gains(point)}${defined(point)}: ${all}, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained`)
+  if (point.breakdown && point.breakdown.length > 1) lines.push(`    holds: ${heldList(point)}`)
+  if (point.cause && point.cause.pattern !== 'unknown') {
+    lines.push(paint.bold(`    cause: ${point.cause.title}`) + ` — ${point.cause.detail}`)
+    if (point.cause.hint) lines.push(`    fix: ${point.cause.hint}`)
+  } else if (point.cause) {
+    lines.push(`    cause: ${point.cause.detail}`)
   }
   lines.push('    retained by:')
-  lines.push(...formatPath(group.retainerPath, '      '))
-  lines.push(...formatStacks(group, paint))
-  if (group.sampleIds && group.sampleIds.length) lines.push(paint.dim(`    sample ids: ${group.sampleIds.map((id) => `@${id}`).join(' ')}`))
+  lines.push(...formatPath(point.retainerPath, '      '))
+  if (point.samplePath && point.samplePath.length) {
+    lines.push(paint.dim(`      (grows here; on to one ${point.name}:)`))
+    lines.push(...formatPath(point.samplePath, '      ', true))
+  }
+  lines.push(...formatStacks(point, paint))
+  if (point.sampleIds && point.sampleIds.length) lines.push(paint.dim(`    sample ids: ${point.sampleIds.map((id) => `@${id}`).join(' ')}`))
   return lines.join('\n')
 }
 
@@ -91,7 +67,7 @@ const REASONS = {
   'not-with-calls': 'grew, but not with the number of calls (activity beside the calls)',
   released: 'released during a second round of calls (bounded or replaced)',
   filtered: 'accepted (leakFilter or ignoreHeldBy)',
-  'held-by-non-leaks': 'held only by objects that are not leaks',
+  single: 'one object over all the calls: not growing with them (no second round to check)',
   bounded: 'held by a buffer of Node with a fixed cap, not a leak',
 }
 
@@ -103,23 +79,16 @@ function formatReport(report, options) {
   const paint = checkOptions(options, { color: false }, 'formatReport').color ? COLOR : PLAIN
   const s = report.summary || {}
   const out = []
-  const causes = report.leaks.filter((g) => !isConsequence(g))
-  const consequences = report.leaks.filter(isConsequence)
   const iterations = s.iterations ? ` over ${plural(s.iterations, 'call')}` : ''
-  const also = consequences.length ? ` (and ${plural(consequences.length, 'group')} they hold)` : ''
   const listenersOnly = report.leaks.length === 0 && (report.listenerGrowth || []).length > 0
   out.push(
     listenersOnly
       ? paint.bold(`leakhunt: listeners pile up${iterations}, with no other objects left behind:`)
       : report.leaks.length === 0
       ? paint.green(`leakhunt: no leaks found${iterations}.`)
-      : paint.bold(`leakhunt: ${plural(causes.length, 'leak')} found${iterations}${also}:`),
+      : paint.bold(`leakhunt: ${plural(report.leaks.length, 'leak')} found${iterations}:`),
   )
-  for (const group of causes) out.push('', formatGroup(group, { heading: '✖', paint }))
-  if (consequences.length) {
-    out.push('', 'Held only by the leaks above (they go when those are fixed):')
-    for (const group of consequences) out.push(`  ${group.name}: ${plural(group.count, 'object')}${perCall(group)}, ${bytes(group.selfSize)}`)
-  }
+  for (const point of report.leaks) out.push('', formatGroup(point, { heading: '✖', paint }))
   const listeners = report.listenerGrowth || []
   if (listeners.length) {
     out.push('', 'Listeners that grow with the calls:')
@@ -134,7 +103,7 @@ function formatReport(report, options) {
     for (const group of retained.slice(0, 10)) {
       const { reason, bound } = group.verdict
       const why = bound ? `held by ${bound.holder}, which stops at ${bound.cap} entries: not a leak` : REASONS[reason] || reason
-      out.push(`  ${group.name}: ${plural(group.count, 'object')}, ${bytes(group.retainedSize)} — ${why}`)
+      out.push(`  ${growthName(group)}: ${plural(group.count, 'object')} (${heldList(group, 2)}), ${bytes(group.retainedSize)} — ${why}`)
     }
     if (retained.length > 10) out.push(`  … and ${retained.length - 10} more`)
   }

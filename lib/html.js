@@ -2,38 +2,29 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG, a few lines of inline JS
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
-const { bytes, sourcePosition: position } = require('./format.js')
-const { isConsequence } = require('./verdict.js')
 const { checkOptions } = require('./errors.js')
+const { bytes, sourcePosition: position, plural, rate, via, isVariable, defined, growthName, gains } = require('./phrases.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
 
 const num = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '—')
 
-function perCall(group) {
-  const c = group.countPerIteration
-  if (c === null || c === undefined) return '—'
-  return c >= 1 ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : `1 per ${Math.round(1 / c)}`
-}
-
 function origin(group) {
   const top = group.allocationStacks && group.allocationStacks[0] && group.allocationStacks[0].frames[0]
   if (top) return `allocated at ${top.functionName || '(anonymous)'} (${position(top)})`
-  if (group.location) return `${group.kind === 'closure' ? 'defined at' : 'class at'} ${position(group.location)}`
-  return ''
+  return defined(group).replace(/^,? /, '')
 }
 
-function pathHtml(steps) {
-  if (!steps || steps.length === 0) return '<p class="muted">No path from the GC roots: held only by weak or internal references.</p>'
-  const items = steps.map((step, i) => {
+function pathHtml(steps, below = false) {
+  if (!below && (!steps || steps.length === 0)) return '<p class="muted">No path from the GC roots: held only by weak or internal references.</p>'
+  const items = (steps || []).map((step, i) => {
     if (step.elided) return `<li class="muted">… ${num(step.elided)} more steps …</li>`
-    if (i === 0) return `<li><span class="holder">${esc(step.name)}</span></li>`
-    const via = step.edgeType === 'element' || step.edgeType === 'hidden' ? step.edge : `.${step.edge}`
-    const kind = step.edgeType === 'context' ? ' <span class="muted">(closure variable)</span>' : ''
-    return `<li><span class="edge">${esc(via)}</span>${kind} → <span class="holder">${esc(step.name)}</span></li>`
+    if (i === 0 && !below) return `<li><span class="holder">${esc(step.name)}</span></li>`
+    const kind = isVariable(step) ? ' <span class="muted">(closure variable)</span>' : ''
+    return `<li><span class="edge">${esc(via(step))}</span>${kind} → <span class="holder">${esc(step.name)}</span></li>`
   })
-  return `<ol class="path">${items.join('')}</ol>`
+  return `<ol class="path${below ? ' below' : ''}">${items.join('')}</ol>`
 }
 
 function stacksHtml(group) {
@@ -52,21 +43,31 @@ function causeHtml(group) {
   return `<p class="cause"><strong>${esc(group.cause.title || group.cause.pattern)}</strong>${group.cause.detail ? ` — ${esc(group.cause.detail)}` : ''}${hint}</p>`
 }
 
-function leakRow(group, i) {
-  return `<tr data-count="${group.count}" data-retained="${group.retainedSize}" data-self="${group.selfSize}" data-name="${esc(group.name)}">
-<td><a href="#leak-${i}">${esc(group.name)}</a>${isConsequence(group) ? ' <span class="muted">(held by another leak)</span>' : ''}</td>
-<td>${esc(group.kind)}</td><td class="n">${num(group.count)}</td><td class="n">${perCall(group)}</td>
-<td class="n">${bytes(group.selfSize)}</td><td class="n">${bytes(group.retainedSize)}</td><td class="where">${esc(origin(group))}</td></tr>`
+function leakRow(point, i) {
+  return `<tr data-count="${point.count}" data-retained="${point.retainedSize}" data-self="${point.selfSize}" data-name="${esc(growthName(point))}">
+<td><a href="#leak-${i}">${esc(growthName(point))}</a></td>
+<td>${esc(point.name)}</td><td class="n">${num(point.count)}</td><td class="n">${esc(rate(point) || '—')}</td>
+<td class="n">${bytes(point.selfSize)}</td><td class="n">${bytes(point.retainedSize)}</td><td class="where">${esc(origin(point))}</td></tr>`
 }
 
-function leakDetail(group, i) {
-  const samples = group.sampleIds && group.sampleIds.length ? `<p class="muted">Sample ids: ${group.sampleIds.map((id) => `@${id}`).join(' ')}</p>` : ''
+function breakdownHtml(point) {
+  const classes = point.breakdown || []
+  if (classes.length === 0) return ''
+  const rows = classes.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td class="n">${num(c.count)}</td><td class="n">${bytes(c.selfSize)}</td><td class="n">${bytes(c.retainedSize)}</td></tr>`)
+  return `<h4>What hangs from it</h4><table class="held"><thead><tr><th>class</th><th>kind</th><th class="n">objects</th><th class="n">self</th><th class="n">retained</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+/** One card per growth point: what grows, what hangs from it, the cause, the path. */
+function leakDetail(point, i) {
+  const samples = point.sampleIds && point.sampleIds.length ? `<p class="muted">Sample ids: ${point.sampleIds.map((id) => `@${id}`).join(' ')}</p>` : ''
+  const below = point.samplePath && point.samplePath.length ? `<p class="muted">It grows here; on to one ${esc(point.name)}:</p>${pathHtml(point.samplePath, true)}` : ''
   return `<section class="leak" id="leak-${i}">
-<h3>${esc(group.name)} <span class="muted">(${esc(group.kind)})</span></h3>
-<p>${num(group.count)} objects${perCall(group) !== '—' ? `, ${perCall(group)} per call` : ''}, ${bytes(group.selfSize)} self, ${bytes(group.retainedSize)} retained${group.location ? `; ${group.kind === 'closure' ? 'defined at' : 'class at'} <code>${esc(position(group.location))}</code>` : ''}</p>
-${causeHtml(group)}
-<h4>Retained by</h4>${pathHtml(group.retainerPath)}
-${stacksHtml(group)}${samples}</section>`
+<h3>${esc(growthName(point))} <span class="muted">${esc(gains(point))}</span></h3>
+<p>${esc(plural(point.count, 'object'))} in all, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained${point.location ? `; ${esc(origin(point))}` : ''}</p>
+${causeHtml(point)}
+${breakdownHtml(point)}
+<h4>Retained by</h4>${pathHtml(point.retainerPath)}${below}
+${stacksHtml(point)}${samples}</section>`
 }
 
 /** An SVG line chart: points (x, y) with labelled vertical marks. No script, no fonts. */
@@ -195,11 +196,10 @@ function renderHtml(report, options) {
   options = checkOptions(options, { title: undefined, generatedAt: undefined }, 'renderHtml')
   const s = report.summary || {}
   const leaks = report.leaks || []
-  const causes = leaks.filter((g) => !isConsequence(g))
   const title = options.title || 'leakhunt report'
   const calls = s.iterations ? ` over ${num(s.iterations)} calls` : ''
   const verdict = leaks.length
-    ? `<p class="verdict bad">${causes.length} leak${causes.length === 1 ? '' : 's'} found${calls}: ${num(s.leakedObjectCount)} objects, ${bytes(s.leakedRetainedSize || 0)} retained.</p>`
+    ? `<p class="verdict bad">${leaks.length} leak${leaks.length === 1 ? '' : 's'} found${calls}: ${num(s.leakedObjectCount)} objects, ${bytes(s.leakedRetainedSize || 0)} retained.</p>`
     : `<p class="verdict good">No leaks found${calls}.</p>`
   const listeners = report.listenerGrowth || []
   const listenerTable = listeners.length
@@ -210,7 +210,7 @@ function renderHtml(report, options) {
   const retained = report.retained || []
   const retainedTable = retained.length
     ? `<h2>Also alive, not judged leaks (${retained.length})</h2><table><thead><tr><th>name</th><th class="n">objects</th><th class="n">retained</th><th>why not a leak</th></tr></thead><tbody>${retained
-        .map((g) => `<tr><td>${esc(g.name)}</td><td class="n">${num(g.count)}</td><td class="n">${bytes(g.retainedSize)}</td><td>${esc(g.verdict ? g.verdict.reason : '')}</td></tr>`)
+        .map((g) => `<tr><td>${esc(growthName(g))}</td><td class="n">${num(g.count)}</td><td class="n">${bytes(g.retainedSize)}</td><td>${esc(g.verdict ? g.verdict.reason : '')}</td></tr>`)
         .join('')}</tbody></table>`
     : ''
   return `<!doctype html>
@@ -227,7 +227,7 @@ ${snapshotTable(report)}
 <h2>Leaks</h2>
 ${
   leaks.length
-    ? `<table id="leaks"><thead><tr><th class="sortable" data-key="name">name</th><th>kind</th><th class="sortable n" data-key="count">objects</th><th class="n">per call</th><th class="sortable n" data-key="self">self</th><th class="sortable n" data-key="retained">retained</th><th>where</th></tr></thead>
+    ? `<table id="leaks"><thead><tr><th class="sortable" data-key="name">what grows</th><th>leading class</th><th class="sortable n" data-key="count">objects</th><th class="n">per call</th><th class="sortable n" data-key="self">self</th><th class="sortable n" data-key="retained">retained</th><th>where</th></tr></thead>
 <tbody>${leaks.map(leakRow).join('')}</tbody></table>
 ${leaks.map(leakDetail).join('\n')}`
     : '<p>Nothing new since the baseline is still alive at the final snapshot and held by the program.</p>'

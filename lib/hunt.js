@@ -13,6 +13,9 @@ const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 const { withCauses } = require('./diagnose.js')
 const { redact } = require('./redact.js')
 
+/** The report's layout; `index.d.ts` documents it. 2: one entry per growth point. */
+const SCHEMA_VERSION = 2
+
 const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false, redact: false }
 // Options with no default value, known all the same (anything else is refused by name).
 const UNSET = { signal: undefined, onProgress: undefined, leakFilter: undefined, keepSnapshots: undefined, ignore: undefined, ignoreHeldBy: undefined }
@@ -219,7 +222,7 @@ async function runHunt(fn, o, inspectorGc, session, where) {
   const write = (chunk) => callNative(() => session.write(chunk))
   const analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
   const secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
-  // Round two is judged by counts per class; its retained sizes would go unused.
+  // Round two is judged by counts per growth point; its retained sizes would go unused.
   const secondRoundOptions = { ...analyzeOptions, iterations: secondRoundCalls, maxSamples: 1, countsOnly: true }
 
   const callTimes = async (phase, times) => {
@@ -303,7 +306,8 @@ async function runHunt(fn, o, inspectorGc, session, where) {
     await settle()
     await snapshot(3, 'full')
     progress('analysis')
-    await callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions))
+    // Holders older than the first baseline: round two finds round one's growth points again.
+    await callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions, 'baseline'))
     lap('analysis')
   }
   // All snapshots are taken: only now do reports become JS objects.
@@ -326,7 +330,7 @@ async function runHunt(fn, o, inspectorGc, session, where) {
   const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
   // Causes are read before redaction: they name variables and events, never string contents.
   const report = withCauses({
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     leaks,
     retained,
     listenerGrowth: grownListeners,
@@ -348,4 +352,4 @@ async function runHunt(fn, o, inspectorGc, session, where) {
   return o.redact ? redact(report) : report
 }
 
-module.exports = { hunt, DEFAULTS }
+module.exports = { hunt, DEFAULTS, SCHEMA_VERSION }

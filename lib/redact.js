@@ -12,12 +12,13 @@ function redactStep(step) {
   if (step.edge && step.edgeType === 'property' && !IDENTIFIER.test(step.edge) && !/^<symbol [\w$ ]{0,64}>$/.test(step.edge)) {
     step.edge = `[key of ${step.edge.length} chars, redacted]`
   }
+  if (step.key && step.key.startsWith('"')) step.key = '"…" (string key, redacted)'
 }
 
 /** Redacts a report from hunt() or analyzeSnapshots() in place, and returns it. */
 function redact(report) {
   const groups = [...(report.leaks || []), ...(report.retained || [])]
-  for (const group of groups) for (const step of group.retainerPath || []) redactStep(step)
+  for (const group of groups) for (const step of [...(group.retainerPath || []), ...(group.samplePath || [])]) redactStep(step)
   for (const g of report.listenerGrowth || []) {
     for (const step of g.retainerPath || []) redactStep(step)
     if (!IDENTIFIER.test(g.event)) g.event = `[event of ${g.event.length} chars, redacted]`

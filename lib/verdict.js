@@ -22,18 +22,8 @@ const SECOND_ROUND_FACTOR = 2
  * calls/k per round).
  */
 const MIN_GROWTH = 1.5
-
-// The class of a group. Round two's groups are matched by class alone: whether a member is
-// held through another leak can change from one analysis to the next.
-const classKey = (g) => `${g.kind}\u0000${g.name}\u0000${g.location ? `${g.location.scriptId}:${g.location.line}:${g.location.column}` : ''}`
-
-/**
- * @param {object} first  report of round one (baseline, target, final)
- * @param {number[]|null} persisted  per group of `first`, its members still alive after round two (by id)
- * @param {object|null} grown  objects new in round two and alive after it (final, after, after)
- */
-/** A group is a consequence when every member leaks only because another leaked object holds it. */
-const isConsequence = (group) => group.heldByOtherLeaks !== undefined && group.heldByOtherLeaks >= group.count
+/** Without a second round, a holder that gained one object over this many calls or more did not grow with them. */
+const MIN_CALLS_FOR_SINGLE = 4
 
 /**
  * Node's own buffers with a fixed cap, by the closure variable Node keeps them in: what only
@@ -44,57 +34,72 @@ const isConsequence = (group) => group.heldByOtherLeaks !== undefined && group.h
  */
 const BOUNDED_BUFFERS = [{ edge: 'resourceTimingBuffer', holder: "Node's resource-timing buffer (performance.getEntriesByType('resource'))", cap: 250 }]
 
-/** The capped Node buffer a group's path passes through (by a closure-variable edge), if any. */
-function boundedBy(group) {
-  if (!group.retainerPath) return null
-  return BOUNDED_BUFFERS.find((b) => group.retainerPath.some((step) => step.edgeType === 'context' && step.edge === b.edge)) || null
+/** Every step from the root to the sample object: the holder's path, then below it. */
+const fullPath = (point) => [...(point.retainerPath || []), ...(point.samplePath || [])]
+
+/** The capped Node buffer a growth point is (reached by a closure-variable edge), if any. */
+function boundedBy(point) {
+  const path = point.retainerPath || []
+  return BOUNDED_BUFFERS.find((b) => path.some((step) => step.edgeType === 'context' && step.edge === b.edge)) || null
 }
 
-/** Whether any step of a group's retainer path (holder name or edge) contains one of `names`. */
-function heldByAny(group, names) {
-  if (!names || names.length === 0 || !group.retainerPath) return false
-  return group.retainerPath.some((step) => names.some((n) => step.name.includes(n) || step.edge.includes(n)))
+/** Whether any step down to the holder (holder name or edge) contains one of `names`. */
+function heldByAny(point, names) {
+  if (!names || names.length === 0) return false
+  return fullPath(point).some((step) => names.some((n) => step.name.includes(n) || step.edge.includes(n)))
 }
 
+/** How many objects of `point`'s leading class the same holder gained in round two. */
+function grownUnder(point, grown) {
+  const again = grown.leaks.find((g) => g.holder.id === point.holder.id)
+  if (!again) return 0
+  const same = (again.breakdown || []).find((c) => c.name === point.name && c.kind === point.kind)
+  return same ? same.count : again.name === point.name ? again.leadingCount : 0
+}
+
+/**
+ * Judges each growth point of round one. A growth point's holder existed before the baseline,
+ * so it keeps its snapshot id: round two's growth points are matched to round one's by it,
+ * and each is judged on its own counts (a one-time object under one holder is never judged by
+ * what grew under another).
+ * @param {object} first  report of round one (baseline, target, final)
+ * @param {number[]|null} persisted  per growth point of `first`, its objects still alive after round two (by id)
+ * @param {object|null} grown  growth points of round two (final, confirm, confirm; holders older than the baseline)
+ */
 function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
-  const grownBy = new Map()
-  for (const g of grown ? grown.leaks : []) grownBy.set(classKey(g), (grownBy.get(classKey(g)) || 0) + g.count)
   const leaks = []
   const retained = []
-  for (const [index, group] of first.leaks.entries()) {
+  for (const [index, point] of first.leaks.entries()) {
     let verdict
-    const bound = boundedBy(group)
+    const bound = boundedBy(point)
     if (bound) {
       verdict = { leak: false, reason: 'bounded', persisted: persisted ? persisted[index] : null, grew: null, bound: { holder: bound.holder, cap: bound.cap } }
     } else if (!persisted || !grown) {
-      verdict = { leak: true, reason: 'survived', persisted: null, grew: null }
+      // Without a second round, one object over several calls is not growth with the calls.
+      const calls = first.summary && first.summary.iterations
+      const single = calls >= MIN_CALLS_FOR_SINGLE && point.leadingCount <= 1
+      verdict = { leak: !single, reason: single ? 'single' : 'survived', persisted: null, grew: null }
     } else {
       const kept = persisted[index]
-      const grew = grownBy.get(classKey(group)) || 0
-      if (kept < MIN_PERSISTED * group.count) {
+      const grew = grownUnder(point, grown)
+      const before = point.leadingCount
+      if (kept < MIN_PERSISTED * point.count) {
         verdict = { leak: false, reason: 'released', persisted: kept, grew }
       } else if (grew === 0) {
         verdict = { leak: false, reason: 'one-time', persisted: kept, grew }
-      } else if (grew <= group.count || grew < MIN_GROWTH * group.count) {
+      } else if (grew <= before || grew < MIN_GROWTH * before) {
         verdict = { leak: false, reason: 'not-with-calls', persisted: kept, grew }
       } else {
         verdict = { leak: true, reason: 'grows-with-calls', persisted: kept, grew }
       }
     }
-    const judged = { ...group, verdict }
+    const judged = { ...point, verdict }
     if (verdict.leak && (heldByAny(judged, ignoreHeldBy) || (leakFilter && !leakFilter(judged)))) {
       judged.verdict = { ...verdict, leak: false, reason: 'filtered' }
     }
     ;(judged.verdict.leak ? leaks : retained).push(judged)
   }
-  // Consequences live only through other leaked objects. With no cause left among the leaks,
-  // what holds them was judged not a leak (or accepted), and so are they.
-  if (leaks.length > 0 && leaks.every(isConsequence)) {
-    for (const g of leaks) g.verdict = { ...g.verdict, leak: false, reason: 'held-by-non-leaks' }
-    retained.push(...leaks)
-    leaks.length = 0
-  }
   return { leaks, retained }
 }
 
-module.exports = { judge, isConsequence, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
+module.exports = { judge, fullPath, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

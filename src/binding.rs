@@ -225,7 +225,7 @@ impl Task for AnalyzeTask {
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let report = guarded(|| match &self.sources {
             Sources::Files([b, t, f]) => analysis::analyze_files(b, t, f, &self.options, &self.progress),
-            Sources::Parsed([b, t, f]) => analysis::analyze(b, t, f, &self.options, &self.progress),
+            Sources::Parsed([b, t, f]) => analysis::analyze(b, t, f, None, &self.options, &self.progress),
         })?;
         to_value(&report)
     }
@@ -264,6 +264,40 @@ pub fn analyze_parsed(
         options: diff_options(options),
         progress: Arc::default(),
     })
+}
+
+/// Two rounds offline: four snapshots parsed already (the last two in full).
+pub struct TwoRoundsTask {
+    snapshots: [Arc<Snapshot>; 4],
+    options: DiffOptions,
+}
+
+impl Task for TwoRoundsTask {
+    type Output = Json;
+    type JsValue = Json;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let [b, t, f, c] = &self.snapshots;
+        to_value(&guarded(|| analysis::analyze_two_rounds([b, t, f, c], &self.options, &Default::default()))?)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// Round one of the baseline, target and final snapshots, and round two from the final to the
+/// `confirm` snapshot: `{ first, grown, persisted }`, for the same verdict a hunt gives.
+#[napi(ts_return_type = "Promise<{ first: LeakReport; grown: LeakReport; persisted: number[] }>")]
+pub fn analyze_rounds(
+    baseline: &HeapSnapshot,
+    target: &HeapSnapshot,
+    final_: &HeapSnapshot,
+    confirm: &HeapSnapshot,
+    options: Option<AnalyzeOptions>,
+) -> AsyncTask<TwoRoundsTask> {
+    let snapshots = [baseline.inner.clone(), target.inner.clone(), final_.inner.clone(), confirm.inner.clone()];
+    AsyncTask::new(TwoRoundsTask { snapshots, options: diff_options(options) })
 }
 
 /// Takes a snapshot's text in chunks (strings from the inspector, Buffers from a file or
@@ -396,9 +430,11 @@ impl HuntSession {
         target: String,
         final_: String,
         options: Option<AnalyzeOptions>,
+        holders_from: Option<String>,
     ) -> napi::Result<AsyncTask<StoreReportTask>> {
         let analyzer = guarded(|| self.inner.analyzer(&[&baseline, &target, &final_]))?;
-        Ok(AsyncTask::new(StoreReportTask { analyzer, result, names: [baseline, target, final_], options: diff_options(options) }))
+        let (names, options) = ([baseline, target, final_], diff_options(options));
+        Ok(AsyncTask::new(StoreReportTask { analyzer, result, names, holders_from, options }))
     }
 
     /// The node count of a snapshot that `analyze` has waited for.
@@ -444,6 +480,7 @@ pub struct StoreReportTask {
     analyzer: Analyzer,
     result: String,
     names: [String; 3],
+    holders_from: Option<String>,
     options: DiffOptions,
 }
 
@@ -452,7 +489,7 @@ impl Task for StoreReportTask {
     type JsValue = u32;
 
     fn compute(&mut self) -> napi::Result<u32> {
-        guarded(|| self.analyzer.analyze(&self.result, &self.names, &self.options))
+        guarded(|| self.analyzer.analyze(&self.result, &self.names, self.holders_from.as_deref(), &self.options))
     }
 
     fn resolve(&mut self, _env: Env, output: u32) -> napi::Result<u32> {

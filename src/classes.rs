@@ -177,6 +177,43 @@ pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
 
 /// V8's own objects: reported only when asked (`includeInternals`), since every run of any
 /// code creates some (compiled code, maps, feedback, contexts, internal arrays).
+/// Storage an object keeps its contents in (elements, properties, a Map's hash table, a
+/// `PropertyArray`): V8 replaces it as it grows, so a holder is the object above it, never it.
+pub fn is_storage(graph: &HeapGraph, node: NodeIndex) -> bool {
+    matches!(graph.kind(node), NodeKind::Array | NodeKind::Hidden | NodeKind::Code | NodeKind::ObjectShape)
+}
+
+/// Methods that end an object's life in Node's and the ecosystem's conventions (streams,
+/// servers, sockets, timers, watchers, pools), in the order a fix would name them.
+const CLEANUP_METHODS: [&str; 9] = ["close", "destroy", "dispose", "stop", "shutdown", "disconnect", "end", "abort", "unref"];
+
+/// The first cleanup method an object's prototype chain defines, if any: a hint can then
+/// name the call that lets the object go.
+pub fn cleanup_method(graph: &HeapGraph, object: NodeIndex) -> Option<&'static str> {
+    let mut proto = graph.edge_target(object, "__proto__")?;
+    // Prototype chains are short; the bound is for hostile input.
+    for _ in 0..6 {
+        if graph.kind(proto) != NodeKind::Object {
+            return None;
+        }
+        let found = CLEANUP_METHODS.iter().find(|m| graph.edge_target(proto, m).is_some_and(|f| graph.kind(f) == NodeKind::Closure));
+        if let Some(m) = found {
+            return Some(m);
+        }
+        proto = graph.edge_target(proto, "__proto__")?;
+    }
+    None
+}
+
+/// Closures a code generator names one by one (`validate20`, `validate21`, ...) are one class:
+/// the name without its number.
+pub fn numbered_family(name: &str) -> Option<String> {
+    let stem = name.strip_suffix("()")?;
+    let digits = stem.len() - stem.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let prefix = &stem[..stem.len() - digits];
+    (digits > 0 && prefix.ends_with(|c: char| c.is_alphabetic() || c == '_' || c == '$')).then(|| format!("{prefix}<n>()"))
+}
+
 pub fn is_internal(graph: &HeapGraph, node: NodeIndex) -> bool {
     match graph.kind(node) {
         NodeKind::Hidden | NodeKind::Array | NodeKind::Code | NodeKind::Synthetic | NodeKind::ObjectShape | NodeKind::Other => true,

@@ -1,13 +1,14 @@
 //! The three-snapshot diff: objects absent from the baseline, present in the target and
-//! still alive in the final snapshot, grouped by what a person calls them.
+//! still alive in the final snapshot, grouped by the growth point they hang from: the older
+//! object that holds them.
 
 use crate::allocations::AllocationTrace;
 use crate::classes::{self, ClassKey};
 use crate::dominators::Dominators;
-use crate::graph::{HeapGraph, NodeIndex};
-use crate::report::{LeakGroup, SourceLocation};
+use crate::graph::{HeapGraph, NodeIndex, ROOT};
+use crate::report::{GrowthPoint, HeldClass, Holder, SourceLocation};
 use crate::retainers::RetainerTree;
-use crate::snapshot::IdSnapshot;
+use crate::snapshot::{EdgeKind, IdSnapshot};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -25,7 +26,7 @@ pub struct DiffOptions {
 
 /// For each group, how many of its members are alive in `later` (by id: exact, whatever
 /// else changed in between).
-pub fn still_alive(groups: &[LeakGroup], later: &IdSnapshot) -> Vec<u64> {
+pub fn still_alive(groups: &[GrowthPoint], later: &IdSnapshot) -> Vec<u64> {
     groups.iter().map(|g| g.member_ids.iter().filter(|&&id| later.contains(id)).count() as u64).collect()
 }
 
@@ -50,6 +51,43 @@ pub fn surviving_nodes(final_graph: &HeapGraph, baseline: &IdSnapshot, target: &
         .collect()
 }
 
+/// The share of the baseline's JS heap objects (odd ids) still in the target. Within one
+/// process most survive (a hunt keeps well over 90 %); snapshots of two processes, or taken
+/// across an inspector session that closed (V8 numbers objects anew), share almost none.
+pub fn shared_share(baseline: &[u32], target: &[u32]) -> f64 {
+    let (mut b, mut total, mut shared) = (0, 0u64, 0u64);
+    for &id in baseline.iter().filter(|&&id| id % 2 == 1) {
+        total += 1;
+        while b < target.len() && target[b] < id {
+            b += 1;
+        }
+        shared += (target.get(b) == Some(&id)) as u64;
+    }
+    if total == 0 {
+        1.0
+    } else {
+        shared as f64 / total as f64
+    }
+}
+
+/// Of the sampled ids both snapshots have, how many are the same object (same fingerprint),
+/// and how many were compared. Both lists sorted by id.
+pub fn same_objects(baseline: &[(u32, u64)], target: &[(u32, u64)]) -> (usize, usize) {
+    let (mut t, mut same, mut compared) = (0, 0, 0);
+    for &(id, print) in baseline {
+        while t < target.len() && target[t].0 < id {
+            t += 1;
+        }
+        if let Some(&(other, other_print)) = target.get(t) {
+            if other == id {
+                compared += 1;
+                same += (other_print == print) as usize;
+            }
+        }
+    }
+    (same, compared)
+}
+
 /// Odd (JS heap) ids of `target` that `baseline` lacks; both sorted, and so is the result.
 fn new_ids(baseline: &[u32], target: &[u32]) -> Vec<u32> {
     let mut new = Vec::new();
@@ -66,163 +104,339 @@ fn new_ids(baseline: &[u32], target: &[u32]) -> Vec<u32> {
 }
 
 pub struct Grouped {
-    pub groups: Vec<LeakGroup>,
+    pub groups: Vec<GrowthPoint>,
     pub internal_count: u64,
     pub ignored_count: u64,
 }
 
-struct Acc {
-    key: ClassKey,
-    internal: bool,
-    count: u64,
-    self_size: u64,
-    retained: u64,
-    held_by_other_leaks: u64,
-    samples: Vec<NodeIndex>,
-    members: Vec<u32>,
-    /// How many members each allocation trace node allocated (empty without tracking).
-    sites: HashMap<u32, u64>,
+/// Allocation stacks kept per growth point.
+const TOP_STACKS: usize = 3;
+/// Classes listed per growth point; the rest are counted in the totals only.
+const MAX_BREAKDOWN: usize = 12;
+
+/// The surviving objects of the final graph grouped by growth point: each hangs from the
+/// nearest object above it on its retainer path that is older than `older` (sorted ids) and
+/// is not V8's storage. Objects chained to each other (a linked list of timers, a Map's new
+/// hash table) are walked through, so a holder gathers all it gained however it is laid out.
+/// A second round passes the first round's baseline as `older`, so that it finds the same
+/// holders, which keep their ids.
+pub fn group(
+    graph: &HeapGraph,
+    doms: Option<&Dominators>,
+    tree: &RetainerTree,
+    surviving: &[NodeIndex],
+    older: &[u32],
+    options: &DiffOptions,
+) -> Grouped {
+    let (members, internal_count, ignored_count) = members(graph, tree, surviving, options);
+    let placed = place_under_holders(graph, tree, older, &members);
+    let covered = dominated_by_members(graph, doms, &members);
+    let trace = AllocationTrace::of(graph);
+
+    let mut by_holder: HashMap<NodeIndex, Vec<(NodeIndex, Placement)>> = HashMap::new();
+    for (&node, &place) in members.iter().zip(&placed) {
+        by_holder.entry(place.holder).or_default().push((node, place));
+    }
+    let mut groups: Vec<GrowthPoint> = by_holder
+        .into_iter()
+        .map(|(holder, held)| growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, options))
+        .collect();
+    groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
+    Grouped { groups, internal_count, ignored_count }
 }
 
-/// Allocation stacks kept per group.
-const TOP_STACKS: usize = 3;
-
-/// How many members of a group are considered for its representative (shortest) path.
-const PATH_CANDIDATES: usize = 32;
-
-pub fn group(graph: &HeapGraph, doms: Option<&Dominators>, tree: &RetainerTree, surviving: &[NodeIndex], options: &DiffOptions) -> Grouped {
-    let n = graph.node_count();
-    let mut internal_count = 0;
-    let mut ignored_count = 0;
-    let mut reported: Vec<NodeIndex> = Vec::with_capacity(surviving.len());
+/// The surviving objects a report speaks of: not V8's own, held by the program, not ignored.
+fn members(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeIndex], options: &DiffOptions) -> (Vec<NodeIndex>, u64, u64) {
+    let (mut internal, mut ignored) = (0, 0);
+    let mut kept = Vec::with_capacity(surviving.len());
     for &node in surviving {
         // V8's own objects, and objects only V8 holds (the string table, code, the stack of
         // whatever runs now), are not the program's leaks.
         if !options.include_internals && (classes::is_internal(graph, node) || !tree.is_held_by_program(node)) {
-            internal_count += 1;
-            continue;
+            internal += 1;
+        } else if !options.ignore.is_empty() && {
+            let name = classes::class_name(graph, node);
+            options.ignore.iter().any(|p| name.contains(p.as_str()))
+        } {
+            ignored += 1;
+        } else {
+            kept.push(node);
         }
-        reported.push(node);
     }
-    let mut keys: Vec<ClassKey> = reported.iter().map(|&v| classes::class_key(graph, v)).collect();
-    if !options.ignore.is_empty() {
-        let before = reported.len();
-        let mut kept_nodes = Vec::with_capacity(before);
-        let mut kept_keys = Vec::with_capacity(before);
-        for (node, key) in reported.into_iter().zip(keys) {
-            if options.ignore.iter().any(|p| key.name.contains(p.as_str())) {
-                continue;
-            }
-            kept_nodes.push(node);
-            kept_keys.push(key);
-        }
-        ignored_count = (before - kept_nodes.len()) as u64;
-        reported = kept_nodes;
-        keys = kept_keys;
-    }
+    (kept, internal, ignored)
+}
 
-    // A reported object dominated by another reported object is already in that one's
-    // retained size; one forward pass in preorder marks them (a dominator comes first).
-    let mut is_reported = vec![false; n];
-    for &v in &reported {
-        is_reported[v as usize] = true;
-    }
-    let mut covered = vec![false; n];
-    if let Some(doms) = doms {
-        for &v in doms.order.iter().skip(1) {
-            let d = doms.idom[v as usize] as usize;
-            covered[v as usize] = covered[d] || is_reported[d];
-        }
-    }
-    let held = tree.held_through(&is_reported, &reported);
-    drop(is_reported);
-    let trace = AllocationTrace::of(graph);
+const UNPLACED: NodeIndex = NodeIndex::MAX;
 
-    // Members held through another leak are grouped apart from their class's other members:
-    // they are consequences, and mixing them would let one population's growth judge the other.
-    let mut index: HashMap<(ClassKey, bool), usize> = HashMap::new();
-    let mut accs: Vec<Acc> = Vec::new();
-    for ((node, key), held) in reported.iter().copied().zip(keys).zip(held) {
-        let slot = match index.get(&(key.clone(), held)) {
-            Some(&i) => i,
-            None => {
-                index.insert((key.clone(), held), accs.len());
-                accs.push(Acc {
-                    internal: classes::is_internal(graph, node) || !tree.is_held_by_program(node),
-                    key,
-                    count: 0,
-                    self_size: 0,
-                    retained: 0,
-                    held_by_other_leaks: 0,
-                    samples: Vec::new(),
-                    members: Vec::new(),
-                    sites: HashMap::new(),
-                });
-                accs.len() - 1
-            }
-        };
-        let acc = &mut accs[slot];
-        acc.count += 1;
-        acc.self_size += graph.self_size(node);
-        acc.held_by_other_leaks += held as u64;
-        acc.members.push(graph.ids[node as usize]);
-        if !covered[node as usize] {
-            acc.retained += doms.map_or(0, |d| d.retained[node as usize]);
-        }
-        if acc.samples.len() < PATH_CANDIDATES {
-            acc.samples.push(node);
-        }
-        if let Some(site) = trace.as_ref().and_then(|t| t.site_of(node)) {
-            *acc.sites.entry(site).or_insert(0) += 1;
-        }
-    }
+/// Where a member hangs: its holder, how many steps below it, and whether it is an entry of
+/// the holder (no other member lies between them, or only a chain of its own class).
+#[derive(Clone, Copy)]
+struct Placement {
+    holder: NodeIndex,
+    depth: u32,
+    entry: bool,
+}
 
-    let max_samples = if options.max_samples == 0 { 5 } else { options.max_samples };
-    let mut groups: Vec<LeakGroup> = accs
-        .into_iter()
-        .map(|acc| {
-            let best =
-                acc.samples.iter().copied().min_by_key(|&v| tree.depth(v).unwrap_or(usize::MAX)).expect("a group has at least one member");
-            let location = match acc.key.location {
-                Some((script_id, line, column)) => Some(SourceLocation {
-                    script_id,
-                    script_name: classes::closure_script_name(graph, classes::defining_closure(graph, best)),
-                    line: line + 1,
-                    column: column + 1,
-                }),
-                None => classes::constructor_of(graph, best).and_then(|ctor| classes::closure_location(graph, ctor)),
+/// What lies between the holder and a node: no member, only members of one class (a linked
+/// list: timers by `_idleNext`, wrappers by the variable each captures), or anything else.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Between {
+    Nothing,
+    Chain(u8, u32),
+    Mixed,
+}
+
+/// A member's class, cheaply: its type and name string.
+fn class_of(graph: &HeapGraph, x: NodeIndex) -> (u8, u32) {
+    (graph.types[x as usize], graph.names[x as usize])
+}
+
+/// Whether the search reached a node by a named link a program makes (a property, a variable),
+/// as lists link their nodes (`_idleNext`, `next`, the previous wrapper a closure keeps): not by
+/// an element (an array in an array is its content) nor by V8's internals (a promise's
+/// reactions).
+fn linked_by_program(graph: &HeapGraph, tree: &RetainerTree, x: NodeIndex) -> bool {
+    tree.parent_edge(x).is_some_and(|e| matches!(graph.edge_kind(e), EdgeKind::Property | EdgeKind::Context))
+}
+
+/// The edge that reached a node, with element indexes all alike: an older node that continues
+/// a chain by the same link is not the chain's holder (a timer list's warm-up timers).
+fn chain_link(graph: &HeapGraph, tree: &RetainerTree, x: NodeIndex) -> (u8, u32, u64) {
+    let edge = tree.parent_edge(x).map_or(u64::MAX, |e| {
+        let name = if graph.edge_kind(e).name_is_index() { u32::MAX } else { graph.edge_name_or_index(e) };
+        ((graph.edge_type(e) as u64) << 32) | name as u64
+    });
+    (graph.types[x as usize], graph.names[x as usize], edge)
+}
+
+/// For each member, where it hangs. One memoized walk up the retainer tree: linear in what the
+/// walks cover, however long the chains.
+fn place_under_holders(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members: &[NodeIndex]) -> Vec<Placement> {
+    let is_holder = |x: NodeIndex| {
+        let id = graph.ids[x as usize];
+        x == ROOT || ((id.is_multiple_of(2) || older.binary_search(&id).is_ok()) && !classes::is_storage(graph, x))
+    };
+    let mut is_member = vec![false; graph.node_count()];
+    for &v in members {
+        is_member[v as usize] = true;
+    }
+    // For each node walked: (holder, depth, what lies between the holder and it).
+    let mut known: HashMap<NodeIndex, (NodeIndex, u32, Between)> = HashMap::new();
+    let mut chain = Vec::new();
+    members
+        .iter()
+        .map(|&v| {
+            let mut x = v;
+            let (holder, mut depth, mut between) = loop {
+                if let Some(&found) = known.get(&x) {
+                    break found;
+                }
+                match tree.parent(x) {
+                    None => break (UNPLACED, 0, Between::Nothing),
+                    // An older link of a chain the node continues (a timer list's timers from
+                    // before the baseline) is not the holder: the chain's head is.
+                    Some(p) if is_holder(p) && (p == ROOT || chain_link(graph, tree, p) != chain_link(graph, tree, x)) => {
+                        break (p, 1, Between::Nothing)
+                    }
+                    Some(p) => {
+                        chain.push(x);
+                        x = p;
+                    }
+                }
             };
-            let allocation_stacks = trace.as_ref().map(|t| t.top_stacks(&acc.sites, TOP_STACKS)).unwrap_or_default();
-            LeakGroup {
-                name: acc.key.name,
-                kind: acc.key.kind.to_string(),
-                count: acc.count,
-                count_per_iteration: options.iterations.filter(|&i| i > 0).map(|i| acc.count as f64 / i as f64),
-                self_size: acc.self_size,
-                retained_size: acc.retained,
-                retainer_path: tree.path(graph, best),
-                held_by_other_leaks: acc.held_by_other_leaks,
-                sample_ids: acc.samples.iter().take(max_samples).map(|&v| graph.ids[v as usize]).collect(),
-                member_ids: acc.members,
-                location,
-                allocation_stacks,
-                traced_count: acc.sites.values().sum(),
-                internal: acc.internal,
+            known.insert(x, (holder, depth, between));
+            while let Some(y) = chain.pop() {
+                // y's parent is x: x joins what lies between the holder and y.
+                if is_member[x as usize] {
+                    let class = class_of(graph, x);
+                    between = match between {
+                        Between::Nothing => Between::Chain(class.0, class.1),
+                        Between::Chain(t, n) if (t, n) == class => between,
+                        _ => Between::Mixed,
+                    };
+                }
+                depth += 1;
+                known.insert(y, (holder, depth, between));
+                x = y;
             }
+            let entry = match between {
+                Between::Nothing => true,
+                Between::Chain(t, n) => (t, n) == class_of(graph, v) && linked_by_program(graph, tree, v),
+                Between::Mixed => false,
+            };
+            // Unreachable (only with includeInternals): each is its own.
+            Placement { holder: if holder == UNPLACED { v } else { holder }, depth, entry }
         })
-        .collect();
-    groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.name.cmp(&b.name)));
-    Grouped { groups, internal_count, ignored_count }
+        .collect()
+}
+
+/// Members dominated by another member: already in that one's retained size. One forward pass
+/// in preorder marks them (a dominator comes first).
+fn dominated_by_members(graph: &HeapGraph, doms: Option<&Dominators>, members: &[NodeIndex]) -> Vec<bool> {
+    let n = graph.node_count();
+    let mut covered = vec![false; n];
+    let Some(doms) = doms else { return covered };
+    let mut is_member = vec![false; n];
+    for &v in members {
+        is_member[v as usize] = true;
+    }
+    for &v in doms.order.iter().skip(1) {
+        let d = doms.idom[v as usize] as usize;
+        covered[v as usize] = covered[d] || is_member[d];
+    }
+    covered
+}
+
+/// One class of members, while they are counted.
+struct ClassAcc {
+    key: ClassKey,
+    count: u64,
+    /// Members that are entries of the holder (see `Placement`).
+    entries: u64,
+    self_size: u64,
+    retained: u64,
+    /// The member nearest the holder: (steps below it, id, node).
+    nearest: (u32, u32, NodeIndex),
+    members: Vec<NodeIndex>,
+}
+
+/// The key members are counted under: closures a generator numbers are one family.
+fn breakdown_key(graph: &HeapGraph, node: NodeIndex) -> ClassKey {
+    let key = classes::class_key(graph, node);
+    match (key.kind, classes::numbered_family(&key.name)) {
+        ("closure", Some(family)) => ClassKey { name: family, location: None, ..key },
+        _ => key,
+    }
+}
+
+/// Objects and functions say what leaks; strings, numbers and V8's storage are their contents.
+fn is_entry_kind(kind: &str) -> bool {
+    matches!(kind, "object" | "closure" | "regexp" | "native")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn growth_point(
+    graph: &HeapGraph,
+    doms: Option<&Dominators>,
+    tree: &RetainerTree,
+    trace: Option<&AllocationTrace>,
+    covered: &[bool],
+    holder: NodeIndex,
+    held: &[(NodeIndex, Placement)],
+    options: &DiffOptions,
+) -> GrowthPoint {
+    let mut index: HashMap<ClassKey, usize> = HashMap::new();
+    let mut classes_held: Vec<ClassAcc> = Vec::new();
+    let mut sites: HashMap<u32, u64> = HashMap::new();
+    let (mut self_size, mut retained) = (0, 0);
+    for &(node, place) in held {
+        let key = breakdown_key(graph, node);
+        let slot = *index.entry(key.clone()).or_insert_with(|| {
+            classes_held.push(ClassAcc {
+                key,
+                count: 0,
+                entries: 0,
+                self_size: 0,
+                retained: 0,
+                nearest: (u32::MAX, u32::MAX, node),
+                members: Vec::new(),
+            });
+            classes_held.len() - 1
+        });
+        let acc = &mut classes_held[slot];
+        let size = graph.self_size(node);
+        let kept = if covered[node as usize] { 0 } else { doms.map_or(0, |d| d.retained[node as usize]) };
+        acc.count += 1;
+        acc.entries += (place.entry && !tree.is_entry_key(graph, node)) as u64;
+        acc.self_size += size;
+        acc.retained += kept;
+        acc.nearest = acc.nearest.min((place.depth, graph.ids[node as usize], node));
+        acc.members.push(node);
+        self_size += size;
+        retained += kept;
+        if let Some(site) = trace.and_then(|t| t.site_of(node)) {
+            *sites.entry(site).or_insert(0) += 1;
+        }
+    }
+    // Most numerous first; on a tie, the class nearer the holder, then by name: the same heap
+    // gives the same order.
+    classes_held.sort_by(|a, b| b.count.cmp(&a.count).then(a.nearest.cmp(&b.nearest)).then(a.key.cmp(&b.key)));
+    // The leading class has the most entries (what the holder gained directly, not what
+    // those hold); objects and functions before strings and numbers.
+    let leading = classes_held
+        .iter()
+        .filter(|c| is_entry_kind(c.key.kind))
+        .min_by(|a, b| b.entries.cmp(&a.entries).then(b.count.cmp(&a.count)).then(a.nearest.cmp(&b.nearest)))
+        .unwrap_or(&classes_held[0]);
+    let sample = leading.nearest.2;
+    let location = match leading.key.location {
+        Some((script_id, line, column)) => Some(SourceLocation {
+            script_id,
+            script_name: classes::closure_script_name(graph, classes::defining_closure(graph, sample)),
+            line: line + 1,
+            column: column + 1,
+        }),
+        None => classes::constructor_of(graph, sample).and_then(|ctor| classes::closure_location(graph, ctor)),
+    };
+    let max_samples = if options.max_samples == 0 { 5 } else { options.max_samples };
+    let mut sample_ids: Vec<u32> = leading.members.iter().map(|&v| graph.ids[v as usize]).collect();
+    sample_ids.sort_unstable();
+    sample_ids.truncate(max_samples);
+    let internal = classes::is_internal(graph, sample) || !tree.is_held_by_program(sample);
+    let is_root = holder == ROOT || tree.parent(holder).is_none() && !tree.is_reachable(holder);
+    GrowthPoint {
+        name: leading.key.name.clone(),
+        kind: leading.key.kind.to_string(),
+        holder: Holder {
+            id: graph.ids[holder as usize],
+            name: classes::display_name(graph, holder),
+            node_type: graph.layout.node_type_names[graph.types[holder as usize] as usize].clone(),
+        },
+        count: held.len() as u64,
+        leading_count: leading.entries.max(1),
+        count_per_iteration: options.iterations.filter(|&i| i > 0).map(|i| leading.entries.max(1) as f64 / i as f64),
+        self_size,
+        retained_size: retained,
+        retainer_path: if is_root { Vec::new() } else { tree.path(graph, holder) },
+        sample_path: tree.path_below(graph, holder, sample),
+        breakdown: classes_held
+            .iter()
+            .take(MAX_BREAKDOWN)
+            .map(|c| HeldClass {
+                name: c.key.name.clone(),
+                kind: c.key.kind.to_string(),
+                count: c.count,
+                self_size: c.self_size,
+                retained_size: c.retained,
+                cleanup: classes::cleanup_method(graph, c.nearest.2).map(str::to_string),
+            })
+            .collect(),
+        sample_ids,
+        member_ids: held.iter().map(|&(v, _)| graph.ids[v as usize]).collect(),
+        location,
+        allocation_stacks: trace.map(|t| t.top_stacks(&sites, TOP_STACKS)).unwrap_or_default(),
+        traced_count: sites.values().sum(),
+        internal,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::AnalyzedSnapshot;
+    use crate::retainers::PathStep;
     use crate::test_support::{edge, graph_of, node};
 
     fn ids(list: &[u32]) -> IdSnapshot {
-        IdSnapshot { source: "t".into(), ids: list.to_vec(), node_count: list.len() as u64, edge_count: 0, total_size: 0, bytes: 0 }
+        IdSnapshot {
+            source: "t".into(),
+            ids: list.to_vec(),
+            fingerprints: Vec::new(),
+            node_count: list.len() as u64,
+            edge_count: 0,
+            total_size: 0,
+            bytes: 0,
+        }
     }
 
     /// root -> global -> cache (Map) -> 2 old entries and 3 new Entry objects; each new Entry
@@ -260,32 +474,125 @@ mod tests {
     }
 
     #[test]
-    fn groups_what_survived_with_sizes_paths_and_causes() {
+    fn one_growth_point_gathers_what_its_holder_gained() {
         let s = heap();
         let baseline = ids(&[1, 3, 5, 7, 9]);
         let target = ids(&[1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 25]);
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         assert_eq!(surviving, vec![5, 6, 7, 8, 9, 10]);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &options);
+        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
         assert_eq!(grouped.internal_count, 1);
-        let names: Vec<(&str, u64)> = grouped.groups.iter().map(|g| (g.name.as_str(), g.count)).collect();
-        assert_eq!(names, vec![("Entry", 3), ("Payload", 2)]);
-        let entry = &grouped.groups[0];
-        assert_eq!(entry.self_size, 90);
-        // Payloads are dominated by their Entry: counted in Entry's retained size only.
-        assert_eq!(entry.retained_size, 290);
-        assert_eq!(grouped.groups[1].retained_size, 0);
-        assert_eq!(entry.count_per_iteration, Some(1.0));
-        assert_eq!(entry.held_by_other_leaks, 0);
-        assert_eq!(grouped.groups[1].held_by_other_leaks, 2);
-        let path: Vec<&str> =
-            entry.retainer_path.iter().map(|p| if p.edge.is_empty() { p.name.as_str() } else { p.edge.as_str() }).collect();
-        assert_eq!(path, vec!["global", "cache", "[2]",]);
+        assert_eq!(grouped.groups.len(), 1, "the Map's entries and what they hold are one growth point");
+        let point = &grouped.groups[0];
+        assert_eq!((point.holder.name.as_str(), point.holder.id), ("Map", 5));
+        assert_eq!((point.name.as_str(), point.count, point.leading_count), ("Entry", 5, 3));
+        assert_eq!(point.count_per_iteration, Some(1.0));
+        let breakdown: Vec<(&str, u64)> = point.breakdown.iter().map(|c| (c.name.as_str(), c.count)).collect();
+        assert_eq!(breakdown, vec![("Entry", 3), ("Payload", 2)]);
+        assert_eq!(point.self_size, 290);
+        // Payloads are dominated by their Entry: counted once.
+        assert_eq!(point.retained_size, 290);
+        let names =
+            |steps: &[PathStep]| steps.iter().map(|p| if p.edge.is_empty() { p.name.clone() } else { p.edge.clone() }).collect::<Vec<_>>();
+        assert_eq!(names(&point.retainer_path), vec!["global", "cache"]);
+        assert_eq!(names(&point.sample_path), vec!["[2]"]);
+        assert_eq!(point.sample_ids, vec![11, 13, 15]);
         let with_internals = DiffOptions { include_internals: true, ..DiffOptions::default() };
-        let all = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &with_internals);
+        let all = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &with_internals);
         assert!(all.groups.iter().any(|g| g.internal && g.name == "system / Foo"));
         let ignoring = DiffOptions { ignore: vec!["Pay".into()], ..DiffOptions::default() };
-        assert_eq!(group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &ignoring).ignored_count, 2);
+        let ignored = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &ignoring);
+        assert_eq!(ignored.ignored_count, 2);
+    }
+
+    /// root -> global -> list (a timer list); three new Timeouts linked one after the other,
+    /// each with a callback whose context holds a new Cache.
+    fn timers() -> AnalyzedSnapshot {
+        let mut nodes = vec![node("synthetic", "", 1, 0), node("object", "global", 3, 10), node("object", "TimersList", 5, 20)];
+        let mut edges = vec![edge(0, "shortcut", "global", 1), edge(1, "property", "timers", 2)];
+        let mut previous = 2;
+        for k in 0..3u32 {
+            let t = nodes.len();
+            nodes.push(node("object", "Timeout", 11 + 8 * k, 40));
+            nodes.push(node("closure", "check", 13 + 8 * k, 32));
+            nodes.push(node("object", "system / Context", 15 + 8 * k, 24));
+            nodes.push(node("object", "Cache", 17 + 8 * k, 50));
+            edges.push(edge(previous, "property", "_idleNext", t));
+            edges.push(edge(t, "property", "_onTimeout", t + 1));
+            edges.push(edge(t + 1, "internal", "context", t + 2));
+            edges.push(edge(t + 2, "context", "self", t + 3));
+            previous = t;
+        }
+        AnalyzedSnapshot::new(graph_of(&nodes, &edges))
+    }
+
+    #[test]
+    fn a_linked_list_of_timers_is_one_growth_point_in_both_rounds() {
+        let s = timers();
+        let all: Vec<u32> = s.graph.ids.clone();
+        let baseline = ids(&[1, 3, 5]);
+        let target = ids(&all);
+        let surviving = surviving_nodes(&s.graph, &baseline, &target);
+        let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
+        let first = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        assert_eq!(first.groups.len(), 1);
+        let point = &first.groups[0];
+        assert_eq!(point.holder.name, "TimersList");
+        // Timeout, check() and Cache tie at 3 (contexts are V8's): the class nearest the holder leads.
+        assert_eq!((point.name.as_str(), point.leading_count, point.count), ("Timeout", 3, 9));
+        // Round two: the first Timeout was already there, yet holders are still judged against
+        // the first baseline, so the same holder gathers what came after it.
+        let round_two_baseline = ids(&all[..7]);
+        let newer = surviving_nodes(&s.graph, &round_two_baseline, &target);
+        let second = group(&s.graph, None, s.retainers(), &newer, &baseline.ids, &options);
+        assert_eq!(second.groups.len(), 1);
+        assert_eq!((second.groups[0].holder.id, second.groups[0].leading_count), (5, 2));
+    }
+
+    #[test]
+    fn snapshots_of_one_process_share_their_objects_and_two_processes_do_not() {
+        // One process: most of the baseline is still there, and a shared id is the same object.
+        assert_eq!(shared_share(&[1, 3, 5, 7], &[1, 3, 5, 9]), 0.75);
+        assert_eq!(shared_share(&[2, 4], &[6]), 1.0, "native (even) ids do not count");
+        let before = [(1, 10), (129, 20), (257, 30)];
+        assert_eq!(same_objects(&before, &[(1, 10), (129, 20), (257, 30), (385, 5)]), (3, 3));
+        // Two processes: the same ids, other objects.
+        assert_eq!(same_objects(&before, &[(1, 10), (129, 21), (257, 31)]), (1, 3));
+        assert_eq!(same_objects(&before, &[(513, 1)]), (0, 0));
+    }
+
+    /// root -> global -> cache (Map) -> its hash table: a key string and a value object per entry.
+    #[test]
+    fn a_map_entry_counts_once_by_its_value_and_the_key_goes_with_it() {
+        let mut nodes =
+            vec![node("synthetic", "", 1, 0), node("object", "global", 3, 10), node("object", "Map", 5, 20), node("array", "", 7, 64)];
+        let mut edges = vec![edge(0, "shortcut", "global", 1), edge(1, "property", "cache", 2), edge(2, "internal", "table", 3)];
+        for k in 0..4u32 {
+            let key = nodes.len();
+            nodes.push(node("string", &format!("/orders/{k}"), 11 + 4 * k, 24));
+            nodes.push(node("object", "Response", 13 + 4 * k, 40));
+            edges.push(edge(3, "internal", &(3 + 3 * k).to_string(), key));
+            edges.push(edge(3, "internal", &(4 + 3 * k).to_string(), key + 1));
+        }
+        let s = AnalyzedSnapshot::new(graph_of(&nodes, &edges));
+        let baseline = ids(&[1, 3, 5]);
+        let target = ids(&s.graph.ids.clone());
+        let surviving = surviving_nodes(&s.graph, &baseline, &target);
+        let options = DiffOptions { iterations: Some(4), ..DiffOptions::default() };
+        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        assert_eq!(grouped.groups.len(), 1);
+        let point = &grouped.groups[0];
+        assert_eq!((point.holder.name.as_str(), point.name.as_str(), point.leading_count, point.count), ("Map", "Response", 4, 8));
+        let value_step = point.sample_path.last().unwrap();
+        assert_eq!(value_step.key.as_deref(), Some("\"/orders/0\""), "the step into a value names its key");
+    }
+
+    #[test]
+    fn numbered_generated_functions_are_one_class() {
+        assert_eq!(classes::numbered_family("validate20()").as_deref(), Some("validate<n>()"));
+        assert_eq!(classes::numbered_family("validate()"), None);
+        assert_eq!(classes::numbered_family("v8()").as_deref(), Some("v<n>()"));
+        assert_eq!(classes::numbered_family("42()"), None);
     }
 }

@@ -39,6 +39,10 @@ pub enum LeakhuntError {
     Usage(String),
 
     /// A parse stopped on purpose (its hunt ended or was aborted): no fault of the input.
+    /// A baseline and a target that share almost no objects: not one process, or V8 numbered
+    /// its objects anew in between.
+    #[error("these snapshots are not of one process: {0}")]
+    Unrelated(String),
     #[error("cancelled: {0}")]
     Cancelled(String),
 
@@ -59,6 +63,7 @@ impl LeakhuntError {
             LeakhuntError::Layout { .. } => "ERR_LEAKHUNT_SNAPSHOT_LAYOUT",
             LeakhuntError::Invalid { .. } => "ERR_LEAKHUNT_SNAPSHOT_INVALID",
             LeakhuntError::Usage(_) => "ERR_LEAKHUNT_USAGE",
+            LeakhuntError::Unrelated(_) => "ERR_LEAKHUNT_UNRELATED_SNAPSHOTS",
             LeakhuntError::Cancelled(_) => "ERR_LEAKHUNT_CANCELLED",
             LeakhuntError::Io { .. } => "ERR_LEAKHUNT_IO",
             LeakhuntError::Internal(_) => "ERR_LEAKHUNT_INTERNAL",

@@ -9,30 +9,40 @@ pub use crate::classes::SourceLocation;
 use crate::retainers::PathStep;
 use serde::Serialize;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
+/// A growth point: an object that existed before the baseline and holds new objects that
+/// survived, with everything that hangs from it. One per holder: a Map's keys and values, a
+/// timer list's timers and what their callbacks keep, are one entry.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LeakGroup {
+pub struct GrowthPoint {
+    /// The leading class of what hangs from the holder (see `leading_count`).
     pub name: String,
     pub kind: String,
+    pub holder: Holder,
+    /// Every surviving new object that hangs from the holder.
     pub count: u64,
-    /// `count / iterations`, when the number of iterations is known.
+    /// Entries of the leading class: objects the holder gained directly (through V8's storage,
+    /// or a chain of their own kind such as a linked list of timers), not what those hold. The
+    /// leading class is the class of objects or functions with the most entries.
+    pub leading_count: u64,
+    /// `leading_count / iterations`, when the number of iterations is known.
     pub count_per_iteration: Option<f64>,
     pub self_size: u64,
-    /// Retained by the group's objects that no other leaked object dominates, so that no
-    /// byte is counted twice across groups.
+    /// Retained by the members that no other member dominates: no byte counted twice.
     pub retained_size: u64,
+    /// Root first, ending at the holder.
     pub retainer_path: Vec<PathStep>,
-    /// Members whose retainer path passes through another reported leaked object: they leak
-    /// *because* that one does. Such members form groups of their own, so this is either 0 (a
-    /// cause) or `count` (a consequence).
-    pub held_by_other_leaks: u64,
+    /// From the holder (excluded) to one object of the leading class, the nearest.
+    pub sample_path: Vec<PathStep>,
+    /// What hangs from the holder, by class, most numerous first.
+    pub breakdown: Vec<HeldClass>,
     pub sample_ids: Vec<u32>,
     /// Every member's id, for checking later which are still alive (not sent to JavaScript).
     #[serde(skip)]
     pub member_ids: Vec<u32>,
-    /// Where a closure is defined, or where an object's constructor is, when the heap knows.
+    /// Where the leading class is defined (a closure), or its constructor, when the heap knows.
     pub location: Option<SourceLocation>,
     /// The stacks that allocated most of the members, when the final snapshot was taken with
     /// allocation tracking on; empty otherwise.
@@ -40,8 +50,33 @@ pub struct LeakGroup {
     /// Members whose allocation the tracker saw (objects from before tracking began and V8's
     /// own allocations have none).
     pub traced_count: u64,
-    /// A V8 internal class, shown only with `includeInternals`.
+    /// The leading class is V8's own, shown only with `includeInternals`.
     pub internal: bool,
+}
+
+/// The object that grows: older than the baseline, and holding the new objects.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Holder {
+    /// Its heap snapshot id, the same in every snapshot of the process.
+    pub id: u32,
+    pub name: String,
+    pub node_type: String,
+}
+
+/// One class of the objects hanging from a growth point.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldClass {
+    pub name: String,
+    pub kind: String,
+    pub count: u64,
+    pub self_size: u64,
+    pub retained_size: u64,
+    /// A method that ends these objects' life (`close`, `destroy`, ...), found on their
+    /// prototype chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleanup: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +100,7 @@ pub struct ReportSummary {
     pub iterations: Option<u32>,
     /// New in the target and still alive in the final snapshot, internals included.
     pub surviving_object_count: u64,
-    /// Of those, the ones in reported groups.
+    /// Of those, the ones hanging from reported growth points.
     pub leaked_object_count: u64,
     pub leaked_self_size: u64,
     pub leaked_retained_size: u64,
@@ -84,7 +119,7 @@ pub struct ReportSummary {
 #[serde(rename_all = "camelCase")]
 pub struct LeakReport {
     pub schema_version: u32,
-    pub leaks: Vec<LeakGroup>,
+    pub leaks: Vec<GrowthPoint>,
     pub summary: ReportSummary,
 }
 

@@ -23,6 +23,10 @@ pub struct PathStep {
     /// Set on a marker step standing for steps left out of a long path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elided: Option<u32>,
+    /// For a step into the value of a Map entry, that entry's key (a string cut short, or the
+    /// key's class): the event name of an EventTarget's listener list, a cache's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 pub struct RetainerTree {
@@ -46,6 +50,16 @@ fn is_noise_node(graph: &HeapGraph, node: NodeIndex) -> bool {
                 || name == "(map descriptors)"
         }
         _ => false,
+    }
+}
+
+/// The slot an edge of V8's storage names: an element index, or an internal edge named by
+/// its index ("5").
+fn slot_of(graph: &HeapGraph, edge: usize) -> Option<u32> {
+    if graph.edge_kind(edge).name_is_index() {
+        Some(graph.edge_name_or_index(edge))
+    } else {
+        graph.edge_name(edge).parse().ok()
     }
 }
 
@@ -240,14 +254,34 @@ impl RetainerTree {
         Some(depth)
     }
 
+    /// The node by which the search first reached `node` (the root for a root's children).
+    pub fn parent(&self, node: NodeIndex) -> Option<NodeIndex> {
+        let p = self.parent_node[node as usize];
+        (p != NONE && node != ROOT).then_some(p)
+    }
+
+    /// The edge by which the search first reached `node`.
+    pub fn parent_edge(&self, node: NodeIndex) -> Option<usize> {
+        self.parent(node).map(|_| self.parent_edge[node as usize] as usize)
+    }
+
     /// The path root first, without the synthetic root itself; empty when unreachable.
     pub fn path(&self, graph: &HeapGraph, node: NodeIndex) -> Vec<PathStep> {
+        self.path_below(graph, ROOT, node)
+    }
+
+    /// The steps from `ancestor` (excluded) down to `node`; empty when `ancestor` is not on
+    /// `node`'s path.
+    pub fn path_below(&self, graph: &HeapGraph, ancestor: NodeIndex, node: NodeIndex) -> Vec<PathStep> {
         if !self.is_reachable(node) {
             return Vec::new();
         }
         let mut chain = Vec::new();
         let mut x = node;
-        while x != ROOT {
+        while x != ancestor {
+            if x == ROOT {
+                return Vec::new();
+            }
             chain.push(x);
             x = self.parent_node[x as usize];
         }
@@ -262,6 +296,7 @@ impl RetainerTree {
                 node_type: graph.layout.node_type_names[graph.types[x as usize] as usize].clone(),
                 id: graph.ids[x as usize],
                 elided: None,
+                key: self.map_key(graph, from, e),
             }
         };
         if chain.len() <= MAX_PATH_STEPS {
@@ -278,9 +313,50 @@ impl RetainerTree {
             node_type: String::new(),
             id: 0,
             elided: Some(left_out as u32),
+            key: None,
         });
         steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
         steps
+    }
+
+    /// Whether the search reached `node` as a key of a Map entry that has a value, or as a
+    /// key in a dictionary's storage: a key belongs to its entry, whose value says more.
+    pub fn is_entry_key(&self, graph: &HeapGraph, node: NodeIndex) -> bool {
+        let (Some(storage), Some(edge)) = (self.parent(node), self.parent_edge(node)) else { return false };
+        if storage == ROOT || graph.kind(storage) != NodeKind::Array {
+            return false;
+        }
+        let Some(into_storage) = self.parent_edge(storage) else { return false };
+        if graph.edge_is_named(into_storage, "properties") {
+            // A dictionary's values are reached by their property edges from the object.
+            return graph.edge_kind(edge) == EdgeKind::Internal;
+        }
+        if !graph.edge_is_named(into_storage, "table") {
+            return false;
+        }
+        let Some(slot) = slot_of(graph, edge) else { return false };
+        graph.edges(storage).any(|k| slot_of(graph, k) == Some(slot + 1)) && self.map_key(graph, storage, edge).is_none()
+    }
+
+    /// The key of the Map entry whose value edge `edge` of `table` is. V8 lays a Map's hash
+    /// table (reached by the Map's `table` edge) out as entries of key, value and chain, each
+    /// slot an indexed internal edge: the key of the value in slot i is in slot i - 1.
+    fn map_key(&self, graph: &HeapGraph, table: NodeIndex, edge: usize) -> Option<String> {
+        if table == ROOT || graph.kind(table) != NodeKind::Array {
+            return None;
+        }
+        let above = self.parent_node[table as usize];
+        if above == NONE || above == ROOT || !graph.edge_is_named(self.parent_edge[table as usize] as usize, "table") {
+            return None;
+        }
+        let slot = slot_of(graph, edge)?.checked_sub(1)?;
+        let key_edge = graph.edges(table).find(|&k| slot_of(graph, k) == Some(slot))?;
+        let key = graph.edge_to[key_edge];
+        Some(if graph.kind(key).is_string() {
+            format!("{:?}", crate::classes::truncate_for_display(graph.name(key), crate::classes::MAX_DISPLAY_CHARS))
+        } else {
+            crate::classes::class_name(graph, key)
+        })
     }
 }
 

@@ -141,11 +141,13 @@ impl HuntSession {
 
 impl Analyzer {
     /// Diffs three snapshots (waiting for their parses) into a report kept as `result`;
-    /// returns its number of groups. Blocks: run it off the main thread.
-    pub fn analyze(&self, result: &str, names: &[String; 3], options: &DiffOptions) -> Result<u32> {
+    /// returns its number of growth points. Holders are older than `holders_from` when named
+    /// (a second round names the first round's baseline). Blocks: run it off the main thread.
+    pub fn analyze(&self, result: &str, names: &[String; 3], holders_from: Option<&str>, options: &DiffOptions) -> Result<u32> {
         let [b, t, f] = names;
         let (b, t, f) = (self.wait_for(b)?, self.wait_for(t)?, self.wait_for(f)?);
-        let report = analysis::analyze(&b, &t, &f, options, &Default::default())?;
+        let older = holders_from.map(|name| self.wait_for(name)).transpose()?;
+        let report = analysis::analyze(&b, &t, &f, older.as_deref(), options, &Default::default())?;
         let groups = report.leaks.len() as u32;
         lock(&self.kept.reports).insert(result.to_string(), report);
         Ok(groups)
@@ -209,7 +211,7 @@ mod tests {
         take(&mut session, "final", SnapshotMode::Full, &heap(12, 3));
         let analyzer = session.analyzer(&["baseline", "target", "final"]).unwrap();
         let names = ["baseline".to_string(), "target".to_string(), "final".to_string()];
-        assert!(analyzer.analyze("first", &names, &DiffOptions::default()).unwrap() >= 1);
+        assert!(analyzer.analyze("first", &names, None, &DiffOptions::default()).unwrap() >= 1);
         let things = session.with_report("first", |r| r.leaks.iter().find(|g| g.name == "Thing").map(|g| g.count)).unwrap();
         assert_eq!(things, Some(2), "two Things are new since the baseline");
         assert_eq!(session.node_count("final").unwrap(), 5 + 12 + 3);
@@ -237,7 +239,7 @@ mod tests {
         assert!(usage(session.analyzer(&["ids", "ids", "missing"]).map(|_| ())).contains("\"missing\""));
         let analyzer = session.analyzer(&["ids", "ids", "ids"]).unwrap();
         let names = ["ids".to_string(), "ids".to_string(), "ids".to_string()];
-        let err = analyzer.analyze("r", &names, &DiffOptions::default()).unwrap_err();
+        let err = analyzer.analyze("r", &names, None, &DiffOptions::default()).unwrap_err();
         assert!(err.to_string().contains("parsed as ids only"), "{err}");
         assert!(usage(session.listener_growth("ids", "ids", 1).map(|_| ())).contains("no listener census"));
     }

@@ -23,6 +23,7 @@ function threeSnapshots(fixture, { iterations = 20, node = process.execPath, tra
     baseline: file('baseline'),
     target: file('target'),
     final: file('final'),
+    confirm: file('confirm'),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   }
 }

@@ -60,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
         Snapshot::Ids(IdSnapshot { source: "b".into(), node_count: ids.len() as u64, ids, edge_count: 0, total_size: 0, bytes: 0, listeners: None })
     };
     let options = DiffOptions { include_internals: at(cursor + 7) % 2 == 0, iterations: Some(3), ignore: vec![], max_samples: 2, counts_only: at(cursor + 8) % 3 == 0 };
-    let _ = analyze(&ids(11), &ids(23), &final_, &options, &Progress::default());
+    let _ = analyze(&ids(11), &ids(23), &final_, None, &options, &Progress::default());
 });
 
 fn serde_like_strings() -> String {

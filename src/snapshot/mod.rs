@@ -256,6 +256,19 @@ pub struct NodeColumns {
     /// V8 writes the field, as zeros, into every snapshot.
     pub trace_node_ids: Vec<u32>,
     pub detachedness: Vec<u8>,
+    /// (id, fingerprint) of the sampled nodes (`is_sampled`), in both modes.
+    pub fingerprints: Vec<(u32, u64)>,
+}
+
+/// One JS heap id in 64 is sampled with its type and self size: enough to tell whether two
+/// snapshots that share ids are of one process (where an id is one object for its life).
+pub fn is_sampled(id: u32) -> bool {
+    id % 128 == 1
+}
+
+/// What a sampled node is, in numbers every parse mode reads: its type and self size.
+pub fn fingerprint(node_type: u64, self_size: u64) -> u64 {
+    (node_type << 48) ^ self_size
 }
 
 #[derive(Debug, Default)]
@@ -288,6 +301,8 @@ pub struct ParsedSnapshot {
 pub struct IdSnapshot {
     pub source: String,
     pub ids: Vec<u32>,
+    /// Sampled (id, fingerprint) pairs, sorted by id.
+    pub fingerprints: Vec<(u32, u64)>,
     pub node_count: u64,
     pub edge_count: u64,
     pub total_size: u64,
@@ -306,7 +321,9 @@ impl IdSnapshot {
         let mut ids = nodes.ids;
         ids.sort_unstable();
         ids.dedup();
-        IdSnapshot { source, ids, node_count, edge_count: header.edge_count, total_size, bytes }
+        let mut fingerprints = nodes.fingerprints;
+        fingerprints.sort_unstable();
+        IdSnapshot { source, ids, fingerprints, node_count, edge_count: header.edge_count, total_size, bytes }
     }
 }
 

@@ -748,6 +748,9 @@ impl SnapshotParser {
             bad |= id > u32::MAX as u64;
             c.ids.push(id as u32);
             total = total.saturating_add(rec[layout.node_self_size]);
+            if super::is_sampled(id as u32) {
+                c.fingerprints.push((id as u32, super::fingerprint(rec[layout.node_type], rec[layout.node_self_size])));
+            }
         }
         c.total_self_size = c.total_self_size.saturating_add(total);
         if self.mode == ParseMode::Full {

@@ -1,0 +1,67 @@
+'use strict'
+// The phrases the text and the HTML reports share, written once: how a rate per call reads,
+// how a path step's edge reads, where code is, and what a growth point holds.
+
+function sourcePosition(place) {
+  if (!place.scriptName && !place.line) return place.scriptId ? `script ${place.scriptId}` : 'native'
+  const script = place.scriptName || `script ${place.scriptId}`
+  return place.line ? `${script}:${place.line}:${place.column}` : script
+}
+
+function bytes(n) {
+  if (n < 1024) return `${n} B`
+  const units = ['kB', 'MB', 'GB']
+  let v = n / 1024
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
+}
+
+const count = (n) => n.toLocaleString('en-US')
+const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`
+
+/** "3 per call", "1 every 4 calls", or null when the number of calls is unknown. */
+function rate(point) {
+  const c = point.countPerIteration
+  if (c === null || c === undefined) return null
+  if (c >= 1) return `${Number.isInteger(c) ? c : c.toFixed(2)} per call`
+  // Near one per call (a call whose object went elsewhere), a rate reads better than "every 1".
+  if (c > 0.66) return `${c.toFixed(2)} per call`
+  return `1 every ${Math.round(1 / c)} calls`
+}
+
+/** How a path step's edge reads: `[3]` for an element, `.get("k")` for a Map value, `.name` otherwise. */
+function via(step) {
+  if (step.key !== undefined && step.key !== null) return `${step.edge} (key ${step.key})`
+  return /^\[.*\]$/.test(step.edge) || /^\d+$/.test(step.edge) ? step.edge.replace(/^(\d+)$/, '[$1]') : `.${step.edge}`
+}
+
+const isVariable = (step) => step.edgeType === 'context'
+
+/** Where the leading class comes from: " defined at f.js:3:5" or ", class at f.js:1:1". */
+function defined(point) {
+  if (!point.location) return ''
+  return `${point.kind === 'closure' ? ' defined at' : ', class at'} ${sourcePosition(point.location)}`
+}
+
+/** The holder as its user would write it (set by the diagnosis), else its class. */
+const growthName = (point) => (point.holder && (point.holder.label || point.holder.name)) || point.name
+
+/** "gains 1 PluginHandle per call" / "gains 20 PluginHandle". */
+function gains(point) {
+  const r = rate(point)
+  return r ? `gains ${r.replace(/ per call| every/, (m) => ` ${point.name}${m}`)}` : `gains ${count(point.leadingCount || point.count)} ${point.name}`
+}
+
+/** What hangs from a growth point, most numerous first: "20 PluginHandle (1.2 kB), 20 (string) (640 B)". */
+function heldList(point, max = 5) {
+  const classes = point.breakdown || []
+  const shown = classes.slice(0, max).map((c) => `${count(c.count)} ${c.name} (${bytes(c.selfSize)})`)
+  if (classes.length > max) shown.push(`${classes.length - max} more classes`)
+  return shown.join(', ')
+}
+
+module.exports = { sourcePosition, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList }
