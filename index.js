@@ -16,24 +16,7 @@ const { redact } = require('./lib/redact.js')
 const { assertNoLeaks } = require('./lib/assert.js')
 const { track, collected, expectCollected, untrackAll } = require('./lib/track.js')
 
-const { HeapSnapshot } = binding
-
-// HeapSnapshot is the native class itself (so `instanceof` works on handles from any entry
-// point); only its one async method needs its errors translated.
-const nativeSummary = HeapSnapshot.prototype.summary
-HeapSnapshot.prototype.summary = function summary(top) {
-  if (top !== undefined && !Number.isInteger(top)) return Promise.reject(invalidArg('top', 'an integer', top))
-  if (top !== undefined && top < 1) return Promise.reject(outOfRange('top', '>= 1', top))
-  return callNative(() => nativeSummary.call(this, top))
-}
-
-const nativeLocate = HeapSnapshot.prototype.locate
-HeapSnapshot.prototype.locate = function locate(edgeNames) {
-  if (!(Array.isArray(edgeNames) && edgeNames.length > 0 && edgeNames.every((n) => typeof n === 'string'))) {
-    return Promise.reject(invalidArg('edgeNames', 'a non-empty array of strings', edgeNames))
-  }
-  return callNative(() => nativeLocate.call(this, edgeNames))
-}
+const { HeapSnapshot } = require('./lib/heap-snapshot.js')
 
 const ANALYZE_OPTIONS = { includeInternals: undefined, iterations: undefined, ignore: undefined, maxSamples: undefined, onProgress: undefined, redact: undefined, confirm: undefined }
 

@@ -5,7 +5,9 @@
 // MemLab is installed into bench/out/ for this benchmark only (PUPPETEER_SKIP_DOWNLOAD=1).
 // It reports nothing on Node snapshots by default, so it runs with --trace-all-objects.
 // Usage: node bench/memlab.js [snapshotMB ...]   (default 50 200 450; RUNS=3)
-// TOOLS=leakhunt skips MemLab. The scale run (past 2^24 nodes and 1 GB) is bench/scale.js;
+// TOOLS=leakhunt skips MemLab. TOOLS=leakhunt,previous LEAKHUNT_PREVIOUS=<another checkout,
+// built> measures an earlier leakhunt beside this one, alternating, on the same files (what a
+// change costs). The scale run (past 2^24 nodes and 1 GB) is bench/scale.js;
 // `TOOLS=leakhunt,memlab RUNS=1 node bench/memlab.js 1800` would add MemLab at that size.
 const { execFileSync, spawnSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -16,6 +18,7 @@ const OUT = path.join(__dirname, 'out')
 const MEMLAB_DIR = path.join(OUT, 'memlab')
 const MEMLAB = path.join(MEMLAB_DIR, 'node_modules', '@memlab', 'cli', 'bin', 'memlab.js')
 const CLI = path.join(__dirname, '..', 'bin', 'leakhunt.js')
+const PREVIOUS_CLI = process.env.LEAKHUNT_PREVIOUS && path.join(process.env.LEAKHUNT_PREVIOUS, 'bin', 'leakhunt.js')
 const RUNS = Number(process.env.RUNS || 3)
 const TOOLS = (process.env.TOOLS || 'leakhunt,memlab').split(',')
 const LEAK = 'BenchKnownLeak'
@@ -87,15 +90,18 @@ function main() {
       execFileSync(process.execPath, ['--max-old-space-size=16000', __filename, '--write', String(mb), dir], { stdio: 'inherit' })
     }
     const sizeMB = files.map((f) => fs.statSync(f).size / 1e6)
-    const runs = { leakhunt: [], memlab: [] }
+    const runs = { leakhunt: [], memlab: [], previous: [] }
     for (let r = 0; r < RUNS; r++) {
-      const order = (r % 2 === 0 ? ['leakhunt', 'memlab'] : ['memlab', 'leakhunt']).filter((t) => TOOLS.includes(t))
+      const order = (r % 2 === 0 ? ['leakhunt', 'previous', 'memlab'] : ['memlab', 'previous', 'leakhunt']).filter((t) => TOOLS.includes(t))
       for (const tool of order) {
-        if (tool === 'leakhunt') {
-          const t = timed([process.execPath, CLI, 'analyze', ...files, '--json', '--quiet'])
+        if (tool === 'leakhunt' || tool === 'previous') {
+          if (tool === 'previous' && !PREVIOUS_CLI) throw new Error('TOOLS=previous needs LEAKHUNT_PREVIOUS=<a built checkout>')
+          const t = timed([process.execPath, tool === 'leakhunt' ? CLI : PREVIOUS_CLI, 'analyze', ...files, '--json', '--quiet'])
           if (t.status !== 0 && t.status !== 1) throw new Error(`leakhunt analyze failed (exit ${t.status}): ${t.stderr}`)
           const report = JSON.parse(t.stdout)
-          runs.leakhunt.push({ ...t, found: report.leaks.some((g) => g.name === LEAK && g.count === 1000), nodes: report.summary.final.nodeCount })
+          // Schema 2: one growth point holds the 1000 leaked objects (and their strings); schema 1: a group of 1000.
+          const found = report.leaks.some((g) => g.name === LEAK && (g.leadingCount ?? g.count) === 1000)
+          runs[tool].push({ ...t, found, nodes: report.summary.final.nodeCount })
         } else {
           const work = fs.mkdtempSync(path.join(os.tmpdir(), 'memlab-work-'))
           const t = timed([process.execPath, '--max-old-space-size=16000', MEMLAB, 'find-leaks', '--baseline', files[0], '--target', files[1], '--final', files[2], '--trace-all-objects', '--work-dir', work])
@@ -111,7 +117,8 @@ function main() {
     for (const tool of TOOLS) {
       console.log(`  ${tool.padEnd(8)} time ${fmt(time(tool), 's', 2)}; peak RSS ${fmt(rss(tool), 'MB', 0)}; found the leak: ${runs[tool].every((x) => x.found)}${runs[tool].some((x) => x.status !== 0 && tool === 'memlab') ? ` (exit ${runs[tool].map((x) => x.status).join(',')})` : ''}`)
     }
-    if (TOOLS.length === 2) console.log(`  → leakhunt is ${(time('memlab').median / time('leakhunt').median).toFixed(1)}× faster, at ${((rss('leakhunt').median / rss('memlab').median) * 100).toFixed(0)} % of MemLab's peak RSS`)
+    if (TOOLS.includes('memlab') && TOOLS.includes('leakhunt')) console.log(`  → leakhunt is ${(time('memlab').median / time('leakhunt').median).toFixed(1)}× faster, at ${((rss('leakhunt').median / rss('memlab').median) * 100).toFixed(0)} % of MemLab's peak RSS`)
+    if (TOOLS.includes('previous') && TOOLS.includes('leakhunt')) console.log(`  → this leakhunt takes ${((time('leakhunt').median / time('previous').median) * 100).toFixed(0)} % of the previous one's time, at ${((rss('leakhunt').median / rss('previous').median) * 100).toFixed(0)} % of its peak RSS`)
   }
 }
 

@@ -159,7 +159,7 @@ async function hunt(fn, options) {
   const session = new binding.HuntSession()
   const where = { phase: 'warmup', iteration: 0, of: o.warmup }
   try {
-    return await rejectOnEmptyLoop(runHunt(fn, o, inspectorGc, session, where), where)
+    return await rejectOnEmptyLoop(new HuntRun(fn, o, inspectorGc, session, where).run(), where)
   } finally {
     session.clear()
     inspectorGc.close()
@@ -189,47 +189,162 @@ function rejectOnEmptyLoop(work, where) {
   return Promise.race([work, abandoned]).finally(() => process.removeListener('beforeExit', onBeforeExit))
 }
 
-async function runHunt(fn, o, inspectorGc, session, where) {
-  const { signal } = o
-  // Numbers kept in a typed array allocated up front: no heap numbers appear mid-hunt.
-  const phaseMs = new Float64Array(PHASES.length)
-  const heapUsed = new Float64Array(SNAPSHOTS.length)
-  const nodeCount = new Float64Array(SNAPSHOTS.length)
-  const snapshotBytes = new Float64Array(SNAPSHOTS.length)
-  // [0]: the global object's snapshot id after the baseline; 0 when it cannot be read.
-  const globalId = new Float64Array(1)
-  let clock = performance.now()
-  const timeline = new Timeline(clock)
-  const lap = (phase) => {
-    const now = performance.now()
-    phaseMs[PHASES.indexOf(phase)] += now - clock
-    clock = now
+/**
+ * One hunt, read top to bottom in `run()`: warm up, round one (baseline, calls, target, settle,
+ * final, analysis), round two when round one found something, then the report. What the hunt
+ * records between snapshots lives in typed arrays allocated here, before the baseline.
+ */
+class HuntRun {
+  constructor(fn, o, inspectorGc, session, where) {
+    Object.assign(this, { fn, o, inspectorGc, session, where })
+    // Numbers kept in typed arrays allocated up front: no heap numbers appear mid-hunt.
+    this.phaseMs = new Float64Array(PHASES.length)
+    this.heapUsed = new Float64Array(SNAPSHOTS.length)
+    this.nodeCount = new Float64Array(SNAPSHOTS.length)
+    this.snapshotBytes = new Float64Array(SNAPSHOTS.length)
+    // [0]: the global object's snapshot id after the baseline; 0 when it cannot be read.
+    this.globalId = new Float64Array(1)
+    this.clock = performance.now()
+    this.timeline = new Timeline(this.clock)
+    if (o.keepSnapshots) fs.mkdirSync(o.keepSnapshots, { recursive: true, mode: 0o700 })
+    // Unique per hunt, so hunts into one directory never collide (files are created 0600, never overwritten).
+    const stamp = `leakhunt-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
+    this.keptFiles = SNAPSHOTS.map((name) => (o.keepSnapshots ? path.join(o.keepSnapshots, `${stamp}-${name}.heapsnapshot`) : undefined))
+    this.analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
+    this.secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
+    // Round two is judged by counts per growth point; its retained sizes would go unused.
+    this.secondRoundOptions = { ...this.analyzeOptions, iterations: this.secondRoundCalls, maxSamples: 1, countsOnly: true }
+    this.write = (chunk) => callNative(() => session.write(chunk))
+    // Set by round one; declared here so that no property is added to this object mid-hunt.
+    this.halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
+    this.listenersGrew = 0
   }
-  const progress = (phase, iteration, of) => {
+
+  async run() {
+    await this.warmUp()
+    const found = await this.roundOne()
+    const confirmed = this.o.confirm && found
+    if (confirmed) await this.roundTwo()
+    return this.report(confirmed)
+  }
+
+  async warmUp() {
+    await warmUpStreams()
+    await this.callTimes('warmup', this.o.warmup)
+    if (this.o.trackAllocations) {
+      // Tracking stops when the hunt's session closes (hunt's finally), whatever happened.
+      this.progress('track')
+      await this.inspectorGc.startTrackingAllocations()
+      this.lap('track')
+    }
+    // The probe runs once before the baseline too, so that what it compiles and caches is
+    // there before the baseline and never looks new.
+    this.inspectorGc.globalObjectId()
+  }
+
+  /** Baseline, the calls, target, settle, final, analysis: whether anything grew. */
+  async roundOne() {
+    // The baseline is parsed in full for its listener census, then kept as ids only.
+    await this.snapshot(0, 'census')
+    this.globalId[0] = this.inspectorGc.globalObjectId()
+    await this.callTimes('iterations', this.o.iterations)
+    await this.snapshot(1, 'ids')
+    await this.settle()
+    await this.snapshot(2, 'full')
+    this.progress('analysis')
+    const points = await callNative(() => this.session.analyze('first', 'baseline', 'target', 'final', this.analyzeOptions))
+    this.lap('analysis')
+    // Listeners can pile up without new objects (one function added again and again).
+    this.listenersGrew = callNative(() => this.session.listenerGrowthCount('baseline', 'final', this.halfOfCalls))
+    return points > 0 || this.listenersGrew > 0
+  }
+
+  /** Twice the calls, settle, a fourth snapshot, and round two's growth points. */
+  async roundTwo() {
+    await this.callTimes('confirm', this.secondRoundCalls)
+    await this.settle()
+    await this.snapshot(3, 'full')
+    this.progress('analysis')
+    // Holders older than the first baseline: round two finds round one's growth points again.
+    await callNative(() => this.session.analyze('grown', 'final', 'confirm', 'confirm', this.secondRoundOptions, 'baseline'))
+    this.lap('analysis')
+  }
+
+  /** All snapshots are taken: only now do reports become JS objects. */
+  report(confirmed) {
+    const { o, session } = this
+    const taken = confirmed ? 4 : 3
+    for (let k = 0; k < taken; k++) this.nodeCount[k] = session.nodeCount(SNAPSHOTS[k])
+    const first = session.report('first')
+    const persisted = confirmed ? callNative(() => session.stillAlive('first', 'confirm')) : null
+    const grown = confirmed ? session.report('grown') : null
+    if (o.trackAllocations) withoutOwnFrames(first.leaks)
+    const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
+    const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
+    // Causes are read before redaction: they name variables and events, never string contents.
+    const report = withCauses({
+      schemaVersion: SCHEMA_VERSION,
+      leaks,
+      retained,
+      listenerGrowth: this.listenerGrowth(confirmed),
+      summary: {
+        ...first.summary,
+        iterations: o.iterations,
+        warmup: o.warmup,
+        settleMs: o.settleMs,
+        confirmed,
+        trackAllocations: o.trackAllocations,
+        heapUsed: perSnapshot(this.heapUsed),
+        nodeCount: perSnapshot(this.nodeCount),
+        snapshotBytes: perSnapshot(this.snapshotBytes),
+        phasesMs: Object.fromEntries(PHASES.map((p, k) => [p, this.phaseMs[k]]).filter(([, ms]) => ms > 0)),
+        snapshotFiles: o.keepSnapshots ? this.keptFiles.slice(0, taken) : [],
+        timeline: this.timeline.toJSON(taken),
+      },
+    })
+    return o.redact ? redact(report) : report
+  }
+
+  /** Listeners that grew by half the calls or more in round one and, when it ran, in round two. */
+  listenerGrowth(confirmed) {
+    if (!(this.listenersGrew > 0)) return []
+    const session = this.session
+    const first = callNative(() => session.listenerGrowth('baseline', 'final', this.halfOfCalls))
+    let grown = first
+    if (confirmed && first.length > 0) {
+      const again = callNative(() => session.listenerGrowth('final', 'confirm', Math.max(1, Math.floor(this.secondRoundCalls / 2))))
+      grown = again.filter((g) => first.some((f) => f.emitterId === g.emitterId && f.event === g.event))
+    }
+    const calls = confirmed ? this.secondRoundCalls : this.o.iterations
+    for (const g of grown) g.perCall = (g.after - g.before) / calls
+    return grown
+  }
+
+  lap(phase) {
+    const now = performance.now()
+    this.phaseMs[PHASES.indexOf(phase)] += now - this.clock
+    this.clock = now
+  }
+
+  progress(phase, iteration, of) {
+    const where = this.where
     where.phase = phase
     where.iteration = iteration || 0
     where.of = of || 0
-    if (o.onProgress) o.onProgress(iteration === undefined ? { phase } : { phase, iteration, of })
+    if (this.o.onProgress) this.o.onProgress(iteration === undefined ? { phase } : { phase, iteration, of })
   }
-  const checkAbort = () => {
+
+  checkAbort() {
+    const { signal } = this.o
     if (signal && signal.aborted) throw abortError(signal)
   }
-  if (o.keepSnapshots) fs.mkdirSync(o.keepSnapshots, { recursive: true, mode: 0o700 })
-  // Unique per hunt, so hunts into one directory never collide (files are created 0600, never overwritten).
-  const stamp = `leakhunt-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
-  const kept = (name) => (o.keepSnapshots ? path.join(o.keepSnapshots, `${stamp}-${name}.heapsnapshot`) : undefined)
-  const keptFiles = SNAPSHOTS.map(kept)
-  const write = (chunk) => callNative(() => session.write(chunk))
-  const analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
-  const secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
-  // Round two is judged by counts per growth point; its retained sizes would go unused.
-  const secondRoundOptions = { ...analyzeOptions, iterations: secondRoundCalls, maxSamples: 1, countsOnly: true }
 
-  const callTimes = async (phase, times) => {
+  async callTimes(phase, times) {
+    const fn = this.fn
     for (let i = 0; i < times; i++) {
-      checkAbort()
-      progress(phase, i + 1, times)
-      timeline.record(process.memoryUsage().heapUsed)
+      this.checkAbort()
+      this.progress(phase, i + 1, times)
+      this.timeline.record(process.memoryUsage().heapUsed)
       try {
         // A sync fn is not awaited: no promise per call of ours in the heap being measured.
         const result = fn(i)
@@ -240,116 +355,41 @@ async function runHunt(fn, o, inspectorGc, session, where) {
         })
       }
     }
-    lap(phase)
+    this.lap(phase)
   }
-  const snapshot = async (k, mode) => {
+
+  async snapshot(k, mode) {
     const name = SNAPSHOTS[k]
-    checkAbort()
-    progress(`snapshot:${name}`)
+    this.checkAbort()
+    this.progress(`snapshot:${name}`)
     // Compared by id with the baseline, a snapshot after V8 forgot its ids hides the leak.
-    if (k > 0 && globalId[0] !== 0 && inspectorGc.globalObjectId() !== globalId[0]) {
+    if (k > 0 && this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) {
       throw codedError(
         'ERR_LEAKHUNT_IDS_RESET',
         `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
       )
     }
-    inspectorGc.discardConsoleEntries()
+    this.inspectorGc.discardConsoleEntries()
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
-    callNative(() => session.beginSnapshot(name, mode))
-    snapshotBytes[k] = await streamHeapSnapshot(write, keptFiles[k])
-    heapUsed[k] = process.memoryUsage().heapUsed
-    timeline.mark(k, heapUsed[k])
-    callNative(() => session.endSnapshot()) // parsed in the background; analyze() waits for it
-    lap(`snapshot:${name}`)
+    callNative(() => this.session.beginSnapshot(name, mode))
+    this.snapshotBytes[k] = await streamHeapSnapshot(this.write, this.keptFiles[k])
+    this.heapUsed[k] = process.memoryUsage().heapUsed
+    this.timeline.mark(k, this.heapUsed[k])
+    callNative(() => this.session.endSnapshot()) // parsed in the background; analyze() waits for it
+    this.lap(`snapshot:${name}`)
   }
 
   // The GC comes first so that what it frees can run its finalizers (FinalizationRegistry
   // callbacks, weak callbacks of native handles, async_hooks `destroy` hooks) during the wait,
   // before V8's own GC for the next snapshot.
-  const settle = async () => {
-    progress('settle')
-    await fullGc(inspectorGc)
-    timeline.record(process.memoryUsage().heapUsed, true)
-    await sleep(o.settleMs, signal)
-    lap('settle')
+  async settle() {
+    this.progress('settle')
+    await fullGc(this.inspectorGc)
+    this.timeline.record(process.memoryUsage().heapUsed, true)
+    await sleep(this.o.settleMs, this.o.signal)
+    this.lap('settle')
   }
-
-  await warmUpStreams()
-  await callTimes('warmup', o.warmup)
-  if (o.trackAllocations) {
-    // Tracking stops when the hunt's session closes (hunt's finally), whatever happened.
-    progress('track')
-    await inspectorGc.startTrackingAllocations()
-    lap('track')
-  }
-  // The probe runs once before the baseline too, so that what it compiles and caches is
-  // there before the baseline and never looks new.
-  inspectorGc.globalObjectId()
-  // The baseline is parsed in full for its listener census, then kept as ids only.
-  await snapshot(0, 'census')
-  globalId[0] = inspectorGc.globalObjectId()
-  await callTimes('iterations', o.iterations)
-  await snapshot(1, 'ids')
-  await settle()
-  await snapshot(2, 'full')
-  progress('analysis')
-  const groups = await callNative(() => session.analyze('first', 'baseline', 'target', 'final', analyzeOptions))
-  lap('analysis')
-
-  // Listeners can pile up without new objects (one function added again and again).
-  const halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
-  const listenersGrew = callNative(() => session.listenerGrowthCount('baseline', 'final', halfOfCalls))
-  const confirmed = o.confirm && (groups > 0 || listenersGrew > 0)
-  if (confirmed) {
-    await callTimes('confirm', secondRoundCalls)
-    await settle()
-    await snapshot(3, 'full')
-    progress('analysis')
-    // Holders older than the first baseline: round two finds round one's growth points again.
-    await callNative(() => session.analyze('grown', 'final', 'confirm', 'confirm', secondRoundOptions, 'baseline'))
-    lap('analysis')
-  }
-  // All snapshots are taken: only now do reports become JS objects.
-  for (let k = 0; k < (confirmed ? 4 : 3); k++) nodeCount[k] = session.nodeCount(SNAPSHOTS[k])
-  const first = session.report('first')
-  const persisted = confirmed ? callNative(() => session.stillAlive('first', 'confirm')) : null
-  const grown = confirmed ? session.report('grown') : null
-  if (o.trackAllocations) withoutOwnFrames(first.leaks)
-  const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
-  // Listeners that grew by half the calls or more in round one and, when it ran, in round two.
-  const listenerGrowth = listenersGrew > 0 ? callNative(() => session.listenerGrowth('baseline', 'final', halfOfCalls)) : []
-  let grownListeners = listenerGrowth
-  if (confirmed && listenerGrowth.length > 0) {
-    const again = callNative(() => session.listenerGrowth('final', 'confirm', Math.max(1, Math.floor(secondRoundCalls / 2))))
-    grownListeners = again.filter((g) => listenerGrowth.some((f) => f.emitterId === g.emitterId && f.event === g.event))
-  }
-  const calls = confirmed ? secondRoundCalls : o.iterations
-  for (const g of grownListeners) g.perCall = (g.after - g.before) / calls
-  const taken = confirmed ? 4 : 3
-  const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
-  // Causes are read before redaction: they name variables and events, never string contents.
-  const report = withCauses({
-    schemaVersion: SCHEMA_VERSION,
-    leaks,
-    retained,
-    listenerGrowth: grownListeners,
-    summary: {
-      ...first.summary,
-      iterations: o.iterations,
-      warmup: o.warmup,
-      settleMs: o.settleMs,
-      confirmed,
-      trackAllocations: o.trackAllocations,
-      heapUsed: perSnapshot(heapUsed),
-      nodeCount: perSnapshot(nodeCount),
-      snapshotBytes: perSnapshot(snapshotBytes),
-      phasesMs: Object.fromEntries(PHASES.map((p, k) => [p, phaseMs[k]]).filter(([, ms]) => ms > 0)),
-      snapshotFiles: o.keepSnapshots ? keptFiles.slice(0, taken) : [],
-      timeline: timeline.toJSON(taken),
-    },
-  })
-  return o.redact ? redact(report) : report
 }
 
 module.exports = { hunt, DEFAULTS, SCHEMA_VERSION }

@@ -141,6 +141,7 @@ async function expectCollected(objectOrLabel, options) {
 /** One snapshot, then the path from the GC roots to the tracked object. */
 async function whatHolds(entry) {
   const { takeSnapshot } = require('./snapshot.js')
+  require('./heap-snapshot.js') // locate() with its errors translated
   const snapshot = await takeSnapshot()
   return snapshot.locate([entry.key, 'target'])
 }

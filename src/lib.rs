@@ -2,11 +2,13 @@
 //! `binding` (behind the default `binding` feature) is the only module that knows of Node.
 //!
 //! Flow: snapshot (streaming parser) -> graph (flat CSR) -> dominators / retainers ->
-//! diff (three snapshots) -> report. `analysis` strings them together. Each module names only
+//! diff (three snapshots) -> report. `analysis` strings them together; `background` parses a
+//! snapshot on its own thread and `session` keeps one hunt's snapshots. Each module names only
 //! the layers below it (ARCHITECTURE.md, "Layers"; checked by tests/layers.rs).
 
 pub mod allocations;
 pub mod analysis;
+pub mod background;
 pub mod classes;
 pub mod diff;
 pub mod dominators;

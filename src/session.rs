@@ -6,7 +6,8 @@
 //! (parsing on in the background) -> waited for by the first `analyze` that names it -> kept,
 //! parsed, for `node_count`, `still_alive` and `listener_growth` -> freed by `clear`.
 
-use crate::analysis::{self, Snapshot, SnapshotInProgress};
+use crate::analysis::{self, Snapshot};
+use crate::background::SnapshotInProgress;
 use crate::diff::{self, DiffOptions};
 use crate::error::{LeakhuntError, Result};
 use crate::listeners::{self, ListenerGrowth};

@@ -20,6 +20,7 @@ const LAYERS: &[&str] = &[
     "report",
     "diff",
     "analysis",
+    "background",
     "session",
     "binding",
 ];

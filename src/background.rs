@@ -1,0 +1,119 @@
+//! A snapshot parsed on its own thread while the hunt goes on (its next calls, V8's next
+//! snapshot), so parsing overlaps the work it would otherwise follow.
+
+use crate::analysis::Snapshot;
+use crate::error::{LeakhuntError, Result};
+use crate::snapshot::ParseMode;
+
+/// A snapshot being parsed on its own thread while the caller goes on (the hunt's next calls,
+/// V8's next snapshot), so parsing overlaps the work it would otherwise follow. Chunks are
+/// copied into a channel: the copy is cheap next to the parse, and the caller's buffers are
+/// free to go at once.
+pub struct SnapshotInProgress {
+    chunks: Option<std::sync::mpsc::Sender<Vec<u8>>>,
+    cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Result<Snapshot>>>,
+}
+
+impl SnapshotInProgress {
+    /// `census`: parse in full, count each emitter's listeners, then keep only the ids (and
+    /// the counts): what a baseline needs to tell listener growth, at an ids snapshot's size.
+    pub fn start(source: &str, mode: ParseMode, census: bool) -> Result<SnapshotInProgress> {
+        use std::sync::atomic::Ordering;
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = cancelled.clone();
+        let parse_mode = if census { ParseMode::Full } else { mode };
+        let mut parser = crate::snapshot::SnapshotParser::new(source, parse_mode, None);
+        let thread = std::thread::Builder::new()
+            .name("leakhunt-parse".into())
+            .spawn(move || {
+                crate::error::catch_panic(move || {
+                    for chunk in rx {
+                        if stop.load(Ordering::Relaxed) {
+                            return Err(LeakhuntError::Cancelled("the snapshot's parse was stopped before its end".into()));
+                        }
+                        parser.write(&chunk)?;
+                    }
+                    let snapshot = Snapshot::from_parsed(parser.finish()?, parse_mode)?;
+                    if !census {
+                        return Ok(snapshot);
+                    }
+                    let listeners = match &snapshot {
+                        Snapshot::Full(s) => crate::listeners::census(&s.graph),
+                        Snapshot::Ids(..) => Default::default(),
+                    };
+                    Ok(Snapshot::Ids(snapshot.ids().into_owned(), Some(listeners)))
+                })
+            })
+            .map_err(|e| LeakhuntError::Internal(format!("cannot start a parser thread: {e}")))?;
+        Ok(SnapshotInProgress { chunks: Some(tx), cancelled, thread: Some(thread) })
+    }
+
+    /// Queues a chunk. A parse error is reported by `finish`, not here: once the parser has
+    /// failed, later chunks are dropped.
+    pub fn write(&self, chunk: &[u8]) {
+        if let Some(tx) = &self.chunks {
+            let _ = tx.send(chunk.to_vec());
+        }
+    }
+
+    /// Ends the input; the parse goes on in the background.
+    pub fn end_input(&mut self) {
+        self.chunks = None;
+    }
+
+    /// Waits for the parse and returns the snapshot (or the first error met).
+    pub fn finish(mut self) -> Result<Snapshot> {
+        self.chunks = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(LeakhuntError::Internal("the parser thread died".into())),
+            None => Err(LeakhuntError::Usage("the snapshot was already finished".into())),
+        }
+    }
+}
+
+impl Drop for SnapshotInProgress {
+    /// Dropped unfinished (an aborted hunt): the thread skips the chunks still queued and ends.
+    fn drop(&mut self) {
+        self.cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.chunks = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{edge, node, snapshot_json};
+
+    fn small_snapshot_json() -> String {
+        let nodes = [node("synthetic", "", 1, 0), node("object", "Thing", 3, 16), node("string", "hello", 5, 24)];
+        let edges = [edge(0, "element", "1", 1), edge(1, "property", "name", 2)];
+        snapshot_json(&nodes, &edges)
+    }
+
+    #[test]
+    fn a_snapshot_parsed_in_the_background_equals_one_parsed_in_place() {
+        let text = small_snapshot_json();
+        let mut pending = SnapshotInProgress::start("test", ParseMode::Full, false).unwrap();
+        for chunk in text.as_bytes().chunks(7) {
+            pending.write(chunk);
+        }
+        pending.end_input();
+        let snapshot = pending.finish().unwrap();
+        let mut parser = crate::snapshot::SnapshotParser::new("test", ParseMode::Full, None);
+        parser.write(text.as_bytes()).unwrap();
+        let direct = Snapshot::from_parsed(parser.finish().unwrap(), ParseMode::Full).unwrap();
+        assert_eq!(snapshot.node_count(), direct.node_count());
+        assert_eq!(snapshot.edge_count(), direct.edge_count());
+    }
+
+    #[test]
+    fn a_background_parse_error_comes_out_of_finish() {
+        let pending = SnapshotInProgress::start("test", ParseMode::Ids, false).unwrap();
+        pending.write(b"{\"snapshot\": [1, 2");
+        let err = pending.finish().err().expect("a truncated snapshot must fail");
+        assert!(err.to_string().contains("test"), "{err}");
+    }
+}
