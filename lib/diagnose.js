@@ -52,6 +52,8 @@ function appendPart(label, part) {
  */
 function holderLabel(path, h) {
   if (h < 0) return '(GC roots)'
+  // A root V8 or Node keeps (the stack of running code, global handles): its own name.
+  if (path[h].nodeType === 'synthetic') return path[h].name
   const parts = []
   let i = h
   let start = null

@@ -210,7 +210,8 @@ class HuntRun {
     // Unique per hunt, so hunts into one directory never collide (files are created 0600, never overwritten).
     const stamp = `leakhunt-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
     this.keptFiles = SNAPSHOTS.map((name) => (o.keepSnapshots ? path.join(o.keepSnapshots, `${stamp}-${name}.heapsnapshot`) : undefined))
-    this.analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations }
+    // The snapshots are taken from the hunt's own frames: what only they hold is the hunt's.
+    this.analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations, ownStack: true }
     this.secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
     // Round two is judged by counts per growth point; its retained sizes would go unused.
     this.secondRoundOptions = { ...this.analyzeOptions, iterations: this.secondRoundCalls, maxSamples: 1, countsOnly: true }

@@ -193,17 +193,26 @@ pub struct AnalyzeOptions {
     pub max_samples: Option<u32>,
     /// Counts only (no retained sizes): the hunt's second round.
     pub counts_only: Option<bool>,
+    /// What only running code holds is the caller's own (a hunt's snapshots).
+    pub own_stack: Option<bool>,
 }
 
 fn diff_options(options: Option<AnalyzeOptions>) -> DiffOptions {
-    let o =
-        options.unwrap_or(AnalyzeOptions { include_internals: None, iterations: None, ignore: None, max_samples: None, counts_only: None });
+    let o = options.unwrap_or(AnalyzeOptions {
+        include_internals: None,
+        iterations: None,
+        ignore: None,
+        max_samples: None,
+        counts_only: None,
+        own_stack: None,
+    });
     DiffOptions {
         include_internals: o.include_internals.unwrap_or(false),
         iterations: o.iterations,
         ignore: o.ignore.unwrap_or_default(),
         max_samples: o.max_samples.unwrap_or(5) as usize,
         counts_only: o.counts_only.unwrap_or(false),
+        own_stack: o.own_stack.unwrap_or(false),
     }
 }
 

@@ -183,6 +183,12 @@ pub fn is_storage(graph: &HeapGraph, node: NodeIndex) -> bool {
     matches!(graph.kind(node), NodeKind::Array | NodeKind::Hidden | NodeKind::Code | NodeKind::ObjectShape)
 }
 
+/// A JavaScript collection: an object that holds entries (an Array, a Map, a Set, a plain
+/// object used as a dictionary).
+pub fn is_collection(graph: &HeapGraph, node: NodeIndex) -> bool {
+    graph.kind(node) == NodeKind::Object && matches!(graph.name(node), "Array" | "Map" | "Set" | "Object")
+}
+
 /// Methods that end an object's life in Node's and the ecosystem's conventions (streams,
 /// servers, sockets, timers, watchers, pools), in the order a fix would name them.
 const CLEANUP_METHODS: [&str; 9] = ["close", "destroy", "dispose", "stop", "shutdown", "disconnect", "end", "abort", "unref"];

@@ -8,7 +8,7 @@ use crate::dominators::Dominators;
 use crate::graph::{HeapGraph, NodeIndex, ROOT};
 use crate::report::{GrowthPoint, HeldClass, Holder, SourceLocation};
 use crate::retainers::RetainerTree;
-use crate::snapshot::{EdgeKind, IdSnapshot};
+use crate::snapshot::{EdgeKind, IdSnapshot, NodeKind};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,9 @@ pub struct DiffOptions {
     /// Counts only: no dominator tree, so retained sizes are 0. The hunt's second round needs
     /// only how many objects of each class it added.
     pub counts_only: bool,
+    /// What only running code holds is the analysing process's own (a hunt's snapshots are taken
+    /// from its own frames, never while the hunted code runs): left out like V8's internals.
+    pub own_stack: bool,
 }
 
 /// For each group, how many of its members are alive in `later` (by id: exact, whatever
@@ -152,7 +155,8 @@ fn members(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeIndex], opti
     for &node in surviving {
         // V8's own objects, and objects only V8 holds (the string table, code, the stack of
         // whatever runs now), are not the program's leaks.
-        if !options.include_internals && (classes::is_internal(graph, node) || !tree.is_held_by_program(node)) {
+        let ours = options.own_stack && tree.is_held_only_by_running_code(node);
+        if !options.include_internals && (classes::is_internal(graph, node) || !tree.is_held_by_program(node) || ours) {
             internal += 1;
         } else if !options.ignore.is_empty() && {
             let name = classes::class_name(graph, node);
@@ -168,35 +172,11 @@ fn members(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeIndex], opti
 
 const UNPLACED: NodeIndex = NodeIndex::MAX;
 
-/// Where a member hangs: its holder, how many steps below it, and whether it is an entry of
-/// the holder (no other member lies between them, or only a chain of its own class).
+/// Where a member hangs: its holder, and how many steps below it.
 #[derive(Clone, Copy)]
 struct Placement {
     holder: NodeIndex,
     depth: u32,
-    entry: bool,
-}
-
-/// What lies between the holder and a node: no member, only members of one class (a linked
-/// list: timers by `_idleNext`, wrappers by the variable each captures), or anything else.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Between {
-    Nothing,
-    Chain(u8, u32),
-    Mixed,
-}
-
-/// A member's class, cheaply: its type and name string.
-fn class_of(graph: &HeapGraph, x: NodeIndex) -> (u8, u32) {
-    (graph.types[x as usize], graph.names[x as usize])
-}
-
-/// Whether the search reached a node by a named link a program makes (a property, a variable),
-/// as lists link their nodes (`_idleNext`, `next`, the previous wrapper a closure keeps): not by
-/// an element (an array in an array is its content) nor by V8's internals (a promise's
-/// reactions).
-fn linked_by_program(graph: &HeapGraph, tree: &RetainerTree, x: NodeIndex) -> bool {
-    tree.parent_edge(x).is_some_and(|e| matches!(graph.edge_kind(e), EdgeKind::Property | EdgeKind::Context))
 }
 
 /// The edge that reached a node, with element indexes all alike: an older node that continues
@@ -216,58 +196,139 @@ fn place_under_holders(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], me
         let id = graph.ids[x as usize];
         x == ROOT || ((id.is_multiple_of(2) || older.binary_search(&id).is_ok()) && !classes::is_storage(graph, x))
     };
-    let mut is_member = vec![false; graph.node_count()];
-    for &v in members {
-        is_member[v as usize] = true;
-    }
-    // For each node walked: (holder, depth, what lies between the holder and it).
-    let mut known: HashMap<NodeIndex, (NodeIndex, u32, Between)> = HashMap::new();
+    // For each node walked: (holder, depth).
+    let mut known: HashMap<NodeIndex, (NodeIndex, u32)> = HashMap::new();
     let mut chain = Vec::new();
     members
         .iter()
         .map(|&v| {
             let mut x = v;
-            let (holder, mut depth, mut between) = loop {
+            let (holder, mut depth) = loop {
                 if let Some(&found) = known.get(&x) {
                     break found;
                 }
                 match tree.parent(x) {
-                    None => break (UNPLACED, 0, Between::Nothing),
+                    None => break (UNPLACED, 0),
                     // An older link of a chain the node continues (a timer list's timers from
                     // before the baseline) is not the holder: the chain's head is.
-                    Some(p) if is_holder(p) && (p == ROOT || chain_link(graph, tree, p) != chain_link(graph, tree, x)) => {
-                        break (p, 1, Between::Nothing)
-                    }
+                    Some(p) if is_holder(p) && (p == ROOT || chain_link(graph, tree, p) != chain_link(graph, tree, x)) => break (p, 1),
                     Some(p) => {
                         chain.push(x);
                         x = p;
                     }
                 }
             };
-            known.insert(x, (holder, depth, between));
+            known.insert(x, (holder, depth));
             while let Some(y) = chain.pop() {
-                // y's parent is x: x joins what lies between the holder and y.
-                if is_member[x as usize] {
-                    let class = class_of(graph, x);
-                    between = match between {
-                        Between::Nothing => Between::Chain(class.0, class.1),
-                        Between::Chain(t, n) if (t, n) == class => between,
-                        _ => Between::Mixed,
-                    };
-                }
                 depth += 1;
-                known.insert(y, (holder, depth, between));
-                x = y;
+                known.insert(y, (holder, depth));
             }
-            let entry = match between {
-                Between::Nothing => true,
-                Between::Chain(t, n) => (t, n) == class_of(graph, v) && linked_by_program(graph, tree, v),
-                Between::Mixed => false,
-            };
             // Unreachable (only with includeInternals): each is its own.
-            Placement { holder: if holder == UNPLACED { v } else { holder }, depth, entry }
+            Placement { holder: if holder == UNPLACED { v } else { holder }, depth }
         })
         .collect()
+}
+
+/// What a class of objects is, to tell a list of them (each node shaped like the next) from
+/// objects nested in each other: the hidden class (`map`) of an object, the function (`shared`)
+/// of a closure.
+fn shape(graph: &HeapGraph, x: NodeIndex) -> Option<NodeIndex> {
+    match graph.kind(x) {
+        NodeKind::Closure => graph.edge_target(x, "shared"),
+        NodeKind::Object => graph.edge_target(x, "map"),
+        _ => None,
+    }
+}
+
+/// The members that are entries of their holder: what it gained directly, not what those hold.
+/// Read from the heap's edges, not from the retainer tree, so that ties between shortest paths
+/// cannot change the count. An entry is reached
+/// - from the holder, or from its storage (elements, properties, a Map's hash table) where it
+///   is not a key (a Map entry or a dictionary slot whose value follows it);
+/// - or along a list that starts there: from a node of its own class and shape by a property or
+///   a variable (Node's timers by `_idleNext`, older ones first; a wrapper that keeps the one
+///   before it in its scope). Objects nested in each other differ in shape and are not a list.
+fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]) -> Vec<bool> {
+    let position: HashMap<NodeIndex, usize> = held.iter().enumerate().map(|(k, &(v, _))| (v, k)).collect();
+    let mut entry = vec![false; held.len()];
+    // A holder that gained a single new collection (an emitter's first listener array for an
+    // event, a Map made on first use) grows through it: its contents are the entries too.
+    let mut starts = Vec::new();
+    let mut from = holder;
+    for _ in 0..3 {
+        let direct = reached_from(graph, from);
+        let new: Vec<NodeIndex> = direct.iter().copied().filter(|v| position.contains_key(v)).collect();
+        starts.extend(direct);
+        match new[..] {
+            [only] if classes::is_collection(graph, only) => from = only,
+            _ => break,
+        }
+    }
+    // Along the lists: bounded, as an old list can be long.
+    let mut budget = 16 * held.len() + 4096;
+    let mut seen: std::collections::HashSet<NodeIndex> = starts.iter().copied().collect();
+    let mut stack = starts;
+    while let Some(u) = stack.pop() {
+        if let Some(&k) = position.get(&u) {
+            entry[k] = true;
+        }
+        for v in list_links(graph, u) {
+            if budget == 0 {
+                return entry;
+            }
+            budget -= 1;
+            if seen.insert(v) {
+                stack.push(v);
+            }
+        }
+    }
+    entry
+}
+
+/// What a holder reaches directly, or through its storage where the slot is not a key.
+fn reached_from(graph: &HeapGraph, holder: NodeIndex) -> Vec<NodeIndex> {
+    let mut out = Vec::new();
+    for e in graph.edges(holder) {
+        let target = graph.edge_to[e];
+        if graph.edge_kind(e) == EdgeKind::Weak || graph.edge_is_named(e, "map") || graph.edge_is_named(e, "__proto__") {
+            continue;
+        }
+        if classes::is_storage(graph, target) {
+            let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
+            out.extend(
+                graph
+                    .edges(target)
+                    .filter(|&s| graph.edge_kind(s) != EdgeKind::Weak && !(keyed && crate::retainers::is_key_slot(graph, target, s)))
+                    .map(|s| graph.edge_to[s])
+                    .filter(|&v| !classes::is_storage(graph, v)),
+            );
+        } else {
+            out.push(target);
+        }
+    }
+    out
+}
+
+/// The next nodes of a list through `u`: nodes of its class and shape it holds by a property,
+/// or, for a closure, by a variable of its scope.
+fn list_links(graph: &HeapGraph, u: NodeIndex) -> Vec<NodeIndex> {
+    let (class, form) = ((graph.types[u as usize], graph.names[u as usize]), shape(graph, u));
+    let Some(form) = form else { return Vec::new() };
+    let same = |v: NodeIndex| v != u && (graph.types[v as usize], graph.names[v as usize]) == class && shape(graph, v) == Some(form);
+    let mut out = Vec::new();
+    for e in graph.edges(u) {
+        let target = graph.edge_to[e];
+        match graph.edge_kind(e) {
+            EdgeKind::Property if same(target) => out.push(target),
+            EdgeKind::Internal if graph.kind(u) == NodeKind::Closure && graph.edge_is_named(e, "context") => {
+                out.extend(
+                    graph.edges(target).filter(|&c| graph.edge_kind(c) == EdgeKind::Context).map(|c| graph.edge_to[c]).filter(|&v| same(v)),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Members dominated by another member: already in that one's retained size. One forward pass
@@ -329,7 +390,8 @@ fn growth_point(
     let mut classes_held: Vec<ClassAcc> = Vec::new();
     let mut sites: HashMap<u32, u64> = HashMap::new();
     let (mut self_size, mut retained) = (0, 0);
-    for &(node, place) in held {
+    let is_entry = entries(graph, holder, held);
+    for (&(node, place), &entry) in held.iter().zip(&is_entry) {
         let key = breakdown_key(graph, node);
         let slot = *index.entry(key.clone()).or_insert_with(|| {
             classes_held.push(ClassAcc {
@@ -347,7 +409,7 @@ fn growth_point(
         let size = graph.self_size(node);
         let kept = if covered[node as usize] { 0 } else { doms.map_or(0, |d| d.retained[node as usize]) };
         acc.count += 1;
-        acc.entries += (place.entry && !tree.is_entry_key(graph, node)) as u64;
+        acc.entries += entry as u64;
         acc.self_size += size;
         acc.retained += kept;
         acc.nearest = acc.nearest.min((place.depth, graph.ids[node as usize], node));
@@ -506,11 +568,16 @@ mod tests {
         assert_eq!(ignored.ignored_count, 2);
     }
 
-    /// root -> global -> list (a timer list); three new Timeouts linked one after the other,
-    /// each with a callback whose context holds a new Cache.
+    /// root -> global -> list (a timer list); three new Timeouts linked one after the other
+    /// (each of one hidden class), each with a callback whose context holds a new Cache.
     fn timers() -> AnalyzedSnapshot {
-        let mut nodes = vec![node("synthetic", "", 1, 0), node("object", "global", 3, 10), node("object", "TimersList", 5, 20)];
-        let mut edges = vec![edge(0, "shortcut", "global", 1), edge(1, "property", "timers", 2)];
+        let mut nodes = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "global", 3, 10),
+            node("object", "TimersList", 5, 20),
+            node("object shape", "system / Map", 7, 40),
+        ];
+        let mut edges = vec![edge(0, "shortcut", "global", 1), edge(1, "property", "timers", 2), edge(1, "internal", "shape", 3)];
         let mut previous = 2;
         for k in 0..3u32 {
             let t = nodes.len();
@@ -519,6 +586,7 @@ mod tests {
             nodes.push(node("object", "system / Context", 15 + 8 * k, 24));
             nodes.push(node("object", "Cache", 17 + 8 * k, 50));
             edges.push(edge(previous, "property", "_idleNext", t));
+            edges.push(edge(t, "internal", "map", 3));
             edges.push(edge(t, "property", "_onTimeout", t + 1));
             edges.push(edge(t + 1, "internal", "context", t + 2));
             edges.push(edge(t + 2, "context", "self", t + 3));
@@ -531,7 +599,7 @@ mod tests {
     fn a_linked_list_of_timers_is_one_growth_point_in_both_rounds() {
         let s = timers();
         let all: Vec<u32> = s.graph.ids.clone();
-        let baseline = ids(&[1, 3, 5]);
+        let baseline = ids(&[1, 3, 5, 7]);
         let target = ids(&all);
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
@@ -543,7 +611,7 @@ mod tests {
         assert_eq!((point.name.as_str(), point.leading_count, point.count), ("Timeout", 3, 9));
         // Round two: the first Timeout was already there, yet holders are still judged against
         // the first baseline, so the same holder gathers what came after it.
-        let round_two_baseline = ids(&all[..7]);
+        let round_two_baseline = ids(&all[..8]);
         let newer = surviving_nodes(&s.graph, &round_two_baseline, &target);
         let second = group(&s.graph, None, s.retainers(), &newer, &baseline.ids, &options);
         assert_eq!(second.groups.len(), 1);

@@ -63,6 +63,15 @@ fn slot_of(graph: &HeapGraph, edge: usize) -> Option<u32> {
     }
 }
 
+/// Whether edge `edge` of a Map's hash table or a dictionary's storage holds a key: V8 lays
+/// their entries out as key, value, then details or a chain link (a number, with no edge), so
+/// a slot whose next slot holds an object too is a key. (A Set's entries have no value: a key
+/// followed by its chain link, so they count as entries.)
+pub fn is_key_slot(graph: &HeapGraph, storage: NodeIndex, edge: usize) -> bool {
+    let Some(slot) = slot_of(graph, edge) else { return false };
+    graph.edges(storage).any(|k| slot_of(graph, k) == Some(slot + 1))
+}
+
 /// How the search treats an edge.
 #[derive(PartialEq, Eq)]
 enum EdgeUse {
@@ -77,10 +86,13 @@ enum EdgeUse {
 pub enum Origin {
     Ordinary = 0,
     /// Through what still is the program's doing but explains less: a WeakMap entry whose
-    /// key is alive, or what running code holds right now (stacks, handles, the microtask).
+    /// key is alive.
     Deferred = 1,
+    /// Only through what running code holds right now (stacks, handles, strong roots): in a
+    /// hunt, that is the hunt's own frames while it takes a snapshot.
+    Running = 2,
     /// Only through a root where V8 itself holds things (`is_v8_held_root`).
-    V8Root = 2,
+    V8Root = 3,
 }
 
 fn classify_edge(graph: &HeapGraph, from: NodeIndex, edge: usize) -> EdgeUse {
@@ -109,7 +121,7 @@ fn classify_edge(graph: &HeapGraph, from: NodeIndex, edge: usize) -> EdgeUse {
         // Running code (a pending async function, the hunt itself) holds things through these;
         // a path through a module or the global object says more, so they come last.
         if matches!(name, "(Stack roots)" | "(Strong roots)" | "(Handle scope)") {
-            return EdgeUse::Later(Origin::Deferred);
+            return EdgeUse::Later(Origin::Running);
         }
     }
     EdgeUse::Now
@@ -203,6 +215,12 @@ impl RetainerTree {
     /// or a WeakMap's bookkeeping, and not only through code and other V8 bookkeeping.
     pub fn is_held_by_program(&self, node: NodeIndex) -> bool {
         self.is_reachable(node) && self.origin[node as usize] != Origin::V8Root
+    }
+
+    /// Whether only running code holds this node (stacks, handles): reachable from no global,
+    /// module or object of the program.
+    pub fn is_held_only_by_running_code(&self, node: NodeIndex) -> bool {
+        self.is_reachable(node) && self.origin[node as usize] == Origin::Running
     }
 
     pub fn is_reachable(&self, node: NodeIndex) -> bool {
@@ -317,25 +335,6 @@ impl RetainerTree {
         });
         steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
         steps
-    }
-
-    /// Whether the search reached `node` as a key of a Map entry that has a value, or as a
-    /// key in a dictionary's storage: a key belongs to its entry, whose value says more.
-    pub fn is_entry_key(&self, graph: &HeapGraph, node: NodeIndex) -> bool {
-        let (Some(storage), Some(edge)) = (self.parent(node), self.parent_edge(node)) else { return false };
-        if storage == ROOT || graph.kind(storage) != NodeKind::Array {
-            return false;
-        }
-        let Some(into_storage) = self.parent_edge(storage) else { return false };
-        if graph.edge_is_named(into_storage, "properties") {
-            // A dictionary's values are reached by their property edges from the object.
-            return graph.edge_kind(edge) == EdgeKind::Internal;
-        }
-        if !graph.edge_is_named(into_storage, "table") {
-            return false;
-        }
-        let Some(slot) = slot_of(graph, edge) else { return false };
-        graph.edges(storage).any(|k| slot_of(graph, k) == Some(slot + 1)) && self.map_key(graph, storage, edge).is_none()
     }
 
     /// The key of the Map entry whose value edge `edge` of `table` is. V8 lays a Map's hash

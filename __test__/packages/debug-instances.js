@@ -1,6 +1,7 @@
 'use strict'
-// debug 3.1–4.1 kept every instance in `createDebug.instances` (for enable() to reach them),
-// so a logger made per request was never freed; 4.2 dropped the array (debug-js/debug#678).
+// debug 3.1–4.2 kept every instance in `createDebug.instances` (for enable() to reach them),
+// so a logger made per request was never freed (debug-js/debug#678); 4.3.0 dropped the array
+// (debug-js/debug#740).
 const createDebug = require('debug-4.1.1')
 let n = 0
 module.exports = {

@@ -1,7 +1,8 @@
 'use strict'
 // Mustache caches every parsed template for ever, keyed by the template's text: templates
 // built per call (a value pasted into the template instead of the view) fill it without bound
-// (janl/mustache.js#722; 4.1 made the cache replaceable: Mustache.templateCache = undefined).
+// (janl/mustache.js#748, #818, open for 4.2.0; since 4.0 `Mustache.templateCache = undefined`
+// turns the cache off).
 const Mustache = require('mustache-4.2.0')
 let n = 0
 module.exports = {
