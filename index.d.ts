@@ -242,6 +242,26 @@ export interface GrowthPoint {
   cause: LeakCause
   /** A V8-internal class (only reported with includeInternals). */
   internal: boolean
+  /**
+   * Other holders that are properties of the same object and grow at the same rate, judged
+   * leaks too (a library's options object whose registries each gain one entry per call):
+   * one leak, listed here instead of as entries of their own. Never gathered: a scope's
+   * variables, the global object's properties, a module's exports.
+   */
+  alongside?: SiblingGrowth[]
+}
+
+/** A holder gathered into a growth point: a property of the same object, growing at the same rate. */
+export interface SiblingGrowth {
+  holder: Holder
+  name: string
+  kind: string
+  count: number
+  leadingCount: number
+  countPerIteration: number | null
+  selfSize: number
+  retainedSize: number
+  retainerPath: PathStep[]
 }
 
 /** @deprecated schema 1's name; an entry is a growth point since schema 2. */

@@ -32,13 +32,17 @@ for (const [major, node] of Object.entries(nodes)) {
           assert.deepEqual(report.listenerGrowth, [], 'no listener growth in a control')
           return
         }
-        const { holder, name, perCall, minPerCall, cause, hint } = scenario.expect
+        const { holder, name, perCall, minPerCall, cause, hint, alongside } = scenario.expect
         const lead = report.leaks[0]
         assert.ok(lead, 'the leak is found')
         assert.ok(matches(holder, lead.holder.label), `lead entry: ${describeAll(report)}`)
         if (name !== undefined) assert.ok(matches(name, lead.name) || lead.breakdown.some((c) => matches(name, c.name)), `${name} held by the lead entry: ${describeAll(report)}`)
-        // At most one other entry stands beside the lead, unless the scenario says why more grow.
-        assert.ok(report.leaks.length <= (scenario.expect.maxEntries || 2), `at most one other entry: ${describeAll(report)}`)
+        assert.ok(report.leaks.length <= 2, `at most one other entry: ${describeAll(report)}`)
+        if (alongside) {
+          const labels = (lead.alongside || []).map((a) => a.holder.label).sort()
+          assert.equal(labels.length, alongside.length, `alongside: ${labels}`)
+          for (const pattern of alongside) assert.ok(labels.some((l) => pattern.test(l)), `${pattern} alongside: ${labels}`)
+        }
         if (perCall !== undefined) assert.equal(lead.countPerIteration, perCall, describeAll(report))
         if (minPerCall !== undefined) assert.ok(lead.countPerIteration >= minPerCall, describeAll(report))
         if (cause) assert.equal(lead.cause.pattern, cause, `${lead.cause.title}: ${lead.cause.detail}`)

@@ -60,6 +60,7 @@ it('a real report has exactly the fields index.d.ts declares', async () => {
     check(interfaces, 'Verdict', point.verdict, `${at}.verdict`)
     check(interfaces, 'LeakCause', point.cause, `${at}.cause`)
     for (const c of point.breakdown) check(interfaces, 'HeldClass', c, `${at}.breakdown`)
+    for (const a of point.alongside || []) check(interfaces, 'SiblingGrowth', a, `${at}.alongside`)
     for (const step of [...point.retainerPath, ...point.samplePath]) check(interfaces, 'PathStep', step, `${at} path step`)
   }
   assert.ok(report.listenerGrowth.length > 0, 'the listener growth is there to check too')

@@ -9,6 +9,7 @@
 // variable); a holder that fits none says so instead of guessing.
 
 const { fullPath } = require('./verdict.js')
+const { rate: perCallText } = require('./phrases.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
 /** What V8 replaces as a holder grows; a name skips over them. */
@@ -102,12 +103,6 @@ function holderLabel(path, h) {
   return shown.reduce(appendPart, start)
 }
 
-const perCallText = (point) => {
-  const c = point.countPerIteration
-  if (c === null || c === undefined) return ''
-  if (c >= 1) return `${Number.isInteger(c) ? c : c.toFixed(2)} per call`
-  return `1 every ${Math.round(1 / c)} calls`
-}
 
 /**
  * What a timer's callback keeps that its user could close: the most numerous class of objects
@@ -331,6 +326,7 @@ function withCauses(report) {
     // A rule may name the holder better than its path does (Node's timer lists).
     if (point.holder) point.holder.label = point.cause.label || growthLabel(point)
     delete point.cause.label
+    for (const other of point.alongside || []) other.holder.label = growthLabel(other)
   }
   return report
 }

@@ -3,7 +3,7 @@
 // what hangs from it, the cause and the fix), and the retainer path root first, one step a
 // line (the shape MemLab users read fluently), on to one of the objects.
 const { checkOptions } = require('./errors.js')
-const { sourcePosition, bytes, plural, via, isVariable, defined, growthName, gains, heldList } = require('./phrases.js')
+const { sourcePosition, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList } = require('./phrases.js')
 
 // ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
 const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
@@ -45,6 +45,7 @@ function formatGroup(point, { heading, paint }) {
   const all = point.count !== point.leadingCount ? `${plural(point.count, 'object')} in all` : plural(point.count, 'object')
   lines.push(`${paint.red(heading)} ${paint.bold(growthName(point))} ${gains(point)}${defined(point)}: ${all}, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained`)
   if (point.breakdown && point.breakdown.length > 1) lines.push(`    holds: ${heldList(point)}`)
+  if (point.alongside && point.alongside.length) lines.push(`    grows alongside (properties of one object): ${alongsideList(point)}`)
   if (point.cause && point.cause.pattern !== 'unknown') {
     lines.push(paint.bold(`    cause: ${point.cause.title}`) + ` — ${point.cause.detail}`)
     if (point.cause.hint) lines.push(`    fix: ${point.cause.hint}`)

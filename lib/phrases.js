@@ -64,4 +64,9 @@ function heldList(point, max = 5) {
   return shown.join(', ')
 }
 
-module.exports = { sourcePosition, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList }
+/** Sibling holders gathered into a growth point: "….inline gains 1 tokenizer() per call, …". */
+function alongsideList(point) {
+  return (point.alongside || []).map((a) => `${growthName(a)} ${gains(a)}`).join('; ')
+}
+
+module.exports = { sourcePosition, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

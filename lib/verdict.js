@@ -99,7 +99,46 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
     }
     ;(judged.verdict.leak ? leaks : retained).push(judged)
   }
-  return { leaks, retained }
+  return { leaks: withSiblingsTogether(leaks), retained }
+}
+
+/**
+ * Holders that are properties of one object and grow at one rate are one leak of that object
+ * (a library's options object whose three registries each gain one entry per call): the
+ * largest stays the entry and lists the others as `alongside`. Scopes (module variables), the
+ * global object and a module's exports are not gathered: what hangs there is unrelated code.
+ */
+function withSiblingsTogether(leaks) {
+  const byOwner = new Map()
+  for (const point of leaks) {
+    const path = point.retainerPath || []
+    const owner = path[path.length - 2]
+    const step = path[path.length - 1]
+    const gathers =
+      owner && step && step.edgeType === 'property' && owner.nodeType === 'object' && owner.id && !/^(system \/ |global|Window)/.test(owner.name) && step.edge !== 'exports' && path[path.length - 2].edge !== 'exports'
+    const key = gathers ? `${owner.id}\u0000${point.countPerIteration}` : null
+    if (key === null) continue
+    if (!byOwner.has(key)) byOwner.set(key, [])
+    byOwner.get(key).push(point)
+  }
+  const gathered = new Set()
+  for (const points of byOwner.values()) {
+    if (points.length < 2) continue
+    const [lead, ...others] = points // leaks come largest retained first
+    lead.alongside = others.map((p) => ({
+      holder: p.holder,
+      name: p.name,
+      kind: p.kind,
+      count: p.count,
+      leadingCount: p.leadingCount,
+      countPerIteration: p.countPerIteration,
+      selfSize: p.selfSize,
+      retainedSize: p.retainedSize,
+      retainerPath: p.retainerPath,
+    }))
+    for (const p of others) gathered.add(p)
+  }
+  return leaks.filter((p) => !gathered.has(p))
 }
 
 module.exports = { judge, fullPath, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
