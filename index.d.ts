@@ -156,6 +156,7 @@ export interface LeakCause {
     | 'async-local-storage'
     | 'timer'
     | 'pending-promise'
+    | 'chained-value'
     | 'class-static'
     | 'global-variable'
     | 'collection-cache'
@@ -216,6 +217,11 @@ export interface GrowthPoint {
    * chain of their own kind such as Node's timer list), not what those hold, nor Map keys.
    */
   leadingCount: number
+  /**
+   * Of those, the entries reached along a list (each holding the next) rather than from the
+   * holder itself: Node's timer list, or a value wrapped again on every call.
+   */
+  linkedCount: number
   /** leadingCount / iterations, when iterations is known: the growth per call. */
   countPerIteration: number | null
   /** Bytes of the objects themselves. */

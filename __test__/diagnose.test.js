@@ -108,6 +108,16 @@ describe('diagnose() reads the holder', () => {
     assert.doesNotMatch(p.cause.hint, /clearTimeout/)
   })
 
+  it('names a value wrapped again on every call, when most entries come along a list under one key', () => {
+    const path = [...root, step('defaults', 'property', 'Object'), step('renderers', 'property', 'Object')]
+    const p = labelled(point(path, [step('mention', 'property', '(anonymous function)', 'closure')], { kind: 'closure', linkedCount: 19 }))
+    assert.equal(p.cause.pattern, 'chained-value')
+    assert.equal(p.cause.detail, '`process.exports.defaults.renderers.mention` is replaced on every call by a new (anonymous function) that keeps the one before it: a chain as long as the calls')
+    assert.match(p.cause.hint, /once/)
+    // Entries reached from the holder itself: a plain dictionary, not a chain.
+    assert.equal(diagnose(point(path, [step('k', 'property', 'Thing')], { linkedCount: 0 })).pattern, 'collection-cache')
+  })
+
   it('says unknown rather than guess', () => {
     for (const p of [
       point([step('', '', '(GC roots)', 'synthetic'), step('1', 'internal', '(Handle scope)', 'synthetic')], [step('2', 'internal', 'Thing')]),

@@ -199,6 +199,23 @@ const RULES = [
     },
   },
   {
+    pattern: 'chained-value',
+    match(path, h, point) {
+      // Most entries reached along a list under one key of the holder: the value at that key
+      // is replaced on every call by one that keeps the one before (a wrapper of a wrapper).
+      const key = path[h + 1]
+      if (!key || key.edgeType !== 'property' || !(point.linkedCount * 2 > point.leadingCount)) return null
+      const label = holderLabel(path, h)
+      const at = IDENTIFIER.test(symbolName(key.edge)) ? `${label}.${symbolName(key.edge)}` : `${label}[…]`
+      return {
+        title: 'A value wrapped again on every call',
+        detail: `\`${at}\` is replaced on every call by a new ${point.name} that keeps the one before it: a chain as long as the calls`,
+        hint: 'wrap or register it once (at start-up), not per call; if it must change per call, wrap the original, not the last wrapper',
+        holder: { variable: at },
+      }
+    },
+  },
+  {
     pattern: 'class-static',
     match(path, h) {
       // A function's property (a class's static, or `createThing.instances`), or the function

@@ -248,9 +248,9 @@ fn shape(graph: &HeapGraph, x: NodeIndex) -> Option<NodeIndex> {
 /// - or along a list that starts there: from a node of its own class and shape by a property or
 ///   a variable (Node's timers by `_idleNext`, older ones first; a wrapper that keeps the one
 ///   before it in its scope). Objects nested in each other differ in shape and are not a list.
-fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]) -> Vec<bool> {
+fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]) -> Vec<Entry> {
     let position: HashMap<NodeIndex, usize> = held.iter().enumerate().map(|(k, &(v, _))| (v, k)).collect();
-    let mut entry = vec![false; held.len()];
+    let mut entry = vec![Entry::Contents; held.len()];
     // A holder that gained a single new collection (an emitter's first listener array for an
     // event, a Map made on first use) grows through it: its contents are the entries too.
     let mut starts = Vec::new();
@@ -267,10 +267,10 @@ fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]
     // Along the lists: bounded, as an old list can be long.
     let mut budget = 16 * held.len() + 4096;
     let mut seen: std::collections::HashSet<NodeIndex> = starts.iter().copied().collect();
-    let mut stack = starts;
-    while let Some(u) = stack.pop() {
+    let mut stack: Vec<(NodeIndex, Entry)> = starts.into_iter().map(|v| (v, Entry::Direct)).collect();
+    while let Some((u, how)) = stack.pop() {
         if let Some(&k) = position.get(&u) {
-            entry[k] = true;
+            entry[k] = how;
         }
         for v in list_links(graph, u) {
             if budget == 0 {
@@ -278,11 +278,22 @@ fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]
             }
             budget -= 1;
             if seen.insert(v) {
-                stack.push(v);
+                stack.push((v, Entry::Linked));
             }
         }
     }
     entry
+}
+
+/// How a member stands to its holder.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// Held by an entry, not an entry itself.
+    Contents,
+    /// Reached from the holder, its storage or a collection it gained.
+    Direct,
+    /// Reached along a list from there: each node holds the next.
+    Linked,
 }
 
 /// What a holder reaches directly, or through its storage where the slot is not a key.
@@ -352,8 +363,10 @@ fn dominated_by_members(graph: &HeapGraph, doms: Option<&Dominators>, members: &
 struct ClassAcc {
     key: ClassKey,
     count: u64,
-    /// Members that are entries of the holder (see `Placement`).
+    /// Members that are entries of the holder (see `entries`), and of those the ones reached
+    /// along a list.
     entries: u64,
+    linked: u64,
     self_size: u64,
     retained: u64,
     /// The member nearest the holder: (steps below it, id, node).
@@ -398,6 +411,7 @@ fn growth_point(
                 key,
                 count: 0,
                 entries: 0,
+                linked: 0,
                 self_size: 0,
                 retained: 0,
                 nearest: (u32::MAX, u32::MAX, node),
@@ -409,7 +423,8 @@ fn growth_point(
         let size = graph.self_size(node);
         let kept = if covered[node as usize] { 0 } else { doms.map_or(0, |d| d.retained[node as usize]) };
         acc.count += 1;
-        acc.entries += entry as u64;
+        acc.entries += (entry != Entry::Contents) as u64;
+        acc.linked += (entry == Entry::Linked) as u64;
         acc.self_size += size;
         acc.retained += kept;
         acc.nearest = acc.nearest.min((place.depth, graph.ids[node as usize], node));
@@ -456,6 +471,7 @@ fn growth_point(
         },
         count: held.len() as u64,
         leading_count: leading.entries.max(1),
+        linked_count: leading.linked,
         count_per_iteration: options.iterations.filter(|&i| i > 0).map(|i| leading.entries.max(1) as f64 / i as f64),
         self_size,
         retained_size: retained,

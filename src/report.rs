@@ -27,6 +27,9 @@ pub struct GrowthPoint {
     /// or a chain of their own kind such as a linked list of timers), not what those hold. The
     /// leading class is the class of objects or functions with the most entries.
     pub leading_count: u64,
+    /// Of those, the entries reached along a list (each holding the next) rather than from the
+    /// holder itself: Node's timer list, or a value wrapped again on every call.
+    pub linked_count: u64,
     /// `leading_count / iterations`, when the number of iterations is known.
     pub count_per_iteration: Option<f64>,
     pub self_size: u64,
