@@ -140,9 +140,10 @@ pub fn group(
     for (&node, &place) in members.iter().zip(&placed) {
         by_holder.entry(place.holder).or_default().push((node, place));
     }
+    let all: std::collections::HashSet<NodeIndex> = members.iter().copied().collect();
     let mut groups: Vec<GrowthPoint> = by_holder
         .into_iter()
-        .map(|(holder, held)| growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, options))
+        .map(|(holder, held)| growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, &all, options))
         .collect();
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
     Grouped { groups, internal_count, ignored_count }
@@ -248,9 +249,17 @@ fn shape(graph: &HeapGraph, x: NodeIndex) -> Option<NodeIndex> {
 /// - or along a list that starts there: from a node of its own class and shape by a property or
 ///   a variable (Node's timers by `_idleNext`, older ones first; a wrapper that keeps the one
 ///   before it in its scope). Objects nested in each other differ in shape and are not a list.
-fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]) -> Vec<Entry> {
+///
+/// Also returns the entries that are members placed under another holder.
+fn entries(
+    graph: &HeapGraph,
+    holder: NodeIndex,
+    held: &[(NodeIndex, Placement)],
+    all: &std::collections::HashSet<NodeIndex>,
+) -> (Vec<Entry>, Vec<(NodeIndex, Entry)>) {
     let position: HashMap<NodeIndex, usize> = held.iter().enumerate().map(|(k, &(v, _))| (v, k)).collect();
     let mut entry = vec![Entry::Contents; held.len()];
+    let mut elsewhere = Vec::new();
     // A holder that gained a single new collection (an emitter's first listener array for an
     // event, a Map made on first use) grows through it: its contents are the entries too.
     let mut starts = Vec::new();
@@ -269,12 +278,14 @@ fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]
     let mut seen: std::collections::HashSet<NodeIndex> = starts.iter().copied().collect();
     let mut stack: Vec<(NodeIndex, Entry)> = starts.into_iter().map(|v| (v, Entry::Direct)).collect();
     while let Some((u, how)) = stack.pop() {
-        if let Some(&k) = position.get(&u) {
-            entry[k] = how;
+        match position.get(&u) {
+            Some(&k) => entry[k] = how,
+            None if all.contains(&u) => elsewhere.push((u, how)),
+            None => {}
         }
         for v in list_links(graph, u) {
             if budget == 0 {
-                return entry;
+                return (entry, elsewhere);
             }
             budget -= 1;
             if seen.insert(v) {
@@ -282,7 +293,7 @@ fn entries(graph: &HeapGraph, holder: NodeIndex, held: &[(NodeIndex, Placement)]
             }
         }
     }
-    entry
+    (entry, elsewhere)
 }
 
 /// How a member stands to its holder.
@@ -397,13 +408,14 @@ fn growth_point(
     covered: &[bool],
     holder: NodeIndex,
     held: &[(NodeIndex, Placement)],
+    all: &std::collections::HashSet<NodeIndex>,
     options: &DiffOptions,
 ) -> GrowthPoint {
     let mut index: HashMap<ClassKey, usize> = HashMap::new();
     let mut classes_held: Vec<ClassAcc> = Vec::new();
     let mut sites: HashMap<u32, u64> = HashMap::new();
     let (mut self_size, mut retained) = (0, 0);
-    let is_entry = entries(graph, holder, held);
+    let (is_entry, elsewhere) = entries(graph, holder, held, all);
     for (&(node, place), &entry) in held.iter().zip(&is_entry) {
         let key = breakdown_key(graph, node);
         let slot = *index.entry(key.clone()).or_insert_with(|| {
@@ -433,6 +445,15 @@ fn growth_point(
         retained += kept;
         if let Some(site) = trace.and_then(|t| t.site_of(node)) {
             *sites.entry(site).or_insert(0) += 1;
+        }
+    }
+    // Entries of this holder that the retainer tree placed under another holder (an object that
+    // two older objects hold, reached first through the other): they count in this holder's
+    // rate too, where a class of them already hangs from it.
+    for (node, entry) in elsewhere {
+        if let Some(&slot) = index.get(&breakdown_key(graph, node)) {
+            classes_held[slot].entries += 1;
+            classes_held[slot].linked += (entry == Entry::Linked) as u64;
         }
     }
     // Most numerous first; on a tie, the class nearer the holder, then by name: the same heap
@@ -670,6 +691,38 @@ mod tests {
         assert_eq!((point.holder.name.as_str(), point.name.as_str(), point.leading_count, point.count), ("Map", "Response", 4, 8));
         let value_step = point.sample_path.last().unwrap();
         assert_eq!(value_step.key.as_deref(), Some("\"/orders/0\""), "the step into a value names its key");
+    }
+
+    /// root -> global -> first (an Object holding the newest Job) and -> jobs (an Array of all
+    /// three): the search reaches the newest Job through `first`, yet it is an entry of `jobs`.
+    #[test]
+    fn an_entry_the_tree_placed_elsewhere_still_counts_in_its_holders_rate() {
+        let nodes = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "global", 3, 10),
+            node("object", "Object", 5, 20),
+            node("object", "Array", 7, 20),
+            node("object", "Job", 11, 30),
+            node("object", "Job", 13, 30),
+            node("object", "Job", 15, 30),
+        ];
+        let edges = vec![
+            edge(0, "shortcut", "global", 1),
+            edge(1, "property", "first", 2),
+            edge(1, "property", "jobs", 3),
+            edge(2, "property", "job", 6),
+            edge(3, "element", "0", 4),
+            edge(3, "element", "1", 5),
+            edge(3, "element", "2", 6),
+        ];
+        let s = AnalyzedSnapshot::new(graph_of(&nodes, &edges));
+        let baseline = ids(&[1, 3, 5, 7]);
+        let target = ids(&s.graph.ids.clone());
+        let surviving = surviving_nodes(&s.graph, &baseline, &target);
+        let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
+        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let jobs = grouped.groups.iter().find(|g| g.holder.id == 7).expect("the array is a growth point");
+        assert_eq!((jobs.count, jobs.leading_count, jobs.count_per_iteration), (2, 3, Some(1.0)));
     }
 
     #[test]
