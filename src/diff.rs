@@ -456,9 +456,10 @@ fn growth_point(
             classes_held[slot].linked += (entry == Entry::Linked) as u64;
         }
     }
-    // Most numerous first; on a tie, by class: never by ids, which differ from run to run, so
-    // that two runs of one leak list it alike.
-    classes_held.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    // Most numerous first; on a tie, the class nearer the holder (what a timer keeps before what
+    // that keeps), then by class: never by ids, which differ from run to run, so that two runs
+    // of one leak list it alike.
+    classes_held.sort_by(|a, b| b.count.cmp(&a.count).then(a.nearest.0.cmp(&b.nearest.0)).then(a.key.cmp(&b.key)));
     // The leading class has the most entries (what the holder gained directly, not what
     // those hold); objects and functions before strings and numbers.
     let leading = classes_held
