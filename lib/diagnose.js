@@ -8,7 +8,6 @@
 // shape, from the most specific (a listener list, a timer list) to the most general (a
 // variable); a holder that fits none says so instead of guessing.
 
-const { fullPath } = require('./verdict.js')
 const { rate: perCallText } = require('./phrases.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
@@ -312,9 +311,7 @@ function variableOf(path, index) {
  * `pattern: 'unknown'` when no rule fits.
  */
 function diagnose(point) {
-  const above = (point.retainerPath || []).filter((s) => !s.elided)
-  const path = [...above, ...(point.samplePath || []).filter((s) => !s.elided)]
-  const h = above.length - 1
+  const { path, h } = pathThroughHolder(point)
   if (h >= 0) {
     for (const rule of RULES) {
       const found = rule.match(path, h, point)
@@ -330,10 +327,19 @@ function diagnose(point) {
   }
 }
 
+/**
+ * The path from the root through the holder on to the sample object, without the markers of
+ * left-out steps, and the holder's index in it (-1 when the holder has no path).
+ */
+function pathThroughHolder(point) {
+  const above = (point.retainerPath || []).filter((s) => !s.elided)
+  return { path: [...above, ...(point.samplePath || []).filter((s) => !s.elided)], h: above.length - 1 }
+}
+
 /** The growth point's holder, named as its user would write it. */
 function growthLabel(point) {
-  const above = (point.retainerPath || []).filter((s) => !s.elided)
-  return holderLabel([...above, ...(point.samplePath || [])], above.length - 1)
+  const { path, h } = pathThroughHolder(point)
+  return holderLabel(path, h)
 }
 
 /** Adds `cause` and `holder.label` to every growth point of a report (leaks and retained). */
@@ -348,4 +354,4 @@ function withCauses(report) {
   return report
 }
 
-module.exports = { diagnose, withCauses, holderLabel, fullPath, PATTERNS: RULES.map((r) => r.pattern) }
+module.exports = { diagnose, withCauses, holderLabel, PATTERNS: RULES.map((r) => r.pattern) }

@@ -141,4 +141,4 @@ function withSiblingsTogether(leaks) {
   return leaks.filter((p) => !gathered.has(p))
 }
 
-module.exports = { judge, fullPath, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
+module.exports = { judge, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

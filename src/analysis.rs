@@ -375,7 +375,11 @@ pub fn analyze(
     progress.enter(Phase::Retainers);
     let tree = analyzed.retainers();
     progress.enter(Phase::Diff);
-    let older = holders_from.unwrap_or(baseline).ids();
+    // The baseline's ids are at hand already; a full snapshot would build them again.
+    let older = match holders_from {
+        Some(snapshot) => snapshot.ids(),
+        None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
+    };
     let grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
     let leaked_object_count = grouped.groups.iter().map(|g| g.count).sum();
     let leaked_self_size = grouped.groups.iter().map(|g| g.self_size).sum();
