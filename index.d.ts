@@ -52,6 +52,12 @@ export interface AnalyzeOptions {
    */
   confirm?: string | HeapSnapshot
   /**
+   * Map positions through the source maps of the scripts, when the snapshots name scripts by
+   * paths that exist here: a `sourceMappingURL` comment of the file on disk (a `.map` file or
+   * an inline `data:` map), else `<script>.map` beside it. Default true.
+   */
+  sourceMaps?: boolean
+  /**
    * Called every 100 ms while files are read and analysed (on the thread pool), and once at
    * the end. Only for file paths; snapshots already parsed report nothing.
    */
@@ -125,12 +131,36 @@ export interface PathStep {
 
 export interface SourceLocation {
   scriptId: number
-  /** The script's file name or URL, when the heap links it. */
+  /**
+   * The file name or URL of the source: the one the user wrote when a source map maps the
+   * position (`/app/src/orders.ts`), else the script V8 ran, when the heap links it.
+   */
   scriptName: string | null
   /** 1-based. */
   line: number
   /** 1-based. */
   column: number
+  /** Where a source map moved the position from: the code V8 ran (see `sourceMaps`). */
+  generated?: GeneratedPosition
+}
+
+/** A position in the code V8 ran (tsc's output, a bundle, Jest's transformed module). */
+export interface GeneratedPosition {
+  scriptName: string | null
+  /** 1-based. */
+  line: number
+  /** 1-based. */
+  column: number
+}
+
+/** What the source maps did for a report's positions (`summary.sourceMaps`). */
+export interface SourceMapUse {
+  /** Positions moved into the user's source. */
+  mapped: number
+  /** Source maps read and used. */
+  maps: number
+  /** Maps that were found but ignored, and why (unreadable, not JSON, not a version 3 map, not a file). */
+  notes: string[]
 }
 
 /** One frame of an allocation stack. V8 records functions: the position is where it starts. */
@@ -142,6 +172,8 @@ export interface StackFrame {
   line: number
   /** 1-based; 0 when V8 did not know. */
   column: number
+  /** Where a source map moved the position from: the code V8 ran. */
+  generated?: GeneratedPosition
 }
 
 /** A JS stack that allocated `count` of a growth point's objects, innermost frame first. */
@@ -299,6 +331,8 @@ export interface ReportSummary {
   ignoredObjectCount: number
   /** Whether the final snapshot carried V8's allocation trace. */
   allocationTracking: boolean
+  /** Set unless `sourceMaps: false`: how many positions source maps moved into the user's source. */
+  sourceMaps?: SourceMapUse
   parseMs: number
   analysisMs: number
 }
@@ -369,6 +403,14 @@ export interface HuntOptions {
    * identifiers (dictionary keys such as tokens) become their length. Default false.
    */
   redact?: boolean
+  /**
+   * Show positions in the source the user wrote (TypeScript, code before babel-jest or a
+   * bundler) through each script's source map: Node's own (with --enable-source-maps), the
+   * `sourceMappingURL` of the code V8 ran (inline `data:` maps, as Jest and tsx write them),
+   * or a `.map` file beside the script. The generated position stays as `generated`. Read after
+   * the last snapshot; never fetched from the network. Default true.
+   */
+  sourceMaps?: boolean
   /** Leave out objects whose class name contains any of these strings. */
   ignore?: string[]
   /**

@@ -13,20 +13,23 @@ const { monitor } = require('./lib/monitor.js')
 const { withCauses, diagnose } = require('./lib/diagnose.js')
 const { judge } = require('./lib/verdict.js')
 const { redact } = require('./lib/redact.js')
+const { mapReport } = require('./lib/source-maps.js')
 const { assertNoLeaks } = require('./lib/assert.js')
 const { track, collected, expectCollected, untrackAll } = require('./lib/track.js')
 
 const { HeapSnapshot } = require('./lib/heap-snapshot.js')
 
-const ANALYZE_OPTIONS = { includeInternals: undefined, iterations: undefined, ignore: undefined, maxSamples: undefined, onProgress: undefined, redact: undefined, confirm: undefined }
+const ANALYZE_OPTIONS = { includeInternals: undefined, iterations: undefined, ignore: undefined, maxSamples: undefined, onProgress: undefined, redact: undefined, confirm: undefined, sourceMaps: undefined }
 
 function checkOptions(options) {
-  const { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted, confirm } = checkKnown(options, ANALYZE_OPTIONS, 'analyzeSnapshots')
+  const { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted, confirm, sourceMaps } = checkKnown(options, ANALYZE_OPTIONS, 'analyzeSnapshots')
   if (confirm !== undefined && typeof confirm !== 'string' && !(confirm instanceof HeapSnapshot)) {
     throw invalidArg('options.confirm', 'a file path or a HeapSnapshot', confirm)
   }
   checkOnProgress(onProgress)
-  if (redacted !== undefined && typeof redacted !== 'boolean') throw invalidArg('options.redact', 'a boolean', redacted)
+  for (const [name, value] of [['redact', redacted], ['sourceMaps', sourceMaps]]) {
+    if (value !== undefined && typeof value !== 'boolean') throw invalidArg(`options.${name}`, 'a boolean', value)
+  }
   if (includeInternals !== undefined && typeof includeInternals !== 'boolean') {
     throw invalidArg('options.includeInternals', 'a boolean', includeInternals)
   }
@@ -37,7 +40,7 @@ function checkOptions(options) {
   if (ignore !== undefined && !(Array.isArray(ignore) && ignore.every((p) => typeof p === 'string'))) {
     throw invalidArg('options.ignore', 'an array of strings', ignore)
   }
-  return { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted, confirm }
+  return { includeInternals, iterations, ignore, maxSamples, onProgress, redact: redacted, confirm, sourceMaps }
 }
 
 function checkOnProgress(onProgress) {
@@ -91,12 +94,14 @@ async function analyzeSnapshots(baseline, target, final, options) {
       throw invalidArg(names[i], 'a file path or a HeapSnapshot', input)
     }
   })
-  const { onProgress, redact: redacted, confirm, ...native } = opts
+  const { onProgress, redact: redacted, confirm, sourceMaps, ...native } = opts
   // Judged as a hunt judges: with a fourth snapshot, by round two's growth per growth point;
   // without, a holder that gained one object over several calls is not growing with them.
-  const finish = (first, persisted = null, grown = null) => {
+  // Positions map through the .map files beside the scripts, when their names are paths here.
+  const finish = async (first, persisted = null, grown = null) => {
     const { leaks, retained } = judge(first, persisted, grown)
     const report = withCauses({ ...first, leaks, retained, summary: { ...first.summary, confirmed: grown !== null } })
+    if (sourceMaps !== false) await mapReport(report)
     return redacted ? redact(report) : report
   }
   if (confirm !== undefined) {

@@ -217,6 +217,28 @@ describe('hunt()', () => {
     const clean = await hunt(() => bus.once('order', audit) && bus.emit('order'), { iterations: 10 })
     assert.deepEqual(clean.listenerGrowth, [])
   })
+
+  it('places instances of a derived class at that class, not at the base class V8 allocated them with', async () => {
+    class Shipment {
+      constructor(id) {
+        this.id = id
+      }
+    }
+    class ExpressShipment extends Shipment {
+      constructor(id) {
+        super(id)
+        this.express = true
+      }
+    }
+    const kept = []
+    const report = await hunt(() => kept.push(new ExpressShipment(kept.length)), { iterations: 10 })
+    const point = report.leaks.find((p) => p.name === 'ExpressShipment')
+    assert.ok(point, JSON.stringify(report.leaks.map((p) => p.name)))
+    const lines = fs.readFileSync(__filename, 'utf8').split('\n')
+    const at = lines.findIndex((l) => l.includes('class ExpressShipment extends')) + 1
+    const expected = { scriptName: __filename, line: at + 1, column: lines[at].indexOf('(') + 1 }
+    assert.deepEqual({ scriptName: point.location.scriptName, line: point.location.line, column: point.location.column }, expected)
+  })
 })
 
 describe('gc()', () => {

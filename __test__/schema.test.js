@@ -51,6 +51,7 @@ it('a real report has exactly the fields index.d.ts declares', async () => {
   const interfaces = declaredInterfaces()
   check(interfaces, 'HuntReport', report, 'report')
   check(interfaces, 'HuntSummary', report.summary, 'report.summary')
+  check(interfaces, 'SourceMapUse', report.summary.sourceMaps, 'report.summary.sourceMaps')
   const points = [...report.leaks, ...report.retained]
   assert.ok(points.length > 0)
   for (const [k, point] of points.entries()) {
@@ -60,6 +61,7 @@ it('a real report has exactly the fields index.d.ts declares', async () => {
     check(interfaces, 'Verdict', point.verdict, `${at}.verdict`)
     check(interfaces, 'LeakCause', point.cause, `${at}.cause`)
     for (const c of point.breakdown) check(interfaces, 'HeldClass', c, `${at}.breakdown`)
+    if (point.location) check(interfaces, 'SourceLocation', point.location, `${at}.location`)
     for (const a of point.alongside || []) check(interfaces, 'SiblingGrowth', a, `${at}.alongside`)
     for (const step of [...point.retainerPath, ...point.samplePath]) check(interfaces, 'PathStep', step, `${at} path step`)
   }

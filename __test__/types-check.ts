@@ -10,7 +10,11 @@ async function main(): Promise<void> {
   for (const group of traced.leaks) {
     const top = group.allocationStacks[0]?.frames[0]
     if (top) console.log(`${top.functionName} (${top.scriptName ?? top.scriptId}:${top.line}:${top.column})`, group.tracedCount)
+    const ran = group.location?.generated ?? top?.generated
+    if (ran) console.log(`generated ${ran.scriptName}:${ran.line}:${ran.column}`)
   }
+  const unmapped: HuntReport = await hunt(() => undefined, { sourceMaps: false })
+  console.log(unmapped.summary.sourceMaps?.notes.join('\n'), traced.summary.sourceMaps?.mapped)
   const html: string = renderHtml(traced, { title: 'hunt' })
   for (const group of traced.leaks) if (group.cause.pattern !== 'unknown') console.log(group.cause.title, group.cause.hint)
   const m = monitor({ windowMs: 60_000, snapshotOnLeak: { dir: '/tmp/snaps' } })
@@ -21,8 +25,8 @@ async function main(): Promise<void> {
   const snapshot = await takeSnapshot({ mode: 'full' })
   const summary = await snapshot.summary(10)
   console.log(summary.topByRetainedSize[0]?.retainedSize)
-  const offline: LeakReport = await analyzeSnapshots('a', await readSnapshot('b', { mode: 'ids' }), snapshot, { iterations: 5 })
-  console.log(offline.summary.final.nodeCount)
+  const offline: LeakReport = await analyzeSnapshots('a', await readSnapshot('b', { mode: 'ids' }), snapshot, { iterations: 5, sourceMaps: true })
+  console.log(offline.summary.final.nodeCount, offline.summary.sourceMaps?.maps)
   const parser = new SnapshotParser({ source: 'x' })
   parser.write(new Uint8Array(0))
   await parser.end()

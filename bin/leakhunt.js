@@ -41,6 +41,8 @@ Options:
   --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
   --include-internals     also report V8's own objects (code, maps, system / …)
   --redact                show no string contents from the heap (reports cut them at 40 characters anyway)
+  --no-source-maps        show positions in the scripts the snapshots name, not through
+                          the .map files beside them (or inline maps) into your source
   --quiet                 no progress bar
   --no-color              no colours (also: NO_COLOR=1)
   -h, --help              this help`,
@@ -67,11 +69,12 @@ Options:
   --warmup N              calls before the baseline (default 3)
   --settle-ms N           wait before the final snapshot (default 100)
   --track-allocations     record where each leaked object was allocated (slower calls)
-  --json                  print the report as JSON (HuntReport, schemaVersion 1)
+  --json                  print the report as JSON (HuntReport, schemaVersion 2)
   --html FILE             also write a self-contained HTML report to FILE
   --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
   --include-internals     also report V8's own objects
   --redact                show no string contents from the heap
+  --no-source-maps        show positions in the code V8 ran, not through source maps in your source
   --quiet                 no progress bar
   --no-color              no colours (also: NO_COLOR=1)
   -h, --help              this help`,
@@ -91,6 +94,7 @@ const OPTIONS = {
     ignore: { type: 'string', multiple: true },
     'include-internals': { type: 'boolean' },
     redact: { type: 'boolean' },
+    'no-source-maps': { type: 'boolean' },
   },
   inspect: { ...COMMON, top: { type: 'string' } },
   run: {
@@ -103,6 +107,7 @@ const OPTIONS = {
     ignore: { type: 'string', multiple: true },
     'include-internals': { type: 'boolean' },
     redact: { type: 'boolean' },
+    'no-source-maps': { type: 'boolean' },
   },
 }
 const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'], run: ['scenario.js'] }
@@ -206,6 +211,7 @@ async function analyze(files, values) {
       ignore: values.ignore,
       includeInternals: Boolean(values['include-internals']),
       redact: Boolean(values.redact),
+      sourceMaps: !values['no-source-maps'],
       onProgress: (p) => bar.bytes(p.bytesDone, p.bytesTotal, p.phase),
     })
     .finally(() => bar.done())
@@ -264,6 +270,7 @@ function run([scenario], values) {
     ignore: values.ignore,
     includeInternals: Boolean(values['include-internals']),
     redact: Boolean(values.redact),
+    sourceMaps: !values['no-source-maps'],
   }
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
   const bar = progressBar(values)

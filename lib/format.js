@@ -3,7 +3,7 @@
 // what hangs from it, the cause and the fix), and the retainer path root first, one step a
 // line (the shape MemLab users read fluently), on to one of the objects.
 const { checkOptions } = require('./errors.js')
-const { sourcePosition, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList } = require('./phrases.js')
+const { sourcePosition, frameCall, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList } = require('./phrases.js')
 
 // ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
 const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
@@ -31,7 +31,7 @@ function formatStacks(group, paint) {
   for (const stack of stacks.slice(0, MAX_STACKS)) {
     const share = stacks.length > 1 || stack.count !== group.count ? `  (${stack.count} of ${group.count})` : ''
     stack.frames.slice(0, MAX_FRAMES).forEach((frame, i) => {
-      const call = `${frame.functionName || '(anonymous)'} (${sourcePosition(frame)})`
+      const call = frameCall(frame)
       lines.push(paint.cyan(i === 0 ? `    allocated at ${call}${share}` : `        at ${call}`))
     })
   }
@@ -114,6 +114,9 @@ function formatReport(report, options) {
       : ''
     out.push('', `${heap}objects ${s.baseline.nodeCount.toLocaleString('en-US')} → ${s.target.nodeCount.toLocaleString('en-US')} → ${s.final.nodeCount.toLocaleString('en-US')} (baseline → target → final)`)
   }
+  const maps = s.sourceMaps
+  if (maps && maps.mapped > 0) out.push(`positions in your source: ${plural(maps.mapped, 'position')} mapped through ${plural(maps.maps, 'source map')}`)
+  for (const note of (maps && maps.notes) || []) out.push(`source map ignored: ${note}`)
   if (s.phasesMs) {
     const total = Object.values(s.phasesMs).reduce((a, b) => a + b, 0)
     out.push(`took ${(total / 1000).toFixed(1)} s: ${Object.entries(s.phasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`)

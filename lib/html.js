@@ -3,7 +3,7 @@
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
 const { checkOptions } = require('./errors.js')
-const { bytes, sourcePosition: position, plural, rate, via, isVariable, defined, growthName, gains, alongsideList } = require('./phrases.js')
+const { bytes, frameCall, plural, rate, via, isVariable, defined, growthName, gains, alongsideList } = require('./phrases.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
@@ -12,7 +12,7 @@ const num = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '—')
 
 function origin(group) {
   const top = group.allocationStacks && group.allocationStacks[0] && group.allocationStacks[0].frames[0]
-  if (top) return `allocated at ${top.functionName || '(anonymous)'} (${position(top)})`
+  if (top) return `allocated at ${frameCall(top)}`
   return defined(group).replace(/^,? /, '')
 }
 
@@ -31,7 +31,7 @@ function stacksHtml(group) {
   const stacks = group.allocationStacks || []
   if (stacks.length === 0) return ''
   const blocks = stacks.map((stack) => {
-    const frames = stack.frames.map((f, i) => `${i === 0 ? 'allocated at' : '    at'} ${f.functionName || '(anonymous)'} (${position(f)})`)
+    const frames = stack.frames.map((f, i) => `${i === 0 ? 'allocated at' : '    at'} ${frameCall(f)}`)
     return `<pre class="stack">${esc(frames.join('\n'))}</pre><p class="muted">${num(stack.count)} of ${num(group.count)} objects</p>`
   })
   return `<h4>Where it was allocated</h4>${blocks.join('')}`
@@ -148,6 +148,13 @@ function snapshotTable(report) {
   return `<table><thead><tr><th>snapshot</th><th>objects</th><th>${s.heapUsed ? 'heap used' : 'heap size'}</th><th>snapshot text</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
+/** What the source maps did: positions moved into the user's source, maps that were ignored. */
+function sourceMapNotes(maps) {
+  if (!maps || (maps.mapped === 0 && maps.notes.length === 0)) return ''
+  const mapped = maps.mapped > 0 ? `<p class="muted">Positions shown in your source: ${esc(plural(maps.mapped, 'position'))} mapped through ${esc(plural(maps.maps, 'source map'))}; the code V8 ran follows as “generated”.</p>` : ''
+  return `${mapped}${maps.notes.map((n) => `<p class="muted">Source map ignored: ${esc(n)}</p>`).join('')}`
+}
+
 const CSS = `
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#1d2330;background:#fff}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin-top:32px;border-bottom:1px solid #dde;padding-bottom:4px}
@@ -235,6 +242,7 @@ ${leaks.map(leakDetail).join('\n')}`
 }
 ${listenerTable}
 ${retainedTable}
+${sourceMapNotes(s.sourceMaps)}
 <script>${SCRIPT}</script>
 </body></html>
 `

@@ -12,11 +12,12 @@ const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 const { withCauses } = require('./diagnose.js')
 const { redact } = require('./redact.js')
+const { mapReport } = require('./source-maps.js')
 
 /** The report's layout; `index.d.ts` documents it. 2: one entry per growth point. */
 const SCHEMA_VERSION = 2
 
-const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false, redact: false }
+const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, includeInternals: false, trackAllocations: false, redact: false, sourceMaps: true }
 // Options with no default value, known all the same (anything else is refused by name).
 const UNSET = { signal: undefined, onProgress: undefined, leakFilter: undefined, keepSnapshots: undefined, ignore: undefined, ignoreHeldBy: undefined }
 
@@ -90,7 +91,7 @@ function checkOptions(options) {
   for (const name of ['onProgress', 'leakFilter']) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw invalidArg(`options.${name}`, 'a function', o[name])
   }
-  for (const name of ['confirm', 'includeInternals', 'trackAllocations', 'redact']) {
+  for (const name of ['confirm', 'includeInternals', 'trackAllocations', 'redact', 'sourceMaps']) {
     if (typeof o[name] !== 'boolean') throw invalidArg(`options.${name}`, 'a boolean', o[name])
   }
   if (o.keepSnapshots !== undefined && typeof o.keepSnapshots !== 'string') {
@@ -272,7 +273,7 @@ class HuntRun {
   }
 
   /** All snapshots are taken: only now do reports become JS objects. */
-  report(confirmed) {
+  async report(confirmed) {
     const { o, session } = this
     const taken = confirmed ? 4 : 3
     for (let k = 0; k < taken; k++) this.nodeCount[k] = session.nodeCount(SNAPSHOTS[k])
@@ -303,6 +304,12 @@ class HuntRun {
         timeline: this.timeline.toJSON(taken),
       },
     })
+    // The user's own source positions, read through the hunt's session (the code V8 ran).
+    if (o.sourceMaps) {
+      const start = performance.now()
+      await mapReport(report, { inspector: this.inspectorGc.session, nodeCache: true })
+      report.summary.phasesMs.sourceMaps = performance.now() - start
+    }
     return o.redact ? redact(report) : report
   }
 

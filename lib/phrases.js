@@ -2,10 +2,33 @@
 // The phrases the text and the HTML reports share, written once: how a rate per call reads,
 // how a path step's edge reads, where code is, and what a growth point holds.
 
+/**
+ * "src/orders.ts:3:14", and where a source map moved it, the code V8 ran after it:
+ * "src/orders.ts:3:14 (generated dist/orders.js:5:14)", "app.js:11:14 (generated 14:14)".
+ */
 function sourcePosition(place) {
+  const ran = generatedPosition(place)
+  return ran ? `${position(place)} (${ran})` : position(place)
+}
+
+function position(place) {
   if (!place.scriptName && !place.line) return place.scriptId ? `script ${place.scriptId}` : 'native'
   const script = place.scriptName || `script ${place.scriptId}`
   return place.line ? `${script}:${place.line}:${place.column}` : script
+}
+
+/** "generated dist/orders.js:5:14" (the script's name left out when the map kept it), or ''. */
+function generatedPosition(place) {
+  const ran = place.generated
+  if (!ran) return ''
+  const script = ran.scriptName && ran.scriptName !== place.scriptName ? `${ran.scriptName}:` : ''
+  return `generated ${script}${ran.line}:${ran.column}`
+}
+
+/** A stack frame as Node's traces print it: "placeOrder (src/orders.ts:20:27; generated dist/orders.js:16:20)". */
+function frameCall(frame) {
+  const ran = generatedPosition(frame)
+  return `${frame.functionName || '(anonymous)'} (${position(frame)}${ran ? `; ${ran}` : ''})`
 }
 
 function bytes(n) {
@@ -69,4 +92,4 @@ function alongsideList(point) {
   return (point.alongside || []).map((a) => `${growthName(a)} ${gains(a)}`).join('; ')
 }
 
-module.exports = { sourcePosition, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+module.exports = { sourcePosition, frameCall, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

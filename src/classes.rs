@@ -166,6 +166,23 @@ pub fn constructor_of(graph: &HeapGraph, object: NodeIndex) -> Option<NodeIndex>
     None
 }
 
+/// An object's class: the constructor function V8 names it by. The map keeps the constructor
+/// that allocated the object, which for an instance of a derived class is the base class at the
+/// root of its chain; V8 then names the object by its prototype's `constructor`
+/// (`JSReceiver::GetConstructorName`), and so do we. A function of another name than the
+/// object's is not its class: no class then, rather than the wrong one.
+pub fn class_of(graph: &HeapGraph, object: NodeIndex) -> Option<NodeIndex> {
+    let name = graph.name(object);
+    if let Some(allocated_by) = constructor_of(graph, object) {
+        if graph.name(allocated_by) == name {
+            return Some(allocated_by);
+        }
+    }
+    let prototype = graph.edge_target(graph.edge_target(object, "map")?, "prototype")?;
+    let ctor = graph.edge_target(prototype, "constructor")?;
+    (graph.kind(ctor) == NodeKind::Closure && graph.name(ctor) == name).then_some(ctor)
+}
+
 /// How a node appears in a retainer path: its class, or the (cut) text of a string.
 pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
     if graph.kind(node).is_string() {

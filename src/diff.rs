@@ -475,7 +475,7 @@ fn growth_point(
             line: line + 1,
             column: column + 1,
         }),
-        None => classes::constructor_of(graph, sample).and_then(|ctor| classes::closure_location(graph, ctor)),
+        None => classes::class_of(graph, sample).and_then(|ctor| classes::closure_location(graph, ctor)),
     };
     let max_samples = if options.max_samples == 0 { 5 } else { options.max_samples };
     let mut sample_ids: Vec<u32> = leading.members.iter().map(|&v| graph.ids[v as usize]).collect();

@@ -68,6 +68,17 @@ function runIn(project, args, { env = {} } = {}) {
 function assertLeakReported(out) {
   assert.match(out, /auditTrail gains 1 AuditEntry per call/)
   assert.match(out, /auditTrail/, 'the retainer path names the module variable that holds the entries')
+  // Where the class is, in the file the user wrote: Jest runs app.js as babel-jest rewrote it
+  // (three lines further down), and the transformed code's inline source map leads back.
+  const { line, column } = AUDIT_ENTRY_CONSTRUCTOR
+  assert.match(out, new RegExp(`AuditEntry per call, class at \\S*app\\.js:${line}:${column}[ :]`), 'the class at its line in app.js')
 }
+
+/** Where V8 places class AuditEntry in __test__/runners/app.js: its constructor's parameters. */
+const AUDIT_ENTRY_CONSTRUCTOR = (() => {
+  const lines = fs.readFileSync(path.join(FIXTURES, 'app.js'), 'utf8').split('\n')
+  const at = lines.findIndex((l) => l.startsWith('class AuditEntry')) + 1
+  return { line: at + 1, column: lines[at].indexOf('(') + 1 }
+})()
 
 module.exports = { makeProject, runIn, assertLeakReported, JEST, MOCHA, VITEST }
