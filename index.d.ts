@@ -469,6 +469,18 @@ export interface HuntSummary extends ReportSummary {
    * each snapshot was taken. The HTML report draws it.
    */
   timeline: { t: number[]; heapUsed: number[]; snapshotAt: Partial<Record<'baseline' | 'target' | 'final' | 'confirm', number>> }
+  /** With `attach()`: the process hunted and the action run per call. */
+  attached?: AttachedTarget
+}
+
+/** The process an `attach()` hunt ran on. */
+export interface AttachedTarget {
+  /** The inspector WebSocket it used. */
+  url: string
+  /** 'node' for a Node process, 'page' for a browser page or other JS target. */
+  kind: 'node' | 'page'
+  /** 'request GET http://…', 'eval …', 'command …' or 'wait 20000 ms'. */
+  action: string
 }
 
 /** An emitter whose listener count for one event grows with the calls. */
@@ -513,6 +525,61 @@ export interface HuntReport {
  * console.log(formatReport(report))
  */
 export declare function hunt(fn: (iteration: number) => unknown | Promise<unknown>, options?: HuntOptions): Promise<HuntReport>
+
+/** An HTTP request made once per call by `attach()`, awaited to the end of its response. */
+export interface AttachRequest {
+  url: string
+  /** Default 'GET'. */
+  method?: string
+  headers?: Record<string, string>
+  body?: string
+}
+
+export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'> {
+  /** With a DevTools endpoint listing several targets: the one whose URL or title contains this. */
+  target?: string
+  /**
+   * A Node process started without --inspect: SIGUSR1 opens its inspector on 127.0.0.1:9229
+   * (as `node inspect -p` does), closed again when the hunt ends. Refused for a process that
+   * is not Node or does not handle SIGUSR1 (the signal would end it).
+   */
+  pid?: number
+  /** Action: an HTTP request per call; a non-2xx answer or a connection error rejects the hunt. */
+  request?: string | AttachRequest
+  /** Action: an expression evaluated in the target per call, a returned promise awaited. */
+  eval?: string
+  /** Action: a shell command per call; a non-zero exit rejects the hunt. */
+  command?: string
+  /**
+   * No action: the target's own traffic for this many milliseconds (>= 1000), one call per
+   * second, so counts per call are counts per second.
+   */
+  wait?: number
+  /**
+   * Take snapshots even when the target's heap is more than 80 % of the memory it can still
+   * get (a snapshot costs the target about its heap size again). Default false: refused with
+   * ERR_LEAKHUNT_NO_ROOM.
+   */
+  ignoreMemoryCheck?: boolean
+}
+
+/**
+ * Hunts a leak in a process that is already running, through its inspector: the method of
+ * `hunt()` (warm-up, baseline, calls, target, settle, final, second round, verdicts, causes),
+ * with the action given in `options` as the call. `target`: `'127.0.0.1:9229'` (a Node process
+ * started with --inspect), a `ws://` URL, or a DevTools endpoint (`'http://127.0.0.1:9222'`);
+ * omit it with `options.pid`. One inspector session for the whole hunt; the snapshots stream
+ * from the target's WebSocket into the native parser and never become JS strings. Leaves no
+ * tracking, console storage or session behind; the target keeps running. Rejects with
+ * ERR_LEAKHUNT_INSPECTOR (cannot connect, connection lost), ERR_LEAKHUNT_NO_TARGET,
+ * ERR_LEAKHUNT_NOT_NODE, ERR_LEAKHUNT_NO_PROCESS, ERR_LEAKHUNT_PERMISSION,
+ * ERR_LEAKHUNT_INSPECTOR_PORT_TAKEN, ERR_LEAKHUNT_NO_ROOM, ERR_LEAKHUNT_FN_THREW (the action
+ * failed), ABORT_ERR.
+ * @example
+ * const report = await attach('127.0.0.1:9229', { request: 'http://127.0.0.1:3000/orders', iterations: 20 })
+ * if (report.leaks.length) console.log(formatReport(report))
+ */
+export declare function attach(target: string | undefined, options: AttachOptions): Promise<HuntReport>
 
 export interface AssertNoLeaksOptions extends HuntOptions {
   /** Leaked objects (summed over the growth points judged leaks) that are still accepted. Default 0. */

@@ -5,6 +5,7 @@
 const binding = require('./lib/binding.js')
 const { callNative, invalidArg, outOfRange, checkOptions: checkKnown } = require('./lib/errors.js')
 const { hunt } = require('./lib/hunt.js')
+const { attach } = require('./lib/attach.js')
 const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
 const { formatReport } = require('./lib/format.js')
@@ -152,6 +153,7 @@ class SnapshotParser {
 
 module.exports = {
   hunt,
+  attach,
   formatReport,
   renderHtml,
   monitor,

@@ -1,5 +1,5 @@
 // Compiled by the test suite with `tsc --noEmit --strict`: the public types must describe real use.
-import { hunt, formatReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
+import { hunt, attach, formatReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
 
 async function main(): Promise<void> {
   const report: HuntReport = await hunt(async (i) => i, { iterations: 5, signal: new AbortController().signal, leakFilter: (g) => g.verdict.reason !== 'one-time' })
@@ -15,6 +15,10 @@ async function main(): Promise<void> {
   }
   const unmapped: HuntReport = await hunt(() => undefined, { sourceMaps: false })
   console.log(unmapped.summary.sourceMaps?.notes.join('\n'), traced.summary.sourceMaps?.mapped)
+  const attached: HuntReport = await attach('127.0.0.1:9229', { request: { url: 'http://127.0.0.1:3000/orders', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, iterations: 10 })
+  const page: HuntReport = await attach('http://127.0.0.1:9222', { target: 'localhost:8080', eval: "document.querySelector('#open').click()", ignoreMemoryCheck: false })
+  const byPid: HuntReport = await attach(undefined, { pid: 4242, wait: 20_000 })
+  console.log(attached.summary.attached?.kind, page.summary.attached?.url, byPid.summary.attached?.action)
   const html: string = renderHtml(traced, { title: 'hunt' })
   for (const group of traced.leaks) if (group.cause.pattern !== 'unknown') console.log(group.cause.title, group.cause.hint)
   const m = monitor({ windowMs: 60_000, snapshotOnLeak: { dir: '/tmp/snaps' } })

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict'
-// The command line: `leakhunt analyze | inspect | run`. Exit 0: no leak; 1: leaks found;
+// The command line: `leakhunt analyze | inspect | run | attach`. Exit 0: no leak; 1: leaks found;
 // 2: an error (bad file, wrong arguments), said in one line on stderr.
 const fs = require('node:fs')
 const path = require('node:path')
@@ -21,6 +21,7 @@ Commands:
                                         the three-snapshot analysis of .heapsnapshot files
   inspect <file>                        one snapshot: counts and the top constructors
   run <scenario.js>                     hunt a scenario module's action() in a fresh process
+  attach <target> | --pid <pid>         hunt a running Node service or browser page through its inspector
 
 Run \`leakhunt <command> --help\` for a command's options.
 Exit status: 0 no leak, 1 leaks found, 2 error.`,
@@ -78,6 +79,49 @@ Options:
   --quiet                 no progress bar
   --no-color              no colours (also: NO_COLOR=1)
   -h, --help              this help`,
+  attach: `Usage: leakhunt attach <target> <action> [options]
+       leakhunt attach --pid <pid> <action> [options]
+
+Hunts a leak in a process that is already running, through its inspector, with no change to it:
+warm-up, baseline snapshot, the action N times, target snapshot, settle, final snapshot, and a
+second round, as hunt() does in-process. The snapshots stream from the target into leakhunt.
+
+<target>:
+  127.0.0.1:9229          a Node process started with --inspect[=port]
+  ws://127.0.0.1:9229/…   its WebSocket URL
+  http://127.0.0.1:9222   a DevTools endpoint (Chrome, Electron: --remote-debugging-port)
+  --target TEXT           with several targets there, the one whose URL or title contains TEXT
+  --pid PID               a Node process started without --inspect: SIGUSR1 opens its inspector
+                          on 127.0.0.1:9229 (as node inspect -p does); closed again afterwards
+
+<action>, run once per call:
+  --request [METHOD] URL  an HTTP request to the service, awaited to the end of its response;
+                          --header 'Name: value' (repeatable), --data TEXT for a body.
+                          A non-2xx answer or a connection error stops the hunt
+  --eval EXPRESSION       evaluated in the target, a returned promise awaited
+                          (document.querySelector('#open').click(), app.handle(job))
+  --command CMD           a shell command (a load tool, a client script)
+  --wait MS               no action: the target's own traffic for MS milliseconds, one call
+                          per second (counts per call are per second)
+
+Options:
+  --iterations N          calls between baseline and target (default 20)
+  --warmup N              calls before the baseline (default 3)
+  --settle-ms N           wait before the final snapshot (default 100)
+  --track-allocations     record where each leaked object was allocated (slower calls)
+  --ignore-memory-check   take snapshots even when the target's memory looks too small for one
+                          (a snapshot costs the target about its heap size again)
+  --json                  print the report as JSON (HuntReport, schemaVersion 2)
+  --html FILE             also write a self-contained HTML report to FILE
+  --ignore PATTERN        leave out groups whose name contains PATTERN (repeatable)
+  --include-internals     also report V8's own objects
+  --redact                show no string contents from the heap
+  --no-source-maps        show positions in the code the target ran, not through source maps
+  --quiet                 no progress bar
+  --no-color              no colours (also: NO_COLOR=1)
+  -h, --help              this help
+
+Ctrl-C stops the hunt after the step it is in and detaches; the target keeps running.`,
 }
 
 const COMMON = {
@@ -110,7 +154,19 @@ const OPTIONS = {
     'no-source-maps': { type: 'boolean' },
   },
 }
-const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'], run: ['scenario.js'] }
+OPTIONS.attach = {
+  ...OPTIONS.run,
+  target: { type: 'string' },
+  pid: { type: 'string' },
+  request: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  data: { type: 'string' },
+  eval: { type: 'string' },
+  command: { type: 'string' },
+  wait: { type: 'string' },
+  'ignore-memory-check': { type: 'boolean' },
+}
+const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'], run: ['scenario.js'], attach: ['target'] }
 
 class UsageError extends Error {}
 
@@ -315,6 +371,78 @@ function run([scenario], values) {
   })
 }
 
+/** `--request [METHOD] URL`: a method given takes the URL from the positionals. */
+function requestOf(values, positionals) {
+  if (values.request === undefined) return undefined
+  let method = 'GET'
+  let url = values.request
+  if (/^[A-Z]+$/.test(url)) {
+    method = url
+    const at = positionals.findIndex((p) => /^https?:\/\//.test(p))
+    if (at === -1) throw new UsageError(`--request ${method} needs a URL after the method`)
+    url = positionals.splice(at, 1)[0]
+  }
+  const headers = {}
+  for (const line of values.header || []) {
+    const colon = line.indexOf(':')
+    if (colon < 1) throw new UsageError(`--header must read 'Name: value', got ${JSON.stringify(line)}`)
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim()
+  }
+  return { url, method, headers, body: values.data }
+}
+
+async function attachCommand(positionals, values) {
+  checkDestination(values.html)
+  const request = requestOf(values, positionals)
+  const pid = integer(values.pid, 'pid', 1)
+  if (pid === undefined ? positionals.length !== 1 : positionals.length !== 0) {
+    throw new UsageError(`attach takes one <target> (or --pid <pid> and no target), got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see leakhunt attach --help)`)
+  }
+  const options = {
+    pid,
+    target: values.target,
+    request,
+    eval: values.eval,
+    command: values.command,
+    wait: integer(values.wait, 'wait', 1000),
+    ignoreMemoryCheck: Boolean(values['ignore-memory-check']),
+    iterations: integer(values.iterations, 'iterations', 1),
+    warmup: integer(values.warmup, 'warmup', 0),
+    settleMs: integer(values['settle-ms'], 'settle-ms', 0),
+    trackAllocations: Boolean(values['track-allocations']),
+    ignore: values.ignore,
+    includeInternals: Boolean(values['include-internals']),
+    redact: Boolean(values.redact),
+    sourceMaps: !values['no-source-maps'],
+  }
+  for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
+  const actions = ['request', 'eval', 'command', 'wait'].filter((k) => options[k] !== undefined)
+  if (actions.length !== 1) throw new UsageError(`attach needs one action: --request, --eval, --command or --wait (see leakhunt attach --help)`)
+  const leakhunt = require('..')
+  const bar = progressBar(values)
+  // Ctrl-C: the hunt stops after its current step and detaches; a second one leaves at once.
+  const stop = new AbortController()
+  const onInterrupt = () => {
+    if (stop.signal.aborted) process.exit(130)
+    bar.done()
+    process.stderr.write('leakhunt: stopping after this step and detaching (Ctrl-C again to leave now)\n')
+    stop.abort(new Error('interrupted'))
+  }
+  process.on('SIGINT', onInterrupt)
+  try {
+    const report = await leakhunt.attach(positionals[0], {
+      ...options,
+      signal: stop.signal,
+      onProgress: (p) => bar.update(p.of ? p.iteration / p.of : null, p.of ? `${p.phase} ${p.iteration}/${p.of}` : p.phase),
+    })
+    bar.done()
+    return output(report, values, leakhunt.formatReport(report, { color: useColor(values) }))
+  } finally {
+    bar.done()
+    process.removeListener('SIGINT', onInterrupt)
+  }
+}
+
 async function main(argv) {
   checkNodeVersion()
   const [command, ...rest] = argv
@@ -328,7 +456,7 @@ async function main(argv) {
     process.stdout.write(`${require('../package.json').version}\n`)
     return EXIT_CLEAN
   }
-  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run; see leakhunt --help)`)
+  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run, attach; see leakhunt --help)`)
   let parsed
   try {
     parsed = parseArgs({ args: joinNegativeNumbers(rest, OPTIONS[command]), options: OPTIONS[command], allowPositionals: true, strict: true })
@@ -340,6 +468,7 @@ async function main(argv) {
     process.stdout.write(`${HELP[command]}\n`)
     return EXIT_CLEAN
   }
+  if (command === 'attach') return attachCommand(positionals, values)
   const wanted = POSITIONALS[command]
   const optional = command === 'analyze' ? 1 : 0
   if (positionals.length < wanted.length || positionals.length > wanted.length + optional) {

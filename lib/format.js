@@ -3,7 +3,7 @@
 // what hangs from it, the cause and the fix), and the retainer path root first, one step a
 // line (the shape MemLab users read fluently), on to one of the objects.
 const { checkOptions } = require('./errors.js')
-const { sourcePosition, frameCall, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList } = require('./phrases.js')
+const { sourcePosition, frameCall, overCalls, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList } = require('./phrases.js')
 
 // ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
 const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
@@ -80,7 +80,7 @@ function formatReport(report, options) {
   const paint = checkOptions(options, { color: false }, 'formatReport').color ? COLOR : PLAIN
   const s = report.summary || {}
   const out = []
-  const iterations = s.iterations ? ` over ${plural(s.iterations, 'call')}` : ''
+  const iterations = overCalls(s)
   const listenersOnly = report.leaks.length === 0 && (report.listenerGrowth || []).length > 0
   out.push(
     listenersOnly

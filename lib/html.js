@@ -3,7 +3,7 @@
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
 const { checkOptions } = require('./errors.js')
-const { bytes, frameCall, plural, rate, via, isVariable, defined, growthName, gains, alongsideList } = require('./phrases.js')
+const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList } = require('./phrases.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
@@ -205,7 +205,7 @@ function renderHtml(report, options) {
   const s = report.summary || {}
   const leaks = report.leaks || []
   const title = options.title || 'leakhunt report'
-  const calls = s.iterations ? ` over ${num(s.iterations)} calls` : ''
+  const calls = esc(overCalls(s))
   const verdict = leaks.length
     ? `<p class="verdict bad">${leaks.length} leak${leaks.length === 1 ? '' : 's'} found${calls}: ${num(s.leakedObjectCount)} objects, ${bytes(s.leakedRetainedSize || 0)} retained.</p>`
     : `<p class="verdict good">No leaks found${calls}.</p>`

@@ -155,17 +155,81 @@ async function hunt(fn, options) {
     throw codedError('ERR_LEAKHUNT_BUSY', 'another hunt is running in this thread; await it first (two hunts would see each other’s objects as leaks)')
   }
   running = true
-  // One inspector session for the whole hunt: closing a session renumbers heap objects.
-  const inspectorGc = new InspectorGc()
+  const heap = new LocalHeap()
   const session = new binding.HuntSession()
   const where = { phase: 'warmup', iteration: 0, of: o.warmup }
   try {
-    return await rejectOnEmptyLoop(new HuntRun(fn, o, inspectorGc, session, where).run(), where)
+    return await rejectOnEmptyLoop(new HuntRun(fn, o, heap, session, where).run(), where)
   } finally {
     session.clear()
-    inspectorGc.close()
+    heap.close()
     running = false
   }
+}
+
+/**
+ * The heap of this thread, the one a hunt runs in: snapshots streamed from V8 in-process, GC
+ * and V8's id checks through one inspector session held for the whole hunt (closing a session
+ * renumbers heap objects). Another heap source (a remote inspector: lib/attach.js) offers the
+ * same methods.
+ */
+class LocalHeap {
+  constructor() {
+    this.inspectorGc = new InspectorGc()
+    // [0]: the global object's snapshot id after the baseline; 0 when it cannot be read.
+    this.globalId = new Float64Array(1)
+    // What only the hunt's own frames hold (stack roots, handle scopes) is the hunt's.
+    this.ownStack = true
+  }
+
+  heapUsed() {
+    return process.memoryUsage().heapUsed
+  }
+
+  collectGarbage() {
+    return fullGc(this.inspectorGc)
+  }
+
+  startTrackingAllocations() {
+    return this.inspectorGc.startTrackingAllocations()
+  }
+
+  /** Before the baseline: the id probe runs once, so what it compiles and caches is old by then. */
+  prepare() {
+    this.inspectorGc.globalObjectId()
+  }
+
+  /**
+   * Streams snapshot `name` into the hunt's native session. Nothing of ours runs between the
+   * checks and V8's snapshot (no await before it): see InspectorGc.globalObjectId().
+   */
+  async snapshot(name, k, { session, mode, write, file }) {
+    // Compared by id with the baseline, a snapshot after V8 forgot its ids hides the leak.
+    if (k > 0 && this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) throw idsReset(name)
+    this.inspectorGc.discardConsoleEntries()
+    // No GC of our own here: V8 collects all available garbage before it walks the heap
+    // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
+    callNative(() => session.beginSnapshot(name, mode))
+    const bytes = await streamHeapSnapshot(write, file)
+    if (k === 0) this.globalId[0] = this.inspectorGc.globalObjectId()
+    return bytes
+  }
+
+  /** Where source maps are looked for: Node's cache, and the code V8 ran through the session. */
+  sourceMapSources() {
+    return { inspector: this.inspectorGc.session, nodeCache: true }
+  }
+
+  close() {
+    this.inspectorGc.close()
+  }
+}
+
+function idsReset(name) {
+  return codedError(
+    'ERR_LEAKHUNT_IDS_RESET',
+    `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
+  )
 }
 
 /**
@@ -196,23 +260,20 @@ function rejectOnEmptyLoop(work, where) {
  * records between snapshots lives in typed arrays allocated here, before the baseline.
  */
 class HuntRun {
-  constructor(fn, o, inspectorGc, session, where) {
-    Object.assign(this, { fn, o, inspectorGc, session, where })
+  constructor(fn, o, heap, session, where) {
+    Object.assign(this, { fn, o, heap, session, where })
     // Numbers kept in typed arrays allocated up front: no heap numbers appear mid-hunt.
     this.phaseMs = new Float64Array(PHASES.length)
     this.heapUsed = new Float64Array(SNAPSHOTS.length)
     this.nodeCount = new Float64Array(SNAPSHOTS.length)
     this.snapshotBytes = new Float64Array(SNAPSHOTS.length)
-    // [0]: the global object's snapshot id after the baseline; 0 when it cannot be read.
-    this.globalId = new Float64Array(1)
     this.clock = performance.now()
     this.timeline = new Timeline(this.clock)
     if (o.keepSnapshots) fs.mkdirSync(o.keepSnapshots, { recursive: true, mode: 0o700 })
     // Unique per hunt, so hunts into one directory never collide (files are created 0600, never overwritten).
     const stamp = `leakhunt-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`
     this.keptFiles = SNAPSHOTS.map((name) => (o.keepSnapshots ? path.join(o.keepSnapshots, `${stamp}-${name}.heapsnapshot`) : undefined))
-    // The snapshots are taken from the hunt's own frames: what only they hold is the hunt's.
-    this.analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations, ownStack: true }
+    this.analyzeOptions = { includeInternals: o.includeInternals, ignore: o.ignore, iterations: o.iterations, ownStack: heap.ownStack }
     this.secondRoundCalls = SECOND_ROUND_FACTOR * o.iterations
     // Round two is judged by counts per growth point; its retained sizes would go unused.
     this.secondRoundOptions = { ...this.analyzeOptions, iterations: this.secondRoundCalls, maxSamples: 1, countsOnly: true }
@@ -236,19 +297,16 @@ class HuntRun {
     if (this.o.trackAllocations) {
       // Tracking stops when the hunt's session closes (hunt's finally), whatever happened.
       this.progress('track')
-      await this.inspectorGc.startTrackingAllocations()
+      await this.heap.startTrackingAllocations()
       this.lap('track')
     }
-    // The probe runs once before the baseline too, so that what it compiles and caches is
-    // there before the baseline and never looks new.
-    this.inspectorGc.globalObjectId()
+    await this.heap.prepare()
   }
 
   /** Baseline, the calls, target, settle, final, analysis: whether anything grew. */
   async roundOne() {
     // The baseline is parsed in full for its listener census, then kept as ids only.
     await this.snapshot(0, 'census')
-    this.globalId[0] = this.inspectorGc.globalObjectId()
     await this.callTimes('iterations', this.o.iterations)
     await this.snapshot(1, 'ids')
     await this.settle()
@@ -307,7 +365,7 @@ class HuntRun {
     // The user's own source positions, read through the hunt's session (the code V8 ran).
     if (o.sourceMaps) {
       const start = performance.now()
-      await mapReport(report, { inspector: this.inspectorGc.session, nodeCache: true })
+      await mapReport(report, this.heap.sourceMapSources())
       report.summary.phasesMs.sourceMaps = performance.now() - start
     }
     return o.redact ? redact(report) : report
@@ -352,7 +410,7 @@ class HuntRun {
     for (let i = 0; i < times; i++) {
       this.checkAbort()
       this.progress(phase, i + 1, times)
-      this.timeline.record(process.memoryUsage().heapUsed)
+      this.timeline.record(this.heap.heapUsed())
       try {
         // A sync fn is not awaited: no promise per call of ours in the heap being measured.
         const result = fn(i)
@@ -370,19 +428,8 @@ class HuntRun {
     const name = SNAPSHOTS[k]
     this.checkAbort()
     this.progress(`snapshot:${name}`)
-    // Compared by id with the baseline, a snapshot after V8 forgot its ids hides the leak.
-    if (k > 0 && this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) {
-      throw codedError(
-        'ERR_LEAKHUNT_IDS_RESET',
-        `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
-      )
-    }
-    this.inspectorGc.discardConsoleEntries()
-    // No GC of our own here: V8 collects all available garbage before it walks the heap
-    // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
-    callNative(() => this.session.beginSnapshot(name, mode))
-    this.snapshotBytes[k] = await streamHeapSnapshot(this.write, this.keptFiles[k])
-    this.heapUsed[k] = process.memoryUsage().heapUsed
+    this.snapshotBytes[k] = await this.heap.snapshot(name, k, { session: this.session, mode, write: this.write, file: this.keptFiles[k] })
+    this.heapUsed[k] = this.heap.heapUsed()
     this.timeline.mark(k, this.heapUsed[k])
     callNative(() => this.session.endSnapshot()) // parsed in the background; analyze() waits for it
     this.lap(`snapshot:${name}`)
@@ -393,11 +440,11 @@ class HuntRun {
   // before V8's own GC for the next snapshot.
   async settle() {
     this.progress('settle')
-    await fullGc(this.inspectorGc)
-    this.timeline.record(process.memoryUsage().heapUsed, true)
+    await this.heap.collectGarbage()
+    this.timeline.record(this.heap.heapUsed(), true)
     await sleep(this.o.settleMs, this.o.signal)
     this.lap('settle')
   }
 }
 
-module.exports = { hunt, DEFAULTS, SCHEMA_VERSION }
+module.exports = { hunt, HuntRun, idsReset, checkOptions, DEFAULTS, SCHEMA_VERSION }

@@ -25,6 +25,17 @@ function generatedPosition(place) {
   return `generated ${script}${ran.line}:${ran.column}`
 }
 
+/**
+ * " over 20 calls"; for an attach hunt with no action, " over 20 s of the target's own
+ * traffic (a call is a second)". Empty when the number of calls is unknown.
+ */
+function overCalls(summary) {
+  if (!summary || !summary.iterations) return ''
+  const { attached } = summary
+  if (attached && /^wait /.test(attached.action)) return ` over ${count(summary.iterations)} s of the target's own traffic (each "call" is a second)`
+  return ` over ${plural(summary.iterations, 'call')}`
+}
+
 /** A stack frame as Node's traces print it: "placeOrder (src/orders.ts:20:27; generated dist/orders.js:16:20)". */
 function frameCall(frame) {
   const ran = generatedPosition(frame)
@@ -92,4 +103,4 @@ function alongsideList(point) {
   return (point.alongside || []).map((a) => `${growthName(a)} ${gains(a)}`).join('; ')
 }
 
-module.exports = { sourcePosition, frameCall, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+module.exports = { sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

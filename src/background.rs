@@ -10,9 +10,23 @@ use crate::snapshot::ParseMode;
 /// copied into a channel: the copy is cheap next to the parse, and the caller's buffers are
 /// free to go at once.
 pub struct SnapshotInProgress {
-    chunks: Option<std::sync::mpsc::Sender<Vec<u8>>>,
+    chunks: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<Result<Snapshot>>>,
+}
+
+/// Chunks queued for the parser before a writer waits (V8's chunks are 64 kB or less).
+const CHUNKS_IN_FLIGHT: usize = 256;
+
+/// A writer into a snapshot being parsed, to hand to another thread.
+#[derive(Clone)]
+pub struct ChunkSink(std::sync::mpsc::SyncSender<Vec<u8>>);
+
+impl ChunkSink {
+    /// Queues a chunk; a parser that stopped (failed or cancelled) drops it.
+    pub fn write(&self, chunk: &[u8]) {
+        let _ = self.0.send(chunk.to_vec());
+    }
 }
 
 impl SnapshotInProgress {
@@ -20,7 +34,9 @@ impl SnapshotInProgress {
     /// the counts): what a baseline needs to tell listener growth, at an ids snapshot's size.
     pub fn start(source: &str, mode: ParseMode, census: bool) -> Result<SnapshotInProgress> {
         use std::sync::atomic::Ordering;
-        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        // Bounded: a writer that outruns the parser waits (V8's stream, a remote socket, which
+        // then stops reading), rather than piling the snapshot up in memory.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
         let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stop = cancelled.clone();
         let parse_mode = if census { ParseMode::Full } else { mode };
@@ -56,6 +72,11 @@ impl SnapshotInProgress {
         if let Some(tx) = &self.chunks {
             let _ = tx.send(chunk.to_vec());
         }
+    }
+
+    /// A writer for another thread; the input ends when this and every sink are gone.
+    pub fn sink(&self) -> Option<ChunkSink> {
+        self.chunks.clone().map(ChunkSink)
     }
 
     /// Ends the input; the parse goes on in the background.

@@ -6,6 +6,8 @@ use crate::analysis::{self, AnalyzedSnapshot, Snapshot};
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
 use crate::progress::Progress as CoreProgress;
+use crate::background::ChunkSink;
+use crate::inspector::Inspector;
 use crate::session::{Analyzer, HuntSession as CoreSession, SnapshotMode};
 use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
 use napi::bindgen_prelude::*;
@@ -503,5 +505,107 @@ impl Task for StoreReportTask {
 
     fn resolve(&mut self, _env: Env, output: u32) -> napi::Result<u32> {
         Ok(output)
+    }
+}
+
+/// A remote target's inspector (`inspector::Inspector`), used from the thread pool: each
+/// command is a task, and one task at a time holds the connection.
+#[napi]
+pub struct RemoteInspector {
+    inner: Arc<std::sync::Mutex<Option<Inspector>>>,
+}
+
+fn with_inspector<T>(inner: &Arc<std::sync::Mutex<Option<Inspector>>>, f: impl FnOnce(&mut Inspector) -> crate::error::Result<T>) -> crate::error::Result<T> {
+    let mut guard = inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let inspector = guard.as_mut().ok_or_else(|| LeakhuntError::Inspector("the inspector connection is closed".into()))?;
+    f(inspector)
+}
+
+pub enum InspectorWork {
+    Connect(String),
+    Call(String, String),
+    Snapshot(ChunkSink),
+    Close,
+}
+
+pub struct InspectorTask {
+    inner: Arc<std::sync::Mutex<Option<Inspector>>>,
+    work: Option<InspectorWork>,
+}
+
+impl Task for InspectorTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let inner = self.inner.clone();
+        let work = self.work.take();
+        guarded(move || match work {
+            Some(InspectorWork::Connect(url)) => {
+                let inspector = Inspector::connect(&url)?;
+                *inner.lock().unwrap_or_else(|p| p.into_inner()) = Some(inspector);
+                Ok(String::new())
+            }
+            Some(InspectorWork::Call(method, params)) => {
+                let params: serde_json::Value =
+                    serde_json::from_str(&params).map_err(|e| LeakhuntError::Usage(format!("the parameters of {method} are not JSON: {e}")))?;
+                with_inspector(&inner, |i| i.call(&method, params)).map(|v| v.to_string())
+            }
+            Some(InspectorWork::Snapshot(sink)) => with_inspector(&inner, |i| {
+                i.take_snapshot(&mut |chunk| {
+                    sink.write(chunk);
+                    Ok(())
+                })
+            })
+            .map(|bytes| bytes.to_string()),
+            Some(InspectorWork::Close) => {
+                if let Some(mut inspector) = inner.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    inspector.close();
+                }
+                Ok(String::new())
+            }
+            None => Err(LeakhuntError::Internal("an inspector task ran twice".into())),
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+#[napi]
+impl RemoteInspector {
+    #[napi(constructor)]
+    pub fn new() -> RemoteInspector {
+        RemoteInspector { inner: Arc::new(std::sync::Mutex::new(None)) }
+    }
+
+    fn task(&self, work: InspectorWork) -> AsyncTask<InspectorTask> {
+        AsyncTask::new(InspectorTask { inner: self.inner.clone(), work: Some(work) })
+    }
+
+    /// Connects to `ws://…`.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn connect(&self, url: String) -> AsyncTask<InspectorTask> {
+        self.task(InspectorWork::Connect(url))
+    }
+
+    /// Sends a command (params as JSON); resolves to its result as JSON.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call(&self, method: String, params_json: String) -> AsyncTask<InspectorTask> {
+        self.task(InspectorWork::Call(method, params_json))
+    }
+
+    /// Takes a heap snapshot into the snapshot `session` has begun; resolves to its size in
+    /// bytes (as a string). The chunks never reach JavaScript.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn snapshot_into(&self, session: &HuntSession) -> napi::Result<AsyncTask<InspectorTask>> {
+        let sink = guarded(|| session.inner.chunk_sink())?;
+        Ok(self.task(InspectorWork::Snapshot(sink)))
+    }
+
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn close(&self) -> AsyncTask<InspectorTask> {
+        self.task(InspectorWork::Close)
     }
 }

@@ -46,6 +46,10 @@ pub enum LeakhuntError {
     #[error("cancelled: {0}")]
     Cancelled(String),
 
+    /// A remote target's inspector: cannot connect, a command it refused, a connection lost.
+    #[error("{0}")]
+    Inspector(String),
+
     #[error("cannot read {path}: {error}")]
     Io { path: String, error: std::io::Error },
 
@@ -66,6 +70,7 @@ impl LeakhuntError {
             LeakhuntError::Unrelated(_) => "ERR_LEAKHUNT_UNRELATED_SNAPSHOTS",
             LeakhuntError::Cancelled(_) => "ERR_LEAKHUNT_CANCELLED",
             LeakhuntError::Io { .. } => "ERR_LEAKHUNT_IO",
+            LeakhuntError::Inspector(_) => "ERR_LEAKHUNT_INSPECTOR",
             LeakhuntError::Internal(_) => "ERR_LEAKHUNT_INTERNAL",
         }
     }

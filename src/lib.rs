@@ -14,6 +14,7 @@ pub mod diff;
 pub mod dominators;
 pub mod error;
 pub mod graph;
+pub mod inspector;
 pub mod listeners;
 pub mod progress;
 pub mod report;

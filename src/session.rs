@@ -7,7 +7,7 @@
 //! parsed, for `node_count`, `still_alive` and `listener_growth` -> freed by `clear`.
 
 use crate::analysis::{self, Snapshot};
-use crate::background::SnapshotInProgress;
+use crate::background::{ChunkSink, SnapshotInProgress};
 use crate::diff::{self, DiffOptions};
 use crate::error::{LeakhuntError, Result};
 use crate::listeners::{self, ListenerGrowth};
@@ -81,6 +81,13 @@ impl HuntSession {
         let (_, pending) = self.writing.as_ref().ok_or_else(|| LeakhuntError::Usage("no snapshot begun".into()))?;
         pending.write(chunk);
         Ok(())
+    }
+
+    /// A writer into the snapshot begun last, for a thread that reads it from elsewhere (a
+    /// remote inspector); `end_snapshot` after that thread is done.
+    pub fn chunk_sink(&self) -> Result<ChunkSink> {
+        let (_, pending) = self.writing.as_ref().ok_or_else(|| LeakhuntError::Usage("no snapshot begun".into()))?;
+        pending.sink().ok_or_else(|| LeakhuntError::Usage("the snapshot's input has ended".into()))
     }
 
     /// Ends the input of the snapshot begun last; its parse finishes in the background.

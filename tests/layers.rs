@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "analysis",
     "background",
     "session",
+    "inspector",
     "binding",
 ];
 
