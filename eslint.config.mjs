@@ -19,6 +19,12 @@ export default [
     languageOptions: { globals: { ...globals.jest, ...globals.mocha } },
   },
   {
+    // A page's classic script: browser globals; its functions are called by the tests through
+    // the page's inspector (--eval), not from the file.
+    files: ['__test__/fixtures/page/**'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     // Tests match ANSI colour codes in CLI output.
     files: ['__test__/**'],
     rules: { 'no-control-regex': 'off' },

@@ -481,6 +481,12 @@ export interface AttachedTarget {
   kind: 'node' | 'page'
   /** 'request GET http://…', 'eval …', 'command …' or 'wait 20000 ms'. */
   action: string
+  /**
+   * The check before each snapshot that the target's memory can hold one: 'passed', 'off'
+   * (ignoreMemoryCheck), or 'unknown' (neither the target nor this machine could tell its
+   * free memory: a remote page, or a remote Node older than 20.13; snapshots were taken).
+   */
+  memoryCheck: 'passed' | 'off' | 'unknown'
 }
 
 /** An emitter whose listener count for one event grows with the calls. */

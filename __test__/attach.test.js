@@ -5,13 +5,18 @@
 const { describe, it, after } = require('node:test')
 const assert = require('node:assert/strict')
 const { spawn, execFile } = require('node:child_process')
+const fs = require('node:fs')
 const http = require('node:http')
+const os = require('node:os')
 const path = require('node:path')
 const { otherNodes } = require('./helpers/snapshots.js')
 
 const ROOT = path.join(__dirname, '..')
 const CLI = path.join(ROOT, 'bin', 'leakhunt.js')
 const SERVER = path.join(__dirname, 'fixtures', 'attach', 'orders-server.js')
+const PAGE = path.join(__dirname, 'fixtures', 'page', 'page.html')
+const WIDGETS = path.join(__dirname, 'fixtures', 'page', 'widgets.js')
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p))
 
 const started = []
 after(() => {
@@ -147,16 +152,31 @@ describe('leakhunt attach to a Node service started with --inspect', () => {
 })
 
 describe('leakhunt attach --pid: a Node service started without --inspect', () => {
-  it('opens its inspector with SIGUSR1, finds the leak, and closes the inspector again', async () => {
-    const server = await startServer({ inspect: false })
-    assertOrdersLeak(await cli(['--pid', String(server.pid), '--request', `http://127.0.0.1:${server.port}/orders`, '--iterations', '10']))
-    assert.match(server.stderr(), /Debugger listening on ws:\/\/127\.0\.0\.1:9229\//)
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    await assert.rejects(get(9229, '/json/list'), /ECONNREFUSED/, 'the inspector it opened is closed again')
-    const clean = await cli(['--pid', String(server.pid), '--request', `http://127.0.0.1:${server.port}/health`, '--iterations', '10'])
-    assert.equal(clean.code, 0, clean.stderr)
-    assert.deepEqual(await get(server.port, '/health'), { status: 200, body: '{"ok":true}' })
-    server.child.kill()
+  for (const major of ['20', '22', '24']) {
+    it(`Node ${major}: opens its inspector with SIGUSR1, finds the leak, and closes the inspector again`, async () => {
+      const server = await startServer({ node: nodes()[major], inspect: false })
+      assertOrdersLeak(await cli(['--pid', String(server.pid), '--request', `http://127.0.0.1:${server.port}/orders`, '--iterations', '10']))
+      assert.match(server.stderr(), /Debugger listening on ws:\/\/127\.0\.0\.1:9229\//)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await assert.rejects(get(9229, '/json/list'), /ECONNREFUSED/, 'the inspector it opened is closed again')
+      const clean = await cli(['--pid', String(server.pid), '--request', `http://127.0.0.1:${server.port}/health`, '--iterations', '10'])
+      assert.equal(clean.code, 0, clean.stderr)
+      assert.deepEqual(await get(server.port, '/health'), { status: 200, body: '{"ok":true}' })
+      server.child.kill()
+    })
+  }
+
+  it("says so when port 9229 is another process's inspector, and leaves the process running", async () => {
+    const squatter = await startServer({ inspect: false })
+    const other = spawn(process.execPath, ['--inspect=127.0.0.1:9229', SERVER], { stdio: ['ignore', 'pipe', 'pipe'] })
+    started.push(other)
+    await new Promise((resolve) => other.stderr.on('data', (d) => /Debugger listening/.test(String(d)) && resolve()))
+    const taken = await cli(['--pid', String(squatter.pid), '--wait', '1000'])
+    assert.equal(taken.code, 2)
+    assert.match(taken.stderr, new RegExp(`127\\.0\\.0\\.1:9229 is the inspector of process ${other.pid}, not of ${squatter.pid}`))
+    assert.deepEqual(await get(squatter.port, '/health'), { status: 200, body: '{"ok":true}' })
+    other.kill()
+    squatter.child.kill()
   })
 
   it('refuses a process that is not Node, and one that does not exist', async () => {
@@ -170,5 +190,82 @@ describe('leakhunt attach --pid: a Node service started without --inspect', () =
     const gone = await cli(['--pid', '99999999', '--wait', '1000'])
     assert.equal(gone.code, 2)
     assert.match(gone.stderr, /no process 99999999/)
+  })
+})
+
+/** Headless Chromium showing the page fixture, with its DevTools endpoint on a free port. */
+async function startChromium() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-attach-chromium-'))
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  const child = spawn(CHROMIUM, [...args, '--remote-debugging-port=0', `--user-data-dir=${profile}`, `file://${PAGE}`], { stdio: 'ignore' })
+  started.push(child)
+  const portFile = path.join(profile, 'DevToolsActivePort')
+  for (let waited = 0; !fs.existsSync(portFile) || fs.readFileSync(portFile, 'utf8').split('\n').length < 2; waited += 100) {
+    if (waited > 30_000) throw new Error('Chromium opened no DevTools port within 30 s')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const port = Number(fs.readFileSync(portFile, 'utf8').split('\n')[0])
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop: () => {
+      child.kill('SIGKILL')
+      fs.rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Line and column where V8 places a function of widgets.js: `(` of its parameters. */
+function widgetsPosition(lineStart, token) {
+  const lines = fs.readFileSync(WIDGETS, 'utf8').split('\n')
+  const k = lines.findIndex((l) => l.includes(lineStart))
+  return `${k + 1}:${lines[k].indexOf(token) + 1}`
+}
+
+describe('leakhunt attach to a page in headless Chromium', { skip: !CHROMIUM && !process.env.CI && 'Chromium is not installed (apt-get install chromium); in CI this fails instead' }, () => {
+  let chromium
+  const hunt = (expression) => cli([chromium.endpoint, '--target', 'page.html', '--eval', expression, '--iterations', '10'])
+
+  it('finds detached DOM nodes kept in an array, and names them Detached <…>', async () => {
+    assert.ok(CHROMIUM, 'Chromium is not installed (apt-get install chromium)')
+    chromium = await startChromium()
+    const { code, stdout, stderr } = await hunt('removeRow()')
+    assert.equal(code, 1, `${stdout}\n${stderr}`)
+    assert.match(stdout, /✖ removedRows gains 1 Detached <div class="row"> per call/)
+    assert.match(stdout, /\.removedRows \(closure variable\) -> Array/)
+  })
+
+  it('finds listeners added to window per call, with the script URL of their function', async () => {
+    const { code, stdout, stderr } = await hunt('openPanel()')
+    assert.equal(code, 1, `${stdout}\n${stderr}`)
+    const at = widgetsPosition("window.addEventListener('resize'", '() =>')
+    assert.ok(stdout.includes(`✖ window's event listeners gains 1 (anonymous function) per call defined at file://${WIDGETS}:${at}`), stdout)
+    assert.match(stdout, /cause: Listener on a long-lived event target — a listener on window is added on every call and never removed/)
+    assert.match(stdout, /fix: remove it with removeEventListener\(\)/)
+    assert.match(stdout, /holds: .*10 Panel/)
+  })
+
+  it('finds intervals armed per call and never cleared', async () => {
+    const { code, stdout, stderr } = await hunt('startPolling()')
+    assert.equal(code, 1, `${stdout}\n${stderr}`)
+    const at = widgetsPosition('setInterval(', '() =>')
+    assert.ok(stdout.includes(`✖ timers armed per call gains 1 (anonymous function) per call defined at file://${WIDGETS}:${at}`), stdout)
+    assert.match(stdout, /each keeping a Poller alive/)
+    assert.match(stdout, /fix: keep the handle and clearInterval\(\)/)
+  })
+
+  it('passes code that makes and drops DOM nodes, and the page is still there', async () => {
+    const { code, stdout, stderr } = await hunt('tick()')
+    assert.equal(code, 0, `${stdout}\n${stderr}`)
+    assert.match(stdout, /no leaks found over 10 calls/)
+    const list = await new Promise((resolve, reject) => {
+      http.get(`${chromium.endpoint}/json/list`, (res) => {
+        let body = ''
+        res.on('data', (d) => (body += d))
+        res.on('end', () => resolve(JSON.parse(body)))
+      }).on('error', reject)
+    })
+    assert.ok(list.some((t) => t.type === 'page' && t.url === `file://${PAGE}`), JSON.stringify(list))
+    chromium.stop()
   })
 })

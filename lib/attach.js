@@ -60,7 +60,7 @@ async function attach(target, options = {}) {
     if (opened) await heap.checkPid(a.pid)
     const fn = actionOf(a, heap, wait)
     const report = await new HuntRun(fn, o, heap, session, where).run()
-    report.summary.attached = { url, kind: await heap.kind(), action: describeAction(a) }
+    report.summary.attached = { url, kind: await heap.kind(), action: describeAction(a), memoryCheck: heap.memoryCheck }
     return report
   } finally {
     session.clear()
@@ -159,6 +159,8 @@ class RemoteHeap {
     // Whether the target runs on this machine (then this machine's free memory is its room).
     this.local = local
     this.openedByUs = false
+    // 'passed' before every snapshot, 'off' when asked, 'unknown' when the room could not be read.
+    this.memoryCheck = ignoreMemoryCheck ? 'off' : 'passed'
     this.lastHeapUsed = 0
     this.globalId = 0
     this.tracking = false
@@ -231,6 +233,7 @@ class RemoteHeap {
     if (this.ignoreMemoryCheck) return
     const { usedSize } = await this.refreshHeapUsed()
     const room = await this.room()
+    if (room === null) this.memoryCheck = 'unknown'
     if (room === null || usedSize <= room.bytes * ROOM_SHARE) return
     const mb = (n) => `${Math.round(n / 1024 / 1024)} MB`
     throw codedError(

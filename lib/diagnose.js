@@ -119,6 +119,20 @@ const RULES = [
   {
     pattern: 'event-listener',
     match(path, h) {
+      // A page's event target (Blink): target → blink::EventTargetData → its listener vectors
+      // → blink::RegisteredEventListener → V8EventListener → the function.
+      const data = path.findIndex((step, i) => i >= 1 && i <= h + 1 && step.name === 'blink::EventTargetData')
+      if (data > 0 && path.slice(data).some((step) => step.name === 'blink::RegisteredEventListener')) {
+        const target = path[data - 1]
+        const on = /^Window( \/ .*)?$/.test(target.name) ? 'window' : target.name
+        return {
+          title: 'Listener on a long-lived event target',
+          label: `${on}'s event listeners`,
+          detail: `a listener on ${on} is added on every call and never removed`,
+          hint: 'remove it with removeEventListener() and the same function when the work is done (or add it with { signal } from an AbortController you abort then); { once: true } removes it only if the event ever fires',
+          holder: { emitter: target.name, event: null },
+        }
+      }
       // The emitter's listener store is the holder, holds it, or is held by it.
       for (let i = Math.max(1, h - 2); i <= Math.min(path.length - 1, h + 1); i++) {
         const edge = symbolName(path[i].edge)
@@ -151,13 +165,15 @@ const RULES = [
       const holder = path[h]
       const below = path[h + 1]
       const timerList = holder && /^(TimersList|ImmediateList)$/.test(holder.name)
-      if (!timerList && !(below && TIMERS.has(below.name)) && !TIMERS.has(point.name)) return null
+      // A page's timers (Blink): its DOMTimerCoordinator → DOMTimer → ScheduledAction → the function.
+      const pageTimers = path.slice(h, h + 4).some((step) => /DOMTimerCoordinator$|^DOMTimer$/.test(step.name))
+      if (!timerList && !pageTimers && !(below && TIMERS.has(below.name)) && !TIMERS.has(point.name)) return null
       const timers = (point.breakdown || []).find((c) => TIMERS.has(c.name))
       const calls = point.countPerIteration && point.leadingCount ? point.leadingCount / point.countPerIteration : null
       const rate = timers && calls ? timers.count / calls : null
       const each = heldInstance(point)
       const armed = rate === null ? 'timers armed per call stay' : `${Number.isInteger(rate) ? rate : rate.toFixed(2)} timer${rate === 1 ? '' : 's'} armed per call ${rate === 1 ? 'stays' : 'stay'}`
-      const list = holder && holder.edgeType === 'element' ? ` (${holder.edge.replace(/[[\]]/g, '')} ms)` : ''
+      const list = timerList && holder.edgeType === 'element' ? ` (${holder.edge.replace(/[[\]]/g, '')} ms)` : ''
       return {
         title: 'Timers armed per call, never cleared',
         label: `timers armed per call${list}`,

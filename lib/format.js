@@ -114,6 +114,9 @@ function formatReport(report, options) {
       : ''
     out.push('', `${heap}objects ${s.baseline.nodeCount.toLocaleString('en-US')} → ${s.target.nodeCount.toLocaleString('en-US')} → ${s.final.nodeCount.toLocaleString('en-US')} (baseline → target → final)`)
   }
+  if (s.attached && s.attached.memoryCheck === 'unknown') {
+    out.push(`the target's free memory could not be read: snapshots were taken without checking that they fit`)
+  }
   const maps = s.sourceMaps
   if (maps && maps.mapped > 0) out.push(`positions in your source: ${plural(maps.mapped, 'position')} mapped through ${plural(maps.maps, 'source map')}`)
   for (const note of (maps && maps.notes) || []) out.push(`source map ignored: ${note}`)

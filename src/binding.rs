@@ -3,11 +3,11 @@
 //! its `ERR_LEAKHUNT_*` code, which `index.js` moves into `err.code`.
 
 use crate::analysis::{self, AnalyzedSnapshot, Snapshot};
+use crate::background::ChunkSink;
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
-use crate::progress::Progress as CoreProgress;
-use crate::background::ChunkSink;
 use crate::inspector::Inspector;
+use crate::progress::Progress as CoreProgress;
 use crate::session::{Analyzer, HuntSession as CoreSession, SnapshotMode};
 use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
 use napi::bindgen_prelude::*;
@@ -515,7 +515,10 @@ pub struct RemoteInspector {
     inner: Arc<std::sync::Mutex<Option<Inspector>>>,
 }
 
-fn with_inspector<T>(inner: &Arc<std::sync::Mutex<Option<Inspector>>>, f: impl FnOnce(&mut Inspector) -> crate::error::Result<T>) -> crate::error::Result<T> {
+fn with_inspector<T>(
+    inner: &Arc<std::sync::Mutex<Option<Inspector>>>,
+    f: impl FnOnce(&mut Inspector) -> crate::error::Result<T>,
+) -> crate::error::Result<T> {
     let mut guard = inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let inspector = guard.as_mut().ok_or_else(|| LeakhuntError::Inspector("the inspector connection is closed".into()))?;
     f(inspector)
@@ -547,8 +550,8 @@ impl Task for InspectorTask {
                 Ok(String::new())
             }
             Some(InspectorWork::Call(method, params)) => {
-                let params: serde_json::Value =
-                    serde_json::from_str(&params).map_err(|e| LeakhuntError::Usage(format!("the parameters of {method} are not JSON: {e}")))?;
+                let params: serde_json::Value = serde_json::from_str(&params)
+                    .map_err(|e| LeakhuntError::Usage(format!("the parameters of {method} are not JSON: {e}")))?;
                 with_inspector(&inner, |i| i.call(&method, params)).map(|v| v.to_string())
             }
             Some(InspectorWork::Snapshot(sink)) => with_inspector(&inner, |i| {

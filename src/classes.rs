@@ -83,6 +83,9 @@ pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
             let name = graph.name(node);
             if name.is_empty() {
                 format!("({})", kind_label(kind))
+            } else if graph.is_detached(node) {
+                // As DevTools and MemLab say it: a DOM node no document holds.
+                format!("Detached {name}")
             } else {
                 name.to_string()
             }
@@ -125,12 +128,17 @@ pub fn class_key(graph: &HeapGraph, node: NodeIndex) -> ClassKey {
 /// DebugInfo that links on to it).
 pub fn closure_script_name(graph: &HeapGraph, closure: NodeIndex) -> Option<String> {
     let shared = graph.edge_target(closure, "shared")?;
-    let mut script = graph.edge_target(shared, "script_or_debug_info").or_else(|| graph.edge_target(shared, "script"))?;
-    if graph.name(script).is_empty() || graph.name(script).starts_with("system / ") {
-        script = graph.edge_target(script, "script")?;
-    }
-    let name = graph.name(script);
-    (!name.is_empty() && !name.starts_with("system / ")).then(|| truncate_for_display(name, 200))
+    let script = graph.edge_target(shared, "script_or_debug_info").or_else(|| graph.edge_target(shared, "script"))?;
+    // Node names a script node by its file; Chrome by `system / Script / <url>`.
+    let named = |node: NodeIndex| {
+        let name = graph.name(node);
+        name.strip_prefix("system / Script / ").or((!name.is_empty() && !name.starts_with("system / ")).then_some(name))
+    };
+    let name = match named(script) {
+        Some(name) => name,
+        None => named(graph.edge_target(script, "script")?)?,
+    };
+    Some(truncate_for_display(name, 200))
 }
 
 /// Where a closure is defined (from the snapshot's `locations`), with its script's name.
@@ -197,7 +205,13 @@ pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
 /// Storage an object keeps its contents in (elements, properties, a Map's hash table, a
 /// `PropertyArray`): V8 replaces it as it grows, so a holder is the object above it, never it.
 pub fn is_storage(graph: &HeapGraph, node: NodeIndex) -> bool {
-    matches!(graph.kind(node), NodeKind::Array | NodeKind::Hidden | NodeKind::Code | NodeKind::ObjectShape)
+    match graph.kind(node) {
+        NodeKind::Array | NodeKind::Hidden | NodeKind::Code | NodeKind::ObjectShape => true,
+        // Oilpan's backing stores of Blink's vectors and hash tables, replaced as they grow
+        // (`blink::HeapVectorBacking<…>`, `blink::HeapHashTableBacking<…>`).
+        NodeKind::Native => graph.name(node).contains("Backing<"),
+        _ => false,
+    }
 }
 
 /// A JavaScript collection: an object that holds entries (an Array, a Map, a Set, a plain

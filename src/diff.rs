@@ -143,7 +143,7 @@ pub fn group(
     let all: std::collections::HashSet<NodeIndex> = members.iter().copied().collect();
     let mut groups: Vec<GrowthPoint> = by_holder
         .into_iter()
-        .map(|(holder, held)| growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, &all, options))
+        .map(|(holder, held)| growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, &all, older, options))
         .collect();
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
     Grouped { groups, internal_count, ignored_count }
@@ -193,10 +193,9 @@ fn chain_link(graph: &HeapGraph, tree: &RetainerTree, x: NodeIndex) -> (u8, u32,
 /// For each member, where it hangs. One memoized walk up the retainer tree: linear in what the
 /// walks cover, however long the chains.
 fn place_under_holders(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members: &[NodeIndex]) -> Vec<Placement> {
-    let is_holder = |x: NodeIndex| {
-        let id = graph.ids[x as usize];
-        x == ROOT || ((id.is_multiple_of(2) || older.binary_search(&id).is_ok()) && !classes::is_storage(graph, x))
-    };
+    // An embedder node the baseline lacks (Blink's listener records, Node's `Node / …` nodes,
+    // which are numbered anew in every snapshot) has no age to go by: it is walked through.
+    let is_holder = |x: NodeIndex| x == ROOT || (older.binary_search(&graph.ids[x as usize]).is_ok() && !classes::is_storage(graph, x));
     // For each node walked: (holder, depth).
     let mut known: HashMap<NodeIndex, (NodeIndex, u32)> = HashMap::new();
     let mut chain = Vec::new();
@@ -256,6 +255,7 @@ fn entries(
     holder: NodeIndex,
     held: &[(NodeIndex, Placement)],
     all: &std::collections::HashSet<NodeIndex>,
+    older: &[u32],
 ) -> (Vec<Entry>, Vec<(NodeIndex, Entry)>) {
     let position: HashMap<NodeIndex, usize> = held.iter().enumerate().map(|(k, &(v, _))| (v, k)).collect();
     let mut entry = vec![Entry::Contents; held.len()];
@@ -265,7 +265,7 @@ fn entries(
     let mut starts = Vec::new();
     let mut from = holder;
     for _ in 0..3 {
-        let direct = reached_from(graph, from);
+        let direct = reached_from(graph, from, older);
         let new: Vec<NodeIndex> = direct.iter().copied().filter(|v| position.contains_key(v)).collect();
         starts.extend(direct);
         match new[..] {
@@ -308,24 +308,44 @@ enum Entry {
 }
 
 /// What a holder reaches directly, or through its storage where the slot is not a key.
-fn reached_from(graph: &HeapGraph, holder: NodeIndex) -> Vec<NodeIndex> {
+/// Also through the embedder's nodes the baseline lacks (a Blink listener record between an
+/// event target's listener vector and the function), which have no age of their own.
+fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<NodeIndex> {
+    let ageless = |v: NodeIndex| graph.ids[v as usize].is_multiple_of(2) && older.binary_search(&graph.ids[v as usize]).is_err();
     let mut out = Vec::new();
-    for e in graph.edges(holder) {
-        let target = graph.edge_to[e];
-        if graph.edge_kind(e) == EdgeKind::Weak || graph.edge_is_named(e, "map") || graph.edge_is_named(e, "__proto__") {
-            continue;
+    let mut through = vec![holder];
+    let mut seen = std::collections::HashSet::new();
+    // Bounded: an embedder's graph (a page's DOM) can be large.
+    let mut budget = 4096usize;
+    while let Some(from) = through.pop() {
+        let mut found = Vec::new();
+        for e in graph.edges(from) {
+            let target = graph.edge_to[e];
+            if graph.edge_kind(e) == EdgeKind::Weak || graph.edge_is_named(e, "map") || graph.edge_is_named(e, "__proto__") {
+                continue;
+            }
+            if classes::is_storage(graph, target) {
+                let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
+                found.extend(
+                    graph
+                        .edges(target)
+                        .filter(|&s| graph.edge_kind(s) != EdgeKind::Weak && !(keyed && crate::retainers::is_key_slot(graph, target, s)))
+                        .map(|s| graph.edge_to[s])
+                        .filter(|&v| !classes::is_storage(graph, v)),
+                );
+            } else {
+                found.push(target);
+            }
         }
-        if classes::is_storage(graph, target) {
-            let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
-            out.extend(
-                graph
-                    .edges(target)
-                    .filter(|&s| graph.edge_kind(s) != EdgeKind::Weak && !(keyed && crate::retainers::is_key_slot(graph, target, s)))
-                    .map(|s| graph.edge_to[s])
-                    .filter(|&v| !classes::is_storage(graph, v)),
-            );
-        } else {
-            out.push(target);
+        for v in found {
+            if ageless(v) && budget > 0 {
+                if seen.insert(v) {
+                    budget -= 1;
+                    through.push(v);
+                }
+            } else {
+                out.push(v);
+            }
         }
     }
     out
@@ -409,13 +429,14 @@ fn growth_point(
     holder: NodeIndex,
     held: &[(NodeIndex, Placement)],
     all: &std::collections::HashSet<NodeIndex>,
+    older: &[u32],
     options: &DiffOptions,
 ) -> GrowthPoint {
     let mut index: HashMap<ClassKey, usize> = HashMap::new();
     let mut classes_held: Vec<ClassAcc> = Vec::new();
     let mut sites: HashMap<u32, u64> = HashMap::new();
     let (mut self_size, mut retained) = (0, 0);
-    let (is_entry, elsewhere) = entries(graph, holder, held, all);
+    let (is_entry, elsewhere) = entries(graph, holder, held, all, older);
     for (&(node, place), &entry) in held.iter().zip(&is_entry) {
         let key = breakdown_key(graph, node);
         let slot = *index.entry(key.clone()).or_insert_with(|| {

@@ -86,7 +86,8 @@ impl Inspector {
             if !text.contains("\"HeapProfiler.addHeapSnapshotChunk\"") {
                 return Ok(());
             }
-            let event: ChunkEvent = serde_json::from_str(text).map_err(|e| self_error(&format!("a snapshot chunk that is not JSON: {e}")))?;
+            let event: ChunkEvent =
+                serde_json::from_str(text).map_err(|e| self_error(&format!("a snapshot chunk that is not JSON: {e}")))?;
             bytes += event.params.chunk.len() as u64;
             write(event.params.chunk.as_bytes())
         })?;
@@ -101,7 +102,9 @@ impl Inspector {
         loop {
             let text = match self.socket.read().map_err(|e| self.lost(e))? {
                 Message::Text(text) => text,
-                Message::Close(_) => return Err(LeakhuntError::Inspector(format!("the target closed the inspector connection ({})", self.url))),
+                Message::Close(_) => {
+                    return Err(LeakhuntError::Inspector(format!("the target closed the inspector connection ({})", self.url)))
+                }
                 _ => continue, // pings are answered by the library; no binary frames in this protocol
             };
             // Chunks are events too; they go to the sink before anything parses them as a whole.
@@ -109,7 +112,8 @@ impl Inspector {
                 on_event(text.as_str())?;
                 continue;
             }
-            let message: Incoming = serde_json::from_str(text.as_str()).map_err(|e| self_error(&format!("a message that is not JSON: {e}")))?;
+            let message: Incoming =
+                serde_json::from_str(text.as_str()).map_err(|e| self_error(&format!("a message that is not JSON: {e}")))?;
             if message.id != Some(id) {
                 if message.method.is_some() && message.id.is_none() {
                     on_event(text.as_str())?;
