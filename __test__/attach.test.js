@@ -2,7 +2,7 @@
 // leakhunt attach: a real order service started as a child (with --inspect=127.0.0.1:0, or
 // without and opened with SIGUSR1), hunted from outside through its inspector with each kind
 // of action, on Node 20, 22 and 24 as targets. The target must keep serving afterwards.
-const { describe, it, after } = require('node:test')
+const { describe, it, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const { spawn, execFile } = require('node:child_process')
 const fs = require('node:fs')
@@ -139,6 +139,26 @@ describe('leakhunt attach to a Node service started with --inspect', () => {
     server.child.kill()
   })
 
+  it('from code: attach() resolves to a HuntReport with the target, and refuses bad options', async () => {
+    const { attach } = require('..')
+    const server = await startServer()
+    const report = await attach(server.inspector, { request: `http://127.0.0.1:${server.port}/orders`, iterations: 10 })
+    assert.deepEqual(
+      report.leaks.map((p) => [p.holder.label, p.name, p.countPerIteration, p.verdict.reason]),
+      [['placedOrders', 'Order', 1, 'grows-with-calls']],
+    )
+    const { url, ...rest } = report.summary.attached
+    assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\//)
+    assert.deepEqual(rest, { kind: 'node', action: `request GET http://127.0.0.1:${server.port}/orders`, memoryCheck: 'passed' })
+    await assert.rejects(attach(server.inspector, {}), { code: 'ERR_INVALID_ARG_VALUE', message: /exactly one action .*got none/ })
+    await assert.rejects(attach(server.inspector, { eval: '1', wait: 1000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /got eval, wait/ })
+    await assert.rejects(attach(server.inspector, { eval: '1', keepSnapshots: '/tmp' }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(attach(server.inspector, { eval: '1', itrations: 5 }), { code: 'ERR_INVALID_ARG_VALUE', message: /iterations/ })
+    await assert.rejects(attach(server.inspector, { request: 'ftp://x' }), { code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(attach(server.inspector, { eval: '1', pid: 5 }), { code: 'ERR_INVALID_ARG_TYPE', message: /with options\.pid/ })
+    server.child.kill()
+  })
+
   it('says what is wrong with the target', async () => {
     const nothing = await cli(['127.0.0.1:9', '--wait', '1000'])
     assert.equal(nothing.code, 2)
@@ -205,6 +225,11 @@ async function startChromium() {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   const port = Number(fs.readFileSync(portFile, 'utf8').split('\n')[0])
+  // The port opens before the page has run its script; hunting then finds no functions.
+  for (let waited = 0; !(await targets(port)).some((t) => t.title === 'widgets ready'); waited += 100) {
+    if (waited > 30_000) throw new Error('the page fixture did not load within 30 s')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
@@ -213,6 +238,17 @@ async function startChromium() {
       fs.rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/** The DevTools endpoint's target list. */
+function targets(port) {
+  return new Promise((resolve, reject) => {
+    http.get(`http://127.0.0.1:${port}/json/list`, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve(JSON.parse(body)))
+    }).on('error', reject)
+  })
 }
 
 /** Line and column where V8 places a function of widgets.js: `(` of its parameters. */
@@ -225,10 +261,13 @@ function widgetsPosition(lineStart, token) {
 describe('leakhunt attach to a page in headless Chromium', { skip: !CHROMIUM && !process.env.CI && 'Chromium is not installed (apt-get install chromium); in CI this fails instead' }, () => {
   let chromium
   const hunt = (expression) => cli([chromium.endpoint, '--target', 'page.html', '--eval', expression, '--iterations', '10'])
-
-  it('finds detached DOM nodes kept in an array, and names them Detached <…>', async () => {
+  before(async () => {
     assert.ok(CHROMIUM, 'Chromium is not installed (apt-get install chromium)')
     chromium = await startChromium()
+  })
+  after(() => chromium?.stop())
+
+  it('finds detached DOM nodes kept in an array, and names them Detached <…>', async () => {
     const { code, stdout, stderr } = await hunt('removeRow()')
     assert.equal(code, 1, `${stdout}\n${stderr}`)
     assert.match(stdout, /✖ removedRows gains 1 Detached <div class="row"> per call/)
@@ -258,14 +297,7 @@ describe('leakhunt attach to a page in headless Chromium', { skip: !CHROMIUM && 
     const { code, stdout, stderr } = await hunt('tick()')
     assert.equal(code, 0, `${stdout}\n${stderr}`)
     assert.match(stdout, /no leaks found over 10 calls/)
-    const list = await new Promise((resolve, reject) => {
-      http.get(`${chromium.endpoint}/json/list`, (res) => {
-        let body = ''
-        res.on('data', (d) => (body += d))
-        res.on('end', () => resolve(JSON.parse(body)))
-      }).on('error', reject)
-    })
+    const list = await targets(chromium.port)
     assert.ok(list.some((t) => t.type === 'page' && t.url === `file://${PAGE}`), JSON.stringify(list))
-    chromium.stop()
   })
 })

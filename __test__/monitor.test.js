@@ -12,8 +12,8 @@ const { theilSen, mannKendall, DEFAULTS } = require('../lib/monitor.js')
 
 const CHILD = path.join(__dirname, 'fixtures', 'monitor-child.js')
 const STEPS = 60
-// Steps are milliseconds apart, so a minute's growth is extrapolated from well under a second:
-// the leak climbs at hundreds of MB a minute, the churn's floor drifts by a few.
+// Steps are 50 ms apart, so a minute's growth is extrapolated from about three seconds:
+// the leak climbs at about 100 MB a minute, the churn's floor drifts by one or two.
 const GROWTH = 20_000_000
 
 function child(mode, snapshotDir) {

@@ -48,6 +48,7 @@ async function attach(target, options = {}) {
   const o = checkHuntOptions(huntKeys)
   if (target === undefined && a.pid === undefined) throw invalidArg('target', 'an inspector address, a ws:// URL or a DevTools endpoint (or options.pid)', target)
   if (target !== undefined && typeof target !== 'string') throw invalidArg('target', 'a string', target)
+  if (target !== undefined && a.pid !== undefined) throw invalidArg('target', 'undefined with options.pid (the inspector SIGUSR1 opens is 127.0.0.1:9229)', target)
 
   const opened = a.pid !== undefined ? await openInspector(a.pid) : null
   const url = await webSocketUrl(opened ? `127.0.0.1:${DEFAULT_INSPECTOR_PORT}` : target, a.target)
