@@ -365,7 +365,10 @@ export interface SnapshotSummary {
 }
 
 export interface HuntProgress {
-  /** 'warmup' | 'snapshot:baseline' | 'iterations' | 'snapshot:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm' */
+  /**
+   * 'warmup' | 'track' | 'snapshot:baseline' | 'iterations' | 'walk:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm';
+   * 'snapshot:target' instead of 'walk:target' with keepSnapshots or without an inspector.
+   */
   phase: string
   /** For call phases: which call (1-based) of how many. */
   iteration?: number
@@ -457,6 +460,11 @@ export interface HuntSummary extends ReportSummary {
   trackAllocations: boolean
   /** process.memoryUsage().heapUsed right after each snapshot (V8 collects garbage before it takes one). */
   heapUsed: Record<'baseline' | 'target' | 'final' | 'confirm', number>
+  /**
+   * Nodes per snapshot. The target is usually a heap walk, not a snapshot (`summary.target.source`
+   * says "a heap walk up to object id N"): its count is of the heap objects the walk saw (0 when
+   * it could not count them, with trackAllocations), and it has no snapshot bytes (0).
+   */
   nodeCount: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   snapshotBytes: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   /** Milliseconds per phase. */

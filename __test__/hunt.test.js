@@ -10,6 +10,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { getEventListeners } = require('node:events')
 const { Worker } = require('node:worker_threads')
+const { PerformanceObserver, constants } = require('node:perf_hooks')
 const { hunt, formatReport, analyzeSnapshots } = require('..')
 const { otherNodes } = require('./helpers/snapshots.js')
 
@@ -51,7 +52,8 @@ describe('hunt()', () => {
     for (const name of ['baseline', 'target', 'final', 'confirm']) {
       assert.ok(report.summary.nodeCount[name] > 1000)
       assert.ok(report.summary.heapUsed[name] > 0)
-      assert.ok(report.summary.snapshotBytes[name] > 0)
+      // The target is a heap walk: no snapshot text.
+      assert.ok(name === 'target' ? report.summary.snapshotBytes[name] === 0 : report.summary.snapshotBytes[name] > 0)
     }
     const text = formatReport(report)
     assert.match(text, /1 leak found over 10 calls/)
@@ -132,7 +134,7 @@ describe('hunt()', () => {
     const kept = []
     class ProgressLeak {}
     const record = (phases) => (p) => phases.push(p.iteration ? `${p.phase}#${p.iteration}` : p.phase)
-    const first = ['warmup#1', 'snapshot:baseline', 'iterations#1', 'iterations#2', 'snapshot:target', 'settle', 'snapshot:final', 'analysis']
+    const first = ['warmup#1', 'snapshot:baseline', 'iterations#1', 'iterations#2', 'walk:target', 'settle', 'snapshot:final', 'analysis']
     // A leak: round two (twice the calls) must run to judge it.
     const leaking = []
     await hunt(() => void kept.push(new ProgressLeak()), { iterations: 2, warmup: 1, onProgress: record(leaking) })
@@ -141,6 +143,62 @@ describe('hunt()', () => {
     const unconfirmed = []
     await hunt(() => void kept.push(new ProgressLeak()), { iterations: 2, warmup: 1, confirm: false, onProgress: record(unconfirmed) })
     assert.deepEqual(unconfirmed, first)
+  })
+
+  it('takes the target as a heap walk: what the calls left is below its mark, what the settle made is above it', async () => {
+    const kept = []
+    class WalkLeak {}
+    class MadeInSettle {}
+    // Each call leaks one object now and one 300 ms later: after the walk (within ~150 ms of the
+    // calls), in the 600 ms settle.
+    const report = await hunt(
+      () => {
+        kept.push(new WalkLeak())
+        setTimeout(() => kept.push(new MadeInSettle()), 300)
+      },
+      { iterations: 10, warmup: 0, settleMs: 600, confirm: false },
+    )
+    assert.match(report.summary.target.source, /^a heap walk up to object id \d+$/)
+    assert.equal(report.summary.snapshotBytes.target, 0)
+    assert.ok(report.summary.nodeCount.target > 1000, 'the walk counted the heap objects')
+    assert.ok(report.summary.phasesMs['walk:target'] > 0)
+    assert.equal(report.summary.phasesMs['snapshot:target'], undefined)
+    const found = report.leaks.concat(report.retained)
+    assert.equal(found.find((p) => p.name === 'WalkLeak')?.count, 10)
+    assert.equal(found.find((p) => p.name === 'MadeInSettle'), undefined, 'made after the walk')
+    assert.equal(kept.filter((k) => k instanceof MadeInSettle).length, 10, 'and alive in the final snapshot')
+  })
+
+  it('stops V8\'s tracking with the final snapshot: no walks during round two', async () => {
+    const kept = []
+    class RoundTwoLeak {}
+    const majorGcs = []
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.detail && e.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs.push(e.startTime)
+    })
+    observer.observe({ entryTypes: ['gc'] })
+    const window = { from: Infinity, to: 0 }
+    const report = await hunt(
+      async () => {
+        kept.push(new RoundTwoLeak())
+        await new Promise((resolve) => setTimeout(resolve, 40))
+      },
+      {
+        iterations: 4,
+        warmup: 1,
+        onProgress: (p) => {
+          if (p.phase === 'confirm' && p.iteration === 1) window.from = performance.now()
+          if (p.phase === 'settle' && window.from < Infinity) window.to = performance.now()
+        },
+      },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 50)) // GC entries come asynchronously
+    observer.disconnect()
+    assert.ok(report.leaks.some((p) => p.name === 'RoundTwoLeak'))
+    assert.ok(window.to > window.from, 'round two ran')
+    // Eight calls of 40 ms: the tracking timer (a GC and a walk about every 50 ms) would have run several times.
+    const inRoundTwo = majorGcs.filter((t) => t > window.from && t < window.to).length
+    assert.ok(inRoundTwo <= 1, `${inRoundTwo} major GCs during round two's calls`)
   })
 
   it('keeps private snapshot files only where asked, and they analyse the same offline', async () => {
@@ -262,7 +320,7 @@ describe('another inspector session closed mid-hunt', () => {
       const out = JSON.parse(execFileSync(node, [path.join(__dirname, 'fixtures', 'ids-reset.js')], { encoding: 'utf8' }))
       assert.deepEqual(out.never.leaks, ['ResetLeak x10'])
       assert.equal(out.calls.code, 'ERR_LEAKHUNT_IDS_RESET')
-      assert.match(out.calls.message, /before the target snapshot/)
+      assert.match(out.calls.message, /before the target walk/)
       assert.equal(out.settle.code, 'ERR_LEAKHUNT_IDS_RESET')
       assert.match(out.settle.message, /before the final snapshot/)
     })

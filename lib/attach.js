@@ -165,6 +165,7 @@ class RemoteHeap {
     this.lastHeapUsed = 0
     this.globalId = 0
     this.tracking = false
+    this.walked = false
     // The target's stack roots hold its own running code, not the hunt's.
     this.ownStack = false
   }
@@ -194,6 +195,17 @@ class RemoteHeap {
     await this.call('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true })
   }
 
+  /** The target as an object-id watermark, from the target's next heap walk (see LocalHeap). */
+  async heapWalk(name) {
+    if (this.globalId !== 0 && (await this.globalObjectId()) !== this.globalId) throw idsReset(name, 'walk')
+    const fresh = !this.tracking
+    const walk = JSON.parse(await callNative(() => this.remote.heapWalk(fresh)))
+    this.tracking = true
+    this.walked = true
+    await this.refreshHeapUsed()
+    return walk
+  }
+
   async prepare() {
     await this.globalObjectId()
     await this.refreshHeapUsed()
@@ -218,7 +230,11 @@ class RemoteHeap {
     // would look like a leak that only our connection makes.
     await this.call('Runtime.discardConsoleEntries')
     callNative(() => session.beginSnapshot(name, mode))
-    const bytes = Number(await callNative(() => this.remote.snapshotInto(session)))
+    // After a walk, V8 tracks heap objects until a snapshot ends it: this one (see LocalHeap).
+    const stop = this.walked
+    this.walked = false
+    if (stop) this.tracking = false
+    const bytes = Number(await callNative(() => (stop ? this.remote.stopTrackingInto(session) : this.remote.snapshotInto(session))))
     if (k === 0) this.globalId = await this.globalObjectId()
     await this.refreshHeapUsed()
     return bytes

@@ -17,7 +17,7 @@ const STORAGE_EDGES = new Set(['elements', 'properties', 'table'])
 const symbolName = (edge) => (edge || '').replace(/^<symbol (.*)>$/, '$1')
 const isSymbol = (edge) => /^<symbol .*>$/.test(edge || '')
 const isClosure = (step) => step && step.nodeType === 'closure'
-const isGlobal = (step) => step && /^(global|globalThis|Window|Window \/ .*)$/.test(step.name)
+const isGlobal = (step) => step && /^(global|globalThis|Window)( \/.*)?$/.test(step.name)
 const fnName = (step) => step.name.replace(/\(\)$/, '')
 const unquote = (key) => (key && /^".*"$/.test(key) ? key.slice(1, -1) : key)
 const TIMERS = new Set(['Timeout', 'Immediate'])

@@ -10,6 +10,7 @@
 // later heap snapshots (V8's HeapProfiler agent clears its object ids when a session goes away).
 // Snapshot diffs depend on stable ids, so an inspector session used for GC must stay open
 // across all the snapshots being compared: hunt() holds one (`InspectorGc`) for its whole run.
+const fs = require('node:fs')
 const inspector = require('node:inspector')
 const v8 = require('node:v8')
 const vm = require('node:vm')
@@ -30,6 +31,8 @@ function gcFromFlags() {
 /** An inspector session kept open for HeapProfiler.collectGarbage (two full GCs). */
 class InspectorGc {
   constructor() {
+    this.tracking = false
+    this.heapUsedAtCapture = 0
     try {
       this.session = new inspector.Session()
       this.session.connect()
@@ -62,6 +65,81 @@ class InspectorGc {
     await this.post('HeapProfiler.enable', {})
     await this.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true })
     this.tracking = true
+  }
+
+  /**
+   * An object-id watermark for a target, for about a tenth of a snapshot: V8's highest object
+   * id after a heap walk made after this call. While V8 tracks heap objects, Node's timer has it
+   * walk the heap about 20 times a second (V8 spaces the walks out on a big heap): each walk,
+   * one GC and one pass, no edges, gives every live object an id and sends the highest given out
+   * (`lastSeenObjectId`), after the count and size of the objects in each id interval
+   * (`heapStatsUpdate`). Ids only grow and an object keeps its id for life, so an object of a
+   * later snapshot whose id is at most the mark was alive at the walk. When this call starts the
+   * tracking, the first walk's one interval holds every object: the walk's count and size.
+   * Resolves to null without an inspector; the tracking stops with `stopTrackingInto()`.
+   */
+  async heapWalk() {
+    const session = this.session
+    if (!session) return null
+    const fresh = !this.tracking
+    if (fresh) await this.post('HeapProfiler.enable', {})
+    const walked = new Promise((resolve) => {
+      let objects = null
+      const onStats = ({ params }) => {
+        objects = { count: 0, size: 0 }
+        for (let i = 0; i + 2 < params.statsUpdate.length; i += 3) {
+          objects.count += params.statsUpdate[i + 1]
+          objects.size += params.statsUpdate[i + 2]
+        }
+      }
+      const onSeen = ({ params }) => {
+        session.removeListener('HeapProfiler.heapStatsUpdate', onStats)
+        session.removeListener('HeapProfiler.lastSeenObjectId', onSeen)
+        const counted = fresh && objects !== null
+        resolve({ lastSeenObjectId: params.lastSeenObjectId, objectCount: counted ? objects.count : 0, totalSize: counted ? objects.size : 0 })
+      }
+      session.on('HeapProfiler.heapStatsUpdate', onStats)
+      session.on('HeapProfiler.lastSeenObjectId', onSeen)
+    })
+    if (fresh) {
+      await this.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: false })
+      this.tracking = true
+    }
+    return walked
+  }
+
+  /**
+   * Stops tracking heap objects, which V8 does only after sending a snapshot: its chunks go to
+   * `write` (and `fd`). The snapshot is taken from here, like v8.getHeapSnapshot() from its
+   * caller. Its chunks are JS strings (ARCHITECTURE.md), but only after the heap was captured.
+   */
+  async stopTrackingInto(write, fd) {
+    const session = this.session
+    let bytes = 0
+    let failed = null
+    this.heapUsedAtCapture = 0
+    const onChunk = ({ params }) => {
+      if (failed) return
+      // Heap used as V8 left it after the capture's GC, before the chunks (garbage soon) add up.
+      if (bytes === 0) this.heapUsedAtCapture = process.memoryUsage().heapUsed
+      try {
+        const chunk = Buffer.from(params.chunk, 'utf8')
+        write(chunk)
+        if (fd !== null) fs.writeSync(fd, chunk)
+        bytes += chunk.length
+      } catch (err) {
+        failed = err // thrown below, not into the inspector's dispatch
+      }
+    }
+    session.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
+    try {
+      await this.post('HeapProfiler.stopTrackingHeapObjects', { reportProgress: false })
+    } finally {
+      session.removeListener('HeapProfiler.addHeapSnapshotChunk', onChunk)
+      this.tracking = false
+    }
+    if (failed) throw failed
+    return bytes
   }
 
   /**

@@ -22,7 +22,7 @@ const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, incl
 const UNSET = { signal: undefined, onProgress: undefined, leakFilter: undefined, keepSnapshots: undefined, ignore: undefined, ignoreHeldBy: undefined }
 
 const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
-const PHASES = ['warmup', 'track', 'snapshot:baseline', 'iterations', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
+const PHASES = ['warmup', 'track', 'snapshot:baseline', 'iterations', 'walk:target', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
 
 /**
  * Heap used over the hunt (the picture of the method: the heap climbing with the calls, the
@@ -180,10 +180,13 @@ class LocalHeap {
     this.globalId = new Float64Array(1)
     // What only the hunt's own frames hold (stack roots, handle scopes) is the hunt's.
     this.ownStack = true
+    this.walked = false
   }
 
   heapUsed() {
-    return process.memoryUsage().heapUsed
+    const captured = this.inspectorGc.heapUsedAtCapture
+    this.inspectorGc.heapUsedAtCapture = 0
+    return captured || process.memoryUsage().heapUsed
   }
 
   collectGarbage() {
@@ -192,6 +195,15 @@ class LocalHeap {
 
   startTrackingAllocations() {
     return this.inspectorGc.startTrackingAllocations()
+  }
+
+  /** The target as an object-id watermark (InspectorGc.heapWalk); null without an inspector. */
+  async heapWalk(name) {
+    // After a reset V8 numbers from 1 again, and the mark would be meaningless (see snapshot()).
+    if (this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) throw idsReset(name, 'walk')
+    const walk = await this.inspectorGc.heapWalk()
+    this.walked = walk !== null
+    return walk
   }
 
   /** Before the baseline: the id probe runs once, so what it compiles and caches is old by then. */
@@ -210,9 +222,27 @@ class LocalHeap {
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
     callNative(() => session.beginSnapshot(name, mode))
-    const bytes = await streamHeapSnapshot(write, file)
+    // After a walk, V8 tracks heap objects until a snapshot ends it: this one, so that its
+    // timer walks no more in round two.
+    const bytes = this.inspectorGc.tracking && this.walked ? await this.stopTrackingInto(write, file) : await streamHeapSnapshot(write, file)
     if (k === 0) this.globalId[0] = this.inspectorGc.globalObjectId()
     return bytes
+  }
+
+  async stopTrackingInto(write, file) {
+    this.walked = false
+    const fd = file ? fs.openSync(file, 'wx', 0o600) : null
+    try {
+      const bytes = await this.inspectorGc.stopTrackingInto(write, fd)
+      if (fd !== null) fs.closeSync(fd)
+      return bytes
+    } catch (err) {
+      if (fd !== null) {
+        fs.closeSync(fd)
+        fs.rmSync(file, { force: true })
+      }
+      throw err
+    }
   }
 
   /** Where source maps are looked for: Node's cache, and the code V8 ran through the session. */
@@ -225,10 +255,10 @@ class LocalHeap {
   }
 }
 
-function idsReset(name) {
+function idsReset(name, what = 'snapshot') {
   return codedError(
     'ERR_LEAKHUNT_IDS_RESET',
-    `V8's heap object ids were reset before the ${name} snapshot, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
+    `V8's heap object ids were reset before the ${name} ${what}, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
   )
 }
 
@@ -308,7 +338,7 @@ class HuntRun {
     // The baseline is parsed in full for its listener census, then kept as ids only.
     await this.snapshot(0, 'census')
     await this.callTimes('iterations', this.o.iterations)
-    await this.snapshot(1, 'ids')
+    await this.target()
     await this.settle()
     await this.snapshot(2, 'full')
     this.progress('analysis')
@@ -422,6 +452,24 @@ class HuntRun {
       }
     }
     this.lap(phase)
+  }
+
+  /**
+   * The target: which objects are alive after the calls. A heap walk's object-id watermark
+   * tells it for a tenth of a snapshot; a snapshot of ids when the heap source has no walk, or
+   * when the user keeps the snapshot files (three of them make an offline analysis).
+   */
+  async target() {
+    if (this.o.keepSnapshots || !this.heap.heapWalk) return this.snapshot(1, 'ids')
+    this.checkAbort()
+    this.progress('walk:target')
+    const walk = await this.heap.heapWalk(SNAPSHOTS[1])
+    if (walk === null) return this.snapshot(1, 'ids')
+    const { lastSeenObjectId, objectCount, totalSize } = walk
+    callNative(() => this.session.watermark('target', lastSeenObjectId, objectCount, totalSize))
+    this.heapUsed[1] = this.heap.heapUsed()
+    this.timeline.mark(1, this.heapUsed[1])
+    this.lap('walk:target')
   }
 
   async snapshot(k, mode) {

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-/// A parsed snapshot: either the whole graph, or (for a baseline or target) only its ids.
+/// A parsed snapshot: either the whole graph, or (for a baseline or target) only its ids; or,
+/// in place of a target, an object-id watermark.
 // One value per parsed file, moved a few times: boxing the larger variant would save nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Snapshot {
@@ -22,6 +23,18 @@ pub enum Snapshot {
     /// ids (the hunt's baseline).
     Ids(IdSnapshot, Option<ListenerCensus>),
     Full(AnalyzedSnapshot),
+    Watermark(Watermark),
+}
+
+/// The highest object id V8 had given out after a heap walk (`lastSeenObjectId` when it
+/// tracks heap objects). The walk gives every live object an id, and ids only grow, so an
+/// object of a later snapshot with an odd id up to this one was alive at the walk: the ids of
+/// the target are those of the final snapshot up to the watermark, for a tenth of a snapshot.
+pub struct Watermark {
+    pub last_seen_object_id: u32,
+    /// Heap objects the walk counted, and their size.
+    pub object_count: u64,
+    pub total_size: u64,
 }
 
 impl Snapshot {
@@ -53,6 +66,7 @@ impl Snapshot {
         match self {
             Snapshot::Ids(s, _) => s.node_count,
             Snapshot::Full(s) => s.graph.node_count() as u64,
+            Snapshot::Watermark(w) => w.object_count,
         }
     }
 
@@ -60,6 +74,7 @@ impl Snapshot {
         match self {
             Snapshot::Ids(s, _) => s.edge_count,
             Snapshot::Full(s) => s.graph.edge_count() as u64,
+            Snapshot::Watermark(_) => 0,
         }
     }
 
@@ -79,6 +94,13 @@ impl Snapshot {
                 total_size: s.graph.total_size(),
                 bytes: s.graph.bytes,
             },
+            Snapshot::Watermark(w) => SnapshotStats {
+                source: format!("a heap walk up to object id {}", w.last_seen_object_id),
+                node_count: w.object_count,
+                edge_count: 0,
+                total_size: w.total_size,
+                bytes: 0,
+            },
         }
     }
 
@@ -90,6 +112,7 @@ impl Snapshot {
             Snapshot::Ids(..) => {
                 Err(LeakhuntError::Usage(format!("{what} was parsed as ids only: it has no edges, so it must be parsed in full")))
             }
+            Snapshot::Watermark(_) => Err(LeakhuntError::Usage(format!("{what} is a watermark, not a snapshot"))),
         }
     }
 
@@ -99,13 +122,43 @@ impl Snapshot {
         match self {
             Snapshot::Full(s) => Some(s.listener_census()),
             Snapshot::Ids(_, listeners) => listeners.as_ref(),
+            Snapshot::Watermark(_) => None,
         }
     }
 
-    /// The id set, borrowed or (for a full graph) built on the spot.
+    /// The id set, borrowed or (for a full graph) built on the spot; a watermark's are those of
+    /// `later`, the snapshot it is compared with, up to the mark.
+    pub fn ids_beside<'a>(&'a self, later: &'a Snapshot) -> std::borrow::Cow<'a, IdSnapshot> {
+        let Snapshot::Watermark(w) = self else { return self.ids() };
+        let mut ids = later.ids().into_owned();
+        // Only JS objects (odd ids) are numbered in order; a native node's even id is its
+        // address, which says nothing of its age.
+        let up_to_mark = |id: u32| id % 2 == 1 && id <= w.last_seen_object_id;
+        ids.ids.retain(|&id| up_to_mark(id));
+        ids.fingerprints.retain(|&(id, _)| up_to_mark(id));
+        let stats = self.stats();
+        ids.source = stats.source;
+        ids.node_count = stats.node_count;
+        ids.edge_count = 0;
+        ids.total_size = stats.total_size;
+        ids.bytes = 0;
+        std::borrow::Cow::Owned(ids)
+    }
+
+    /// The id set, borrowed or (for a full graph) built on the spot. A watermark has none of
+    /// its own (`ids_beside`).
     pub fn ids(&self) -> std::borrow::Cow<'_, IdSnapshot> {
         match self {
             Snapshot::Ids(s, _) => std::borrow::Cow::Borrowed(s),
+            Snapshot::Watermark(w) => std::borrow::Cow::Owned(IdSnapshot {
+                source: self.stats().source,
+                ids: Vec::new(),
+                fingerprints: Vec::new(),
+                node_count: w.object_count,
+                edge_count: 0,
+                total_size: w.total_size,
+                bytes: 0,
+            }),
             Snapshot::Full(s) => {
                 let mut ids = s.graph.ids.clone();
                 ids.sort_unstable();
@@ -366,8 +419,8 @@ pub fn analyze(
     let started = Instant::now();
     let analyzed = final_.full("the final snapshot")?;
     let graph = &analyzed.graph;
-    let baseline_ids = baseline.ids();
-    let target_ids = target.ids();
+    let baseline_ids = baseline.ids_beside(final_);
+    let target_ids = target.ids_beside(final_);
     check_one_process(&baseline_ids, &target_ids)?;
     let surviving = diff::surviving_nodes(graph, &baseline_ids, &target_ids);
     progress.enter(Phase::Dominators);
@@ -377,7 +430,7 @@ pub fn analyze(
     progress.enter(Phase::Diff);
     // The baseline's ids are at hand already; a full snapshot would build them again.
     let older = match holders_from {
-        Some(snapshot) => snapshot.ids(),
+        Some(snapshot) => snapshot.ids_beside(final_),
         None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
     };
     let grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);

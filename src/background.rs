@@ -57,7 +57,7 @@ impl SnapshotInProgress {
                     }
                     let listeners = match &snapshot {
                         Snapshot::Full(s) => crate::listeners::census(&s.graph),
-                        Snapshot::Ids(..) => Default::default(),
+                        Snapshot::Ids(..) | Snapshot::Watermark(_) => Default::default(),
                     };
                     Ok(Snapshot::Ids(snapshot.ids().into_owned(), Some(listeners)))
                 })

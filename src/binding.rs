@@ -2,7 +2,7 @@
 //! point runs under `catch_panic`; every error leaves as a JS Error whose message starts with
 //! its `ERR_LEAKHUNT_*` code, which `index.js` moves into `err.code`.
 
-use crate::analysis::{self, AnalyzedSnapshot, Snapshot};
+use crate::analysis::{self, AnalyzedSnapshot, Snapshot, Watermark};
 use crate::background::ChunkSink;
 use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
@@ -77,6 +77,7 @@ impl HeapSnapshot {
         match *self.inner {
             Snapshot::Full(_) => "full".into(),
             Snapshot::Ids(..) => "ids".into(),
+            Snapshot::Watermark(_) => "watermark".into(),
         }
     }
 
@@ -431,6 +432,17 @@ impl HuntSession {
         guarded(|| self.inner.end_snapshot())
     }
 
+    /// Keeps an object-id watermark under `name`, to stand for a target in `analyze`: V8's
+    /// `lastSeenObjectId` after a heap walk, and the objects and bytes the walk counted.
+    #[napi]
+    pub fn watermark(&mut self, name: String, last_seen_object_id: u32, object_count: f64, total_size: f64) -> napi::Result<()> {
+        guarded(|| {
+            self.inner
+                .watermark(&name, Watermark { last_seen_object_id, object_count: object_count as u64, total_size: total_size as u64 });
+            Ok(())
+        })
+    }
+
     /// Diffs three snapshots into a report kept under `result`; resolves to its number of groups.
     /// Waits (on the thread pool) for their parses; a parse error rejects here.
     #[napi(ts_return_type = "Promise<number>")]
@@ -528,6 +540,8 @@ pub enum InspectorWork {
     Connect(String),
     Call(String, String),
     Snapshot(ChunkSink),
+    HeapWalk(bool),
+    StopTracking(ChunkSink),
     Close,
 }
 
@@ -556,6 +570,15 @@ impl Task for InspectorTask {
             }
             Some(InspectorWork::Snapshot(sink)) => with_inspector(&inner, |i| {
                 i.take_snapshot(&mut |chunk| {
+                    sink.write(chunk);
+                    Ok(())
+                })
+            })
+            .map(|bytes| bytes.to_string()),
+            Some(InspectorWork::HeapWalk(fresh)) => with_inspector(&inner, |i| i.heap_walk(fresh))
+                .and_then(|walk| serde_json::to_string(&walk).map_err(|e| LeakhuntError::Internal(e.to_string()))),
+            Some(InspectorWork::StopTracking(sink)) => with_inspector(&inner, |i| {
+                i.stop_tracking_into(&mut |chunk| {
                     sink.write(chunk);
                     Ok(())
                 })
@@ -605,6 +628,21 @@ impl RemoteInspector {
     pub fn snapshot_into(&self, session: &HuntSession) -> napi::Result<AsyncTask<InspectorTask>> {
         let sink = guarded(|| session.inner.chunk_sink())?;
         Ok(self.task(InspectorWork::Snapshot(sink)))
+    }
+
+    /// Waits for the target's next heap walk (starting V8's tracking of heap objects when
+    /// `fresh`); resolves to `{ lastSeenObjectId, objectCount, totalSize }` as JSON.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn heap_walk(&self, fresh: bool) -> AsyncTask<InspectorTask> {
+        self.task(InspectorWork::HeapWalk(fresh))
+    }
+
+    /// Stops the tracking, and so takes the snapshot V8 sends as it stops, into the snapshot
+    /// `session` has begun; resolves to its size in bytes (as a string).
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn stop_tracking_into(&self, session: &HuntSession) -> napi::Result<AsyncTask<InspectorTask>> {
+        let sink = guarded(|| session.inner.chunk_sink())?;
+        Ok(self.task(InspectorWork::StopTracking(sink)))
     }
 
     #[napi(ts_return_type = "Promise<string>")]

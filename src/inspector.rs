@@ -46,6 +46,29 @@ struct ChunkParams {
     chunk: String,
 }
 
+/// A `heapStatsUpdate` (triplets: interval, objects, bytes) or `lastSeenObjectId` event.
+#[derive(Deserialize)]
+struct WalkEvent {
+    method: String,
+    params: WalkParams,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WalkParams {
+    stats_update: Option<Vec<u64>>,
+    last_seen_object_id: Option<u32>,
+}
+
+/// What a heap walk tells: `analysis::Watermark`'s fields.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Walk {
+    pub last_seen_object_id: u32,
+    pub object_count: u64,
+    pub total_size: u64,
+}
+
 impl Inspector {
     /// Opens the WebSocket at `url` (`ws://host:port/…`).
     pub fn connect(url: &str) -> Result<Inspector> {
@@ -80,9 +103,56 @@ impl Inspector {
 
     /// Takes a heap snapshot, each chunk handed to `write` as it arrives; the text's size.
     pub fn take_snapshot(&mut self, write: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<u64> {
+        self.snapshot_by("HeapProfiler.takeHeapSnapshot", write)
+    }
+
+    /// Stops tracking heap objects, which V8 does only after sending a snapshot: taken as
+    /// `take_snapshot` takes one.
+    pub fn stop_tracking_into(&mut self, write: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<u64> {
+        self.snapshot_by("HeapProfiler.stopTrackingHeapObjects", write)
+    }
+
+    /// An object-id watermark (see `analysis::Watermark`): V8's `lastSeenObjectId` after the
+    /// next heap walk, and the objects that walk counted when this call started the tracking
+    /// (`fresh`; the first walk's one id interval then holds them all). While V8 tracks heap
+    /// objects the target walks its heap on a timer, about 20 times a second.
+    pub fn heap_walk(&mut self, fresh: bool) -> Result<Walk> {
+        if fresh {
+            self.call("HeapProfiler.enable", serde_json::json!({}))?;
+            self.call("HeapProfiler.startTrackingHeapObjects", serde_json::json!({ "trackAllocations": false }))?;
+        } else {
+            // Walks made before now wait in the socket: a command's answer comes after them,
+            // and `call` drops them on the way.
+            self.call("Runtime.evaluate", serde_json::json!({ "expression": "0" }))?;
+        }
+        let mut counted: Option<(u64, u64)> = None;
+        loop {
+            let text = self.read_text()?;
+            if !text.starts_with("{\"method\"") {
+                continue;
+            }
+            let event: WalkEvent = serde_json::from_str(&text).map_err(|e| self_error(&format!("an event that is not JSON: {e}")))?;
+            match event.method.as_str() {
+                "HeapProfiler.heapStatsUpdate" => {
+                    let update = event.params.stats_update.unwrap_or_default();
+                    let objects = update.chunks_exact(3).fold((0, 0), |(n, size), t| (n + t[1], size + t[2]));
+                    counted = Some(objects);
+                }
+                "HeapProfiler.lastSeenObjectId" => {
+                    let last_seen_object_id =
+                        event.params.last_seen_object_id.ok_or_else(|| self_error("a lastSeenObjectId event without its id"))?;
+                    let (object_count, total_size) = counted.filter(|_| fresh).unwrap_or_default();
+                    return Ok(Walk { last_seen_object_id, object_count, total_size });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn snapshot_by(&mut self, method: &str, write: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<u64> {
         let mut bytes = 0u64;
         let params = serde_json::json!({ "reportProgress": false });
-        self.call_with("HeapProfiler.takeHeapSnapshot", params, &mut |text| {
+        self.call_with(method, params, &mut |text| {
             if !text.contains("\"HeapProfiler.addHeapSnapshotChunk\"") {
                 return Ok(());
             }
@@ -100,13 +170,7 @@ impl Inspector {
         let request = serde_json::json!({ "id": id, "method": method, "params": params }).to_string();
         self.socket.send(Message::Text(request.into())).map_err(|e| self.lost(e))?;
         loop {
-            let text = match self.socket.read().map_err(|e| self.lost(e))? {
-                Message::Text(text) => text,
-                Message::Close(_) => {
-                    return Err(LeakhuntError::Inspector(format!("the target closed the inspector connection ({})", self.url)))
-                }
-                _ => continue, // pings are answered by the library; no binary frames in this protocol
-            };
+            let text = self.read_text()?;
             // Chunks are events too; they go to the sink before anything parses them as a whole.
             if text.starts_with("{\"method\"") {
                 on_event(text.as_str())?;
@@ -125,6 +189,19 @@ impl Inspector {
                 return Err(LeakhuntError::Inspector(format!("{method} failed in the target: {text}")));
             }
             return Ok(message.result.unwrap_or(Value::Null));
+        }
+    }
+
+    /// The next text message.
+    fn read_text(&mut self) -> Result<tungstenite::Utf8Bytes> {
+        loop {
+            match self.socket.read().map_err(|e| self.lost(e))? {
+                Message::Text(text) => return Ok(text),
+                Message::Close(_) => {
+                    return Err(LeakhuntError::Inspector(format!("the target closed the inspector connection ({})", self.url)))
+                }
+                _ => continue, // pings are answered by the library; no binary frames in this protocol
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 //! (parsing on in the background) -> waited for by the first `analyze` that names it -> kept,
 //! parsed, for `node_count`, `still_alive` and `listener_growth` -> freed by `clear`.
 
-use crate::analysis::{self, Snapshot};
+use crate::analysis::{self, Snapshot, Watermark};
 use crate::background::{ChunkSink, SnapshotInProgress};
 use crate::diff::{self, DiffOptions};
 use crate::error::{LeakhuntError, Result};
@@ -96,6 +96,11 @@ impl HuntSession {
         pending.end_input();
         lock(&self.kept.parsing).insert(name, pending);
         Ok(())
+    }
+
+    /// Keeps a watermark under `name`, in place of a target snapshot.
+    pub fn watermark(&mut self, name: &str, mark: Watermark) {
+        lock(&self.kept.snapshots).insert(name.to_string(), Arc::new(Snapshot::Watermark(mark)));
     }
 
     /// What an analysis of these three snapshots needs, after checking that each was taken.
@@ -231,6 +236,27 @@ mod tests {
         session.clear();
         assert!(session.node_count("final").is_err(), "clear() frees the snapshots");
         assert!(session.with_report("first", |_| ()).is_err());
+    }
+
+    #[test]
+    fn a_watermark_stands_for_the_target_objects_made_after_it_are_not_counted() {
+        let mut session = HuntSession::new();
+        take(&mut session, "baseline", SnapshotMode::Census, &heap(2, 1));
+        // Things 103 and 105 were alive at the walk; 107 and 109 were made after it.
+        session.watermark("target", Watermark { last_seen_object_id: 105, object_count: 17, total_size: 400 });
+        take(&mut session, "final", SnapshotMode::Full, &heap(12, 5));
+        let analyzer = session.analyzer(&["baseline", "target", "final"]).unwrap();
+        let names = ["baseline".to_string(), "target".to_string(), "final".to_string()];
+        analyzer.analyze("first", &names, None, &DiffOptions::default()).unwrap();
+        let mut things =
+            session.with_report("first", |r| r.leaks.iter().find(|g| g.name == "Thing").map(|g| g.member_ids.clone())).unwrap().unwrap();
+        things.sort_unstable();
+        assert_eq!(things, [103, 105]);
+        let target = session.with_report("first", |r| (r.summary.target.node_count, r.summary.target.source.clone())).unwrap();
+        assert_eq!(target, (17, "a heap walk up to object id 105".to_string()));
+        assert_eq!(session.node_count("target").unwrap(), 17);
+        let err = analyzer.analyze("r", &["baseline".into(), "final".into(), "target".into()], None, &DiffOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("is a watermark, not a snapshot"), "{err}");
     }
 
     #[test]
