@@ -1,8 +1,9 @@
 'use strict'
 // One measurement in a fresh process: builds a heap of about N MB used, then either takes three
 // bare snapshots (V8's own cost: capture and serialization, chunks discarded) or runs a hunt on
-// code that leaks one object per call ('hunt', four snapshots: the second round confirms) or
-// leaks nothing ('hunt-clean', three snapshots). Prints one JSON line.
+// code that leaks one object per call ('hunt': baseline, a heap walk for the target, final, and
+// the second round's snapshot) or leaks nothing ('hunt-clean': baseline, walk, final). Prints
+// one JSON line.
 // Usage: node bench/hunt-child.js <MB> <bare|hunt|hunt-clean>
 // BULK_MB=N adds N MB of large double arrays on top (few nodes, much heap): the ≥ 1 GB heap
 // run is `BULK_MB=900 node --max-old-space-size=8000 bench/hunt-child.js 250 hunt`.
@@ -44,7 +45,8 @@ async function main() {
     const report = await hunt(() => (leak ? kept.push({ leaked: true }) : { temporary: true }), { iterations: 20, onProgress: sample })
     out = {
       ms: performance.now() - t0,
-      snapshots: report.summary.confirmed ? 4 : 3,
+      // Snapshots taken: the target is a heap walk (no snapshot text) unless snapshots are kept.
+      snapshots: Object.values(report.summary.snapshotBytes).filter((bytes) => bytes > 0).length,
       found: leak ? report.leaks.some((g) => g.name === 'Object' && g.count === 20) : report.leaks.length === 0,
       phasesMs: report.summary.phasesMs,
       leaks: report.leaks.map((g) => `${g.name} ×${g.count}`),

@@ -32,7 +32,9 @@ function gcFromFlags() {
 class InspectorGc {
   constructor() {
     this.tracking = false
-    this.heapUsedAtCapture = 0
+    // Heap used at a snapshot's first chunk; a typed array, as a number field turned double
+    // would be a box made mid-hunt (a "new" object).
+    this.heapUsedAtCapture = new Float64Array(1)
     try {
       this.session = new inspector.Session()
       this.session.connect()
@@ -110,18 +112,30 @@ class InspectorGc {
 
   /**
    * Stops tracking heap objects, which V8 does only after sending a snapshot: its chunks go to
-   * `write` (and `fd`). The snapshot is taken from here, like v8.getHeapSnapshot() from its
-   * caller. Its chunks are JS strings (ARCHITECTURE.md), but only after the heap was captured.
+   * `write` (and `fd`), as in snapshotInto().
    */
   async stopTrackingInto(write, fd) {
+    try {
+      return await this.snapshotInto(write, fd, 'HeapProfiler.stopTrackingHeapObjects')
+    } finally {
+      this.tracking = false
+    }
+  }
+
+  /**
+   * A heap snapshot through the session, its chunks to `write` (and `fd`). Taken from here,
+   * like v8.getHeapSnapshot() from its caller; the chunks are JS strings (ARCHITECTURE.md), but
+   * made only after the heap was captured, and garbage at once.
+   */
+  async snapshotInto(write, fd, method = 'HeapProfiler.takeHeapSnapshot') {
     const session = this.session
     let bytes = 0
     let failed = null
-    this.heapUsedAtCapture = 0
+    this.heapUsedAtCapture[0] = 0
     const onChunk = ({ params }) => {
       if (failed) return
       // Heap used as V8 left it after the capture's GC, before the chunks (garbage soon) add up.
-      if (bytes === 0) this.heapUsedAtCapture = process.memoryUsage().heapUsed
+      if (bytes === 0) this.heapUsedAtCapture[0] = process.memoryUsage().heapUsed
       try {
         const chunk = Buffer.from(params.chunk, 'utf8')
         write(chunk)
@@ -133,10 +147,9 @@ class InspectorGc {
     }
     session.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
     try {
-      await this.post('HeapProfiler.stopTrackingHeapObjects', { reportProgress: false })
+      await this.post(method, { reportProgress: false })
     } finally {
       session.removeListener('HeapProfiler.addHeapSnapshotChunk', onChunk)
-      this.tracking = false
     }
     if (failed) throw failed
     return bytes

@@ -180,12 +180,14 @@ class LocalHeap {
     this.globalId = new Float64Array(1)
     // What only the hunt's own frames hold (stack roots, handle scopes) is the hunt's.
     this.ownStack = true
+    // Whether the target will be a walk (set by the hunt), and whether one was made.
+    this.walkNext = false
     this.walked = false
   }
 
   heapUsed() {
-    const captured = this.inspectorGc.heapUsedAtCapture
-    this.inspectorGc.heapUsedAtCapture = 0
+    const captured = this.inspectorGc.heapUsedAtCapture[0]
+    this.inspectorGc.heapUsedAtCapture[0] = 0
     return captured || process.memoryUsage().heapUsed
   }
 
@@ -223,17 +225,25 @@ class LocalHeap {
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
     callNative(() => session.beginSnapshot(name, mode))
     // After a walk, V8 tracks heap objects until a snapshot ends it: this one, so that its
-    // timer walks no more in round two.
-    const bytes = this.inspectorGc.tracking && this.walked ? await this.stopTrackingInto(write, file) : await streamHeapSnapshot(write, file)
+    // timer walks no more in round two. Before a walk, the baseline goes through the session
+    // too: what v8.getHeapSnapshot() leaves (its stream, a buffer on a global handle, on Node
+    // 24 and 26) lives on until the next such stream, and would be new at the walk.
+    const bytes =
+      this.inspectorGc.tracking && this.walked
+        ? await this.throughSession(write, file, 'stop')
+        : k === 0 && this.walkNext && this.inspectorGc.session
+          ? await this.throughSession(write, file, 'take')
+          : await streamHeapSnapshot(write, file)
     if (k === 0) this.globalId[0] = this.inspectorGc.globalObjectId()
     return bytes
   }
 
-  async stopTrackingInto(write, file) {
+  async throughSession(write, file, how) {
     this.walked = false
     const fd = file ? fs.openSync(file, 'wx', 0o600) : null
     try {
-      const bytes = await this.inspectorGc.stopTrackingInto(write, fd)
+      const gc = this.inspectorGc
+      const bytes = how === 'stop' ? await gc.stopTrackingInto(write, fd) : await gc.snapshotInto(write, fd)
       if (fd !== null) fs.closeSync(fd)
       return bytes
     } catch (err) {
@@ -335,6 +345,7 @@ class HuntRun {
 
   /** Baseline, the calls, target, settle, final, analysis: whether anything grew. */
   async roundOne() {
+    this.heap.walkNext = this.walksTarget()
     // The baseline is parsed in full for its listener census, then kept as ids only.
     await this.snapshot(0, 'census')
     await this.callTimes('iterations', this.o.iterations)
@@ -459,8 +470,12 @@ class HuntRun {
    * tells it for a tenth of a snapshot; a snapshot of ids when the heap source has no walk, or
    * when the user keeps the snapshot files (three of them make an offline analysis).
    */
+  walksTarget() {
+    return !this.o.keepSnapshots && typeof this.heap.heapWalk === 'function'
+  }
+
   async target() {
-    if (this.o.keepSnapshots || !this.heap.heapWalk) return this.snapshot(1, 'ids')
+    if (!this.walksTarget()) return this.snapshot(1, 'ids')
     this.checkAbort()
     this.progress('walk:target')
     const walk = await this.heap.heapWalk(SNAPSHOTS[1])
@@ -488,6 +503,11 @@ class HuntRun {
   // before V8's own GC for the next snapshot.
   async settle() {
     this.progress('settle')
+    // Each pass over Node's tick queue replaces its table of pending promise rejections (a new
+    // Map). The loop may turn between the calls and a target walk, and such a Map made there
+    // would outlive it as a "new" object: one pass here makes it garbage, as the target
+    // snapshot's stream did.
+    await new Promise((resolve) => process.nextTick(resolve))
     await this.heap.collectGarbage()
     this.timeline.record(this.heap.heapUsed(), true)
     await sleep(this.o.settleMs, this.o.signal)
