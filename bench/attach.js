@@ -70,6 +70,9 @@ async function main() {
     console.log(`  hunt() in-process: median ${(base / 1000).toFixed(2)} s (${secs(runs.inProcess)}), verdict right: ${runs.inProcess.every((x) => x.found)}; snapshots ${(snapshotMs(runs.inProcess) / 1000).toFixed(2)} s`)
     console.log(`  attach():          median ${(ms / 1000).toFixed(2)} s (${secs(runs.attach)}), verdict right: ${runs.attach.every((x) => x.found)}; snapshots ${(snapshotMs(runs.attach) / 1000).toFixed(2)} s`)
     console.log(`  ratio: ${(ms / base).toFixed(2)}× the in-process hunt`)
+    const phase = (xs, k) => (median(xs.map((x) => x.phasesMs[k] || 0)) / 1000).toFixed(2)
+    const phases = Object.keys(runs.attach[0].phasesMs).filter((k) => k !== 'sourceMaps')
+    console.log(`  by phase (in-process / attach, s): ${phases.map((k) => `${k} ${phase(runs.inProcess, k)} / ${phase(runs.attach, k)}`).join(', ')}`)
   }
 }
 main().catch((err) => {
