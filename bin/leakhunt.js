@@ -315,9 +315,8 @@ async function inspect([file], values) {
   return EXIT_CLEAN
 }
 
-function run([scenario], values) {
-  checkFiles([scenario])
-  checkDestination(values.html)
+/** hunt()'s options from the flags `run` and `attach` share; the flags not given are left out. */
+function huntOptions(values) {
   const options = {
     iterations: integer(values.iterations, 'iterations', 1),
     warmup: integer(values.warmup, 'warmup', 0),
@@ -329,6 +328,13 @@ function run([scenario], values) {
     sourceMaps: !values['no-source-maps'],
   }
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
+  return options
+}
+
+function run([scenario], values) {
+  checkFiles([scenario])
+  checkDestination(values.html)
+  const options = huntOptions(values)
   const bar = progressBar(values)
   return new Promise((resolve, reject) => {
     // The scenario's own output goes to stderr, so that stdout holds only the report.
@@ -406,14 +412,7 @@ async function attachCommand(positionals, values) {
     command: values.command,
     wait: integer(values.wait, 'wait', 1000),
     ignoreMemoryCheck: Boolean(values['ignore-memory-check']),
-    iterations: integer(values.iterations, 'iterations', 1),
-    warmup: integer(values.warmup, 'warmup', 0),
-    settleMs: integer(values['settle-ms'], 'settle-ms', 0),
-    trackAllocations: Boolean(values['track-allocations']),
-    ignore: values.ignore,
-    includeInternals: Boolean(values['include-internals']),
-    redact: Boolean(values.redact),
-    sourceMaps: !values['no-source-maps'],
+    ...huntOptions(values),
   }
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
   const actions = ['request', 'eval', 'command', 'wait'].filter((k) => options[k] !== undefined)

@@ -8,7 +8,7 @@ const path = require('node:path')
 const binding = require('./binding.js')
 const { callNative, invalidArg, outOfRange, checkOptions: checkKnown, codedError } = require('./errors.js')
 const { fullGc, InspectorGc } = require('./gc.js')
-const { streamHeapSnapshot, warmUpStreams } = require('./snapshot.js')
+const { streamHeapSnapshot, intoPrivateFile, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 const { withCauses } = require('./diagnose.js')
 const { redact } = require('./redact.js')
@@ -238,21 +238,10 @@ class LocalHeap {
     return bytes
   }
 
-  async throughSession(write, file, how) {
+  throughSession(write, file, how) {
     this.walked = false
-    const fd = file ? fs.openSync(file, 'wx', 0o600) : null
-    try {
-      const gc = this.inspectorGc
-      const bytes = how === 'stop' ? await gc.stopTrackingInto(write, fd) : await gc.snapshotInto(write, fd)
-      if (fd !== null) fs.closeSync(fd)
-      return bytes
-    } catch (err) {
-      if (fd !== null) {
-        fs.closeSync(fd)
-        fs.rmSync(file, { force: true })
-      }
-      throw err
-    }
+    const gc = this.inspectorGc
+    return intoPrivateFile(file, (fd) => (how === 'stop' ? gc.stopTrackingInto(write, fd) : gc.snapshotInto(write, fd)))
   }
 
   /** Where source maps are looked for: Node's cache, and the code V8 ran through the session. */

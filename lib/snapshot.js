@@ -92,11 +92,19 @@ async function warmUpStreams() {
  * only the user can read (never an existing file; removed again if anything fails).
  */
 async function streamHeapSnapshot(write, path) {
+  return intoPrivateFile(path, (fd) => pump(v8.getHeapSnapshot(), write, fd))
+}
+
+/**
+ * Runs `take(fd)` with `fd` a new file at `path` that only the user can read (never an existing
+ * file), or null without a path; the file is removed again if `take` fails.
+ */
+async function intoPrivateFile(path, take) {
   const fd = path ? fs.openSync(path, 'wx', 0o600) : null
   try {
-    const bytes = await pump(v8.getHeapSnapshot(), write, fd)
+    const result = await take(fd)
     if (fd !== null) fs.closeSync(fd)
-    return bytes
+    return result
   } catch (err) {
     if (fd !== null) {
       fs.closeSync(fd)
@@ -119,4 +127,4 @@ async function takeSnapshot(options = {}) {
   return callNative(() => parser.end())
 }
 
-module.exports = { takeSnapshot, streamHeapSnapshot, warmUpStreams }
+module.exports = { takeSnapshot, streamHeapSnapshot, intoPrivateFile, warmUpStreams }
