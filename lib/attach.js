@@ -197,7 +197,7 @@ class RemoteHeap {
 
   /** The target as an object-id watermark, from the target's next heap walk (see LocalHeap). */
   async heapWalk(name) {
-    if (this.globalId !== 0 && (await this.globalObjectId()) !== this.globalId) throw idsReset(name, 'walk')
+    await this.checkIds(name, 'walk')
     const fresh = !this.tracking
     const walk = JSON.parse(await callNative(() => this.remote.heapWalk(fresh)))
     this.tracking = true
@@ -223,8 +223,13 @@ class RemoteHeap {
     }
   }
 
+  /** See LocalHeap.checkIds. */
+  async checkIds(name, what) {
+    if (this.globalId !== 0 && (await this.globalObjectId()) !== this.globalId) throw idsReset(name, what)
+  }
+
   async snapshot(name, k, { session, mode }) {
-    if (k > 0 && this.globalId !== 0 && (await this.globalObjectId()) !== this.globalId) throw idsReset(name)
+    if (k > 0) await this.checkIds(name, 'snapshot')
     await this.checkRoom(name)
     // While a session is connected V8 keeps what console.* logged: the target's logging
     // would look like a leak that only our connection makes.

@@ -180,11 +180,11 @@ class LocalHeap {
     this.globalId = new Float64Array(1)
     // What only the hunt's own frames hold (stack roots, handle scopes) is the hunt's.
     this.ownStack = true
-    // Whether the target will be a walk (set by the hunt), and whether one was made.
-    this.walkNext = false
+    // Whether a walk was made, and V8 tracks heap objects until the next snapshot ends it.
     this.walked = false
   }
 
+  /** Heap used at the last session snapshot's capture, read once; else heap used now. */
   heapUsed() {
     const captured = this.inspectorGc.heapUsedAtCapture[0]
     this.inspectorGc.heapUsedAtCapture[0] = 0
@@ -201,8 +201,7 @@ class LocalHeap {
 
   /** The target as an object-id watermark (InspectorGc.heapWalk); null without an inspector. */
   async heapWalk(name) {
-    // After a reset V8 numbers from 1 again, and the mark would be meaningless (see snapshot()).
-    if (this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) throw idsReset(name, 'walk')
+    this.checkIds(name, 'walk')
     const walk = await this.inspectorGc.heapWalk()
     this.walked = walk !== null
     return walk
@@ -217,9 +216,8 @@ class LocalHeap {
    * Streams snapshot `name` into the hunt's native session. Nothing of ours runs between the
    * checks and V8's snapshot (no await before it): see InspectorGc.globalObjectId().
    */
-  async snapshot(name, k, { session, mode, write, file }) {
-    // Compared by id with the baseline, a snapshot after V8 forgot its ids hides the leak.
-    if (k > 0 && this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) throw idsReset(name)
+  async snapshot(name, k, { session, mode, write, file, beforeWalk }) {
+    if (k > 0) this.checkIds(name, 'snapshot')
     this.inspectorGc.discardConsoleEntries()
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
@@ -228,20 +226,23 @@ class LocalHeap {
     // timer walks no more in round two. Before a walk, the baseline goes through the session
     // too: what v8.getHeapSnapshot() leaves (its stream, a buffer on a global handle, on Node
     // 24 and 26) lives on until the next such stream, and would be new at the walk.
+    const gc = this.inspectorGc
+    const stop = this.walked
+    this.walked = false
     const bytes =
-      this.inspectorGc.tracking && this.walked
-        ? await this.throughSession(write, file, 'stop')
-        : k === 0 && this.walkNext && this.inspectorGc.session
-          ? await this.throughSession(write, file, 'take')
-          : await streamHeapSnapshot(write, file)
-    if (k === 0) this.globalId[0] = this.inspectorGc.globalObjectId()
+      stop || (beforeWalk && gc.session)
+        ? await intoPrivateFile(file, (fd) => (stop ? gc.stopTrackingInto(write, fd) : gc.snapshotInto(write, fd)))
+        : await streamHeapSnapshot(write, file)
+    if (k === 0) this.globalId[0] = gc.globalObjectId()
     return bytes
   }
 
-  throughSession(write, file, how) {
-    this.walked = false
-    const gc = this.inspectorGc
-    return intoPrivateFile(file, (fd) => (how === 'stop' ? gc.stopTrackingInto(write, fd) : gc.snapshotInto(write, fd)))
+  /**
+   * Compared by id with the baseline, a snapshot or a walk after V8 forgot its ids would hide
+   * the leak (V8 numbers from 1 again).
+   */
+  checkIds(name, what) {
+    if (this.globalId[0] !== 0 && this.inspectorGc.globalObjectId() !== this.globalId[0]) throw idsReset(name, what)
   }
 
   /** Where source maps are looked for: Node's cache, and the code V8 ran through the session. */
@@ -254,7 +255,7 @@ class LocalHeap {
   }
 }
 
-function idsReset(name, what = 'snapshot') {
+function idsReset(name, what) {
   return codedError(
     'ERR_LEAKHUNT_IDS_RESET',
     `V8's heap object ids were reset before the ${name} ${what}, so it cannot be compared with the baseline: an inspector session (a debugger, a profiler, another tool) was closed during the hunt. Hunt again without one.`,
@@ -334,7 +335,6 @@ class HuntRun {
 
   /** Baseline, the calls, target, settle, final, analysis: whether anything grew. */
   async roundOne() {
-    this.heap.walkNext = this.walksTarget()
     // The baseline is parsed in full for its listener census, then kept as ids only.
     await this.snapshot(0, 'census')
     await this.callTimes('iterations', this.o.iterations)
@@ -480,7 +480,8 @@ class HuntRun {
     const name = SNAPSHOTS[k]
     this.checkAbort()
     this.progress(`snapshot:${name}`)
-    this.snapshotBytes[k] = await this.heap.snapshot(name, k, { session: this.session, mode, write: this.write, file: this.keptFiles[k] })
+    const beforeWalk = k === 0 && this.walksTarget()
+    this.snapshotBytes[k] = await this.heap.snapshot(name, k, { session: this.session, mode, write: this.write, file: this.keptFiles[k], beforeWalk })
     this.heapUsed[k] = this.heap.heapUsed()
     this.timeline.mark(k, this.heapUsed[k])
     callNative(() => this.session.endSnapshot()) // parsed in the background; analyze() waits for it

@@ -130,18 +130,13 @@ impl Snapshot {
     /// `later`, the snapshot it is compared with, up to the mark.
     pub fn ids_beside<'a>(&'a self, later: &'a Snapshot) -> std::borrow::Cow<'a, IdSnapshot> {
         let Snapshot::Watermark(w) = self else { return self.ids() };
-        let mut ids = later.ids().into_owned();
+        let later = later.ids();
         // Only JS objects (odd ids) are numbered in order; a native node's even id is its
         // address, which says nothing of its age.
         let up_to_mark = |id: u32| id % 2 == 1 && id <= w.last_seen_object_id;
-        ids.ids.retain(|&id| up_to_mark(id));
-        ids.fingerprints.retain(|&(id, _)| up_to_mark(id));
-        let stats = self.stats();
-        ids.source = stats.source;
-        ids.node_count = stats.node_count;
-        ids.edge_count = 0;
-        ids.total_size = stats.total_size;
-        ids.bytes = 0;
+        let mut ids = self.ids().into_owned();
+        ids.ids = later.ids.iter().copied().filter(|&id| up_to_mark(id)).collect();
+        ids.fingerprints = later.fingerprints.iter().copied().filter(|&(id, _)| up_to_mark(id)).collect();
         std::borrow::Cow::Owned(ids)
     }
 
