@@ -233,9 +233,18 @@ async function startChromium() {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    stop: () => {
-      child.kill('SIGKILL')
-      fs.rmSync(profile, { recursive: true, force: true })
+    // Killed outright, Chromium's helper processes went on writing into the profile after it
+    // was removed (a run in three left it behind, or failed the removal): asked to quit, the
+    // browser ends its helpers first; killed only if it has not exited within 10 s.
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+        await exited
+        clearTimeout(timer)
+      }
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
     },
   }
 }
