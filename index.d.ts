@@ -366,8 +366,10 @@ export interface SnapshotSummary {
 
 export interface HuntProgress {
   /**
-   * 'warmup' | 'track' | 'snapshot:baseline' | 'iterations' | 'walk:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm';
-   * 'snapshot:target' instead of 'walk:target' with keepSnapshots or without an inspector.
+   * 'warmup' | 'track' | 'walk:baseline' | 'iterations' | 'walk:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm';
+   * 'snapshot:baseline' instead of 'walk:baseline' with `confirm: false`, for asynchronous calls
+   * on Node 18 and 20, and over `attach`; 'snapshot:target' instead of 'walk:target' too with
+   * keepSnapshots or without an inspector.
    */
   phase: string
   /** For call phases: which call (1-based) of how many. */
@@ -461,9 +463,10 @@ export interface HuntSummary extends ReportSummary {
   /** process.memoryUsage().heapUsed right after each snapshot (V8 collects garbage before it takes one). */
   heapUsed: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   /**
-   * Nodes per snapshot. The target is usually a heap walk, not a snapshot (`summary.target.source`
-   * says "a heap walk up to object id N"): its count is of the heap objects the walk saw (0 when
-   * it could not count them, with trackAllocations), and it has no snapshot bytes (0).
+   * Nodes per snapshot. The baseline and the target are usually heap walks, not snapshots
+   * (`summary.baseline.source` says "a heap walk up to object id N"): their count is of the heap
+   * objects the walk saw (0 when it could not count them: over `attach` with trackAllocations,
+   * or past 16384 walks in one hunt), and they have no snapshot bytes (0).
    */
   nodeCount: Record<'baseline' | 'target' | 'final' | 'confirm', number>
   snapshotBytes: Record<'baseline' | 'target' | 'final' | 'confirm', number>

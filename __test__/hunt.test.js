@@ -52,8 +52,9 @@ describe('hunt()', () => {
     for (const name of ['baseline', 'target', 'final', 'confirm']) {
       assert.ok(report.summary.nodeCount[name] > 1000)
       assert.ok(report.summary.heapUsed[name] > 0)
-      // The target is a heap walk: no snapshot text.
-      assert.ok(name === 'target' ? report.summary.snapshotBytes[name] === 0 : report.summary.snapshotBytes[name] > 0)
+      // The baseline and the target are heap walks (synchronous calls): no snapshot text.
+      const walked = name === 'baseline' || name === 'target'
+      assert.ok(walked ? report.summary.snapshotBytes[name] === 0 : report.summary.snapshotBytes[name] > 0)
     }
     const text = formatReport(report)
     assert.match(text, /1 leak found over 10 calls/)
@@ -134,15 +135,15 @@ describe('hunt()', () => {
     const kept = []
     class ProgressLeak {}
     const record = (phases) => (p) => phases.push(p.iteration ? `${p.phase}#${p.iteration}` : p.phase)
-    const first = ['warmup#1', 'snapshot:baseline', 'iterations#1', 'iterations#2', 'walk:target', 'settle', 'snapshot:final', 'analysis']
+    const first = (baseline) => ['warmup#1', baseline, 'iterations#1', 'iterations#2', 'walk:target', 'settle', 'snapshot:final', 'analysis']
     // A leak: round two (twice the calls) must run to judge it.
     const leaking = []
     await hunt(() => void kept.push(new ProgressLeak()), { iterations: 2, warmup: 1, onProgress: record(leaking) })
-    assert.deepEqual(leaking, [...first, 'confirm#1', 'confirm#2', 'confirm#3', 'confirm#4', 'settle', 'snapshot:confirm', 'analysis'])
-    // confirm: false never runs it, whatever survived.
+    assert.deepEqual(leaking, [...first('walk:baseline'), 'confirm#1', 'confirm#2', 'confirm#3', 'confirm#4', 'settle', 'snapshot:confirm', 'analysis'])
+    // confirm: false never runs it, whatever survived; its baseline is a snapshot (a census).
     const unconfirmed = []
     await hunt(() => void kept.push(new ProgressLeak()), { iterations: 2, warmup: 1, confirm: false, onProgress: record(unconfirmed) })
-    assert.deepEqual(unconfirmed, first)
+    assert.deepEqual(unconfirmed, first('snapshot:baseline'))
   })
 
   it('takes the target as a heap walk: what the calls left is below its mark, what the settle made is above it', async () => {
@@ -167,6 +168,56 @@ describe('hunt()', () => {
     assert.equal(found.find((p) => p.name === 'WalkLeak')?.count, 10)
     assert.equal(found.find((p) => p.name === 'MadeInSettle'), undefined, 'made after the walk')
     assert.equal(kept.filter((k) => k instanceof MadeInSettle).length, 10, 'and alive in the final snapshot')
+  })
+
+  it('takes the baseline as a heap walk too for synchronous calls: one snapshot for clean code', async () => {
+    const report = await hunt(() => JSON.parse(JSON.stringify({ a: [1, 2, 3] })), { iterations: 10 })
+    assert.deepEqual(report.leaks, [])
+    assert.match(report.summary.baseline.source, /^a heap walk up to object id \d+$/)
+    assert.match(report.summary.target.source, /^a heap walk up to object id \d+$/)
+    assert.deepEqual(
+      Object.entries(report.summary.snapshotBytes).filter(([, bytes]) => bytes > 0).map(([name]) => name),
+      ['final'],
+    )
+    assert.ok(report.summary.nodeCount.baseline > 1000 && report.summary.nodeCount.target > 1000, 'the walks counted the heap objects')
+    assert.ok(report.summary.phasesMs['walk:baseline'] > 0)
+    assert.equal(report.summary.phasesMs['snapshot:baseline'], undefined)
+  })
+
+  it('after a baseline walk, finds one function added again and again (no new object) by round two\'s census', async () => {
+    const { EventEmitter } = require('node:events')
+    const bus = new EventEmitter()
+    bus.setMaxListeners(0)
+    const onOrder = () => {}
+    // An Array of listeners with room to spare: pushing into it makes no new object at all.
+    for (let i = 0; i < 200; i++) bus.on('order', onOrder)
+    for (let i = 0; i < 150; i++) bus.removeListener('order', onOrder)
+    const report = await hunt(() => void bus.on('order', onOrder), { iterations: 10 })
+    assert.match(report.summary.baseline.source, /^a heap walk/)
+    assert.equal(report.summary.confirmed, true)
+    const grown = report.listenerGrowth.filter((g) => g.event === 'order')
+    assert.equal(grown.length, 1, JSON.stringify(report.listenerGrowth))
+    assert.equal(grown[0].after - grown[0].before, 20, 'round two: twice the ten calls')
+    assert.equal(grown[0].perCall, 1)
+    // Listeners that stay as many do not count, however often one function repeats.
+    const steady = await hunt(() => bus.emit('order'), { iterations: 10 })
+    assert.deepEqual(steady.listenerGrowth, [])
+    assert.deepEqual(steady.leaks, [])
+  })
+
+  it('walks for the baseline of asynchronous calls only where V8 spaces its walks out (V8 12, Node 22 on)', async () => {
+    const kept = []
+    class AsyncLeak {}
+    const report = await hunt(
+      async () => {
+        kept.push(new AsyncLeak())
+        await new Promise((resolve) => setImmediate(resolve))
+      },
+      { iterations: 10 },
+    )
+    assert.equal(report.leaks.find((g) => g.name === 'AsyncLeak')?.count, 10)
+    const spacedOut = Number(process.versions.v8.split('.')[0]) >= 12
+    assert.equal(/^a heap walk/.test(report.summary.baseline.source), spacedOut, report.summary.baseline.source)
   })
 
   it('stops V8\'s tracking with the final snapshot: no walks during round two', async () => {

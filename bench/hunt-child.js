@@ -1,8 +1,8 @@
 'use strict'
 // One measurement in a fresh process: builds a heap of about N MB used, then either takes three
 // bare snapshots (V8's own cost: capture and serialization, chunks discarded) or runs a hunt on
-// code that leaks one object per call ('hunt': baseline, a heap walk for the target, final, and
-// the second round's snapshot) or leaks nothing ('hunt-clean': baseline, walk, final). Prints
+// code that leaks one object per call ('hunt': walks for the baseline and the target, final, and
+// the second round's snapshot) or leaks nothing ('hunt-clean': two walks and the final). Prints
 // one JSON line.
 // Usage: node bench/hunt-child.js <MB> <bare|hunt|hunt-clean>
 // BULK_MB=N adds N MB of large double arrays on top (few nodes, much heap): the ≥ 1 GB heap
@@ -45,7 +45,7 @@ async function main() {
     const report = await hunt(() => (leak ? kept.push({ leaked: true }) : { temporary: true }), { iterations: 20, onProgress: sample })
     out = {
       ms: performance.now() - t0,
-      // Snapshots taken: the target is a heap walk (no snapshot text) unless snapshots are kept.
+      // Snapshots taken: the baseline and the target are heap walks (no snapshot text).
       snapshots: Object.values(report.summary.snapshotBytes).filter((bytes) => bytes > 0).length,
       found: leak ? report.leaks.some((g) => g.name === 'Object' && g.count === 20) : report.leaks.length === 0,
       phasesMs: report.summary.phasesMs,

@@ -1,8 +1,9 @@
 'use strict'
 // hunt() against the time V8 itself takes for three bare snapshots of the same heap, measured
-// in the same run (alternating, fresh processes), and the JS heap growth during a hunt. Two
-// hunts: on code that leaks (round one finds a growth point, so a second round and its snapshot
-// confirm it: three snapshots and a heap walk) and on code that does not (two and a walk).
+// in the same run (alternating, fresh processes), and the JS heap growth and peak RSS during a
+// hunt. Two hunts of synchronous calls: on code that leaks (round one finds a growth point, so
+// a second round and its snapshot confirm it: two snapshots and two heap walks) and on code
+// that does not (one snapshot and two walks).
 // Usage: node bench/hunt.js [MB ...]   (default 50 200)
 const { execFileSync } = require('node:child_process')
 const os = require('node:os')
@@ -36,10 +37,12 @@ for (const mb of sizes) {
     const ms = median(xs.map((x) => x.ms))
     const snaps = xs[0].snapshots
     const label = kind === 'hunt' ? 'hunt, leaking code:' : 'hunt, clean code:  '
-    console.log(`  ${label} median ${(ms / 1000).toFixed(2)} s (${secs(xs)}), ${snaps} snapshots and a heap walk, verdict right: ${xs.every((x) => x.found)}`)
+    console.log(`  ${label} median ${(ms / 1000).toFixed(2)} s (${secs(xs)}), ${snaps} snapshot(s) and heap walks, verdict right: ${xs.every((x) => x.found)}`)
     for (const x of xs.filter((x) => !x.found)) console.log(`      wrong verdict in one run: leaks ${JSON.stringify(x.leaks)}, ${x.snapshots} snapshots`)
     console.log(`      ratio: ${(ms / bareMs).toFixed(2)}× three bare snapshots (${((ms / bareMs) * 3 / snaps).toFixed(2)}× per snapshot taken)`)
-    console.log(`      JS heap growth: peak +${median(xs.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB; peak RSS ${median(xs.map((x) => x.maxRssMB)).toFixed(0)} MB`)
+    const rss = median(xs.map((x) => x.maxRssMB))
+    const bareRss = median(runs.bare.map((x) => x.maxRssMB))
+    console.log(`      JS heap growth: peak +${median(xs.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB; peak RSS ${rss.toFixed(0)} MB (${(rss / bareRss).toFixed(2)}× bare snapshots)`)
   }
   console.log(`  bare snapshots: JS heap growth +${median(runs.bare.map((x) => x.peakHeapGrowthMB)).toFixed(1)} MB; peak RSS ${median(runs.bare.map((x) => x.maxRssMB)).toFixed(0)} MB`)
 }

@@ -206,6 +206,11 @@ class RemoteHeap {
     return walk
   }
 
+  /** The target's calls run there: nothing of ours keeps its event loop alive. */
+  awaitCall(pending) {
+    return pending
+  }
+
   async prepare() {
     await this.globalObjectId()
     await this.refreshHeapUsed()
@@ -228,17 +233,19 @@ class RemoteHeap {
     if (this.globalId !== 0 && (await this.globalObjectId()) !== this.globalId) throw idsReset(name, what)
   }
 
-  async snapshot(name, k, { session, mode }) {
+  async snapshot(name, k, { session, mode, endWalks }) {
     if (k > 0) await this.checkIds(name, 'snapshot')
     await this.checkRoom(name)
     // While a session is connected V8 keeps what console.* logged: the target's logging
     // would look like a leak that only our connection makes.
     await this.call('Runtime.discardConsoleEntries')
     callNative(() => session.beginSnapshot(name, mode))
-    // After a walk, V8 tracks heap objects until a snapshot ends it: this one (see LocalHeap).
-    const stop = this.walked
-    this.walked = false
-    if (stop) this.tracking = false
+    // After a target walk, V8 tracks heap objects until a snapshot ends it: this one (see LocalHeap).
+    const stop = endWalks && this.walked
+    if (stop) {
+      this.walked = false
+      this.tracking = false
+    }
     const bytes = Number(await callNative(() => (stop ? this.remote.stopTrackingInto(session) : this.remote.snapshotInto(session))))
     if (k === 0) this.globalId = await this.globalObjectId()
     await this.refreshHeapUsed()

@@ -112,10 +112,9 @@ function formatReport(report, options) {
     const heap = s.heapUsed
       ? `heap used ${bytes(s.heapUsed.baseline)} → ${bytes(s.heapUsed.target)} → ${bytes(s.heapUsed.final)}; `
       : ''
-    // A walk counts heap objects, a snapshot its nodes: the walk's count is left out of the row.
-    const walked = s.target.bytes === 0 && /^a heap walk/.test(s.target.source)
-    const target = walked ? 'walked' : s.target.nodeCount.toLocaleString('en-US')
-    out.push('', `${heap}objects ${s.baseline.nodeCount.toLocaleString('en-US')} → ${target} → ${s.final.nodeCount.toLocaleString('en-US')} (baseline → target → final)`)
+    // A walk counts heap objects, a snapshot its nodes: a walk's count is left out of the row.
+    const count = (at) => (at.bytes === 0 && /^a heap walk/.test(at.source) ? 'walked' : at.nodeCount.toLocaleString('en-US'))
+    out.push('', `${heap}objects ${count(s.baseline)} → ${count(s.target)} → ${count(s.final)} (baseline → target → final)`)
   }
   if (s.attached && s.attached.memoryCheck === 'unknown') {
     out.push(`the target's free memory could not be read: snapshots were taken without checking that they fit`)

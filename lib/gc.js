@@ -18,6 +18,8 @@ const { invalidArg, checkOptions, codedError } = require('./errors.js')
 
 let flagGc = null
 const PROBE_GROUP = 'leakhunt-ids-probe'
+// Id intervals (one per walk) a hunt keeps figures for: at 20 walks a second, 13 minutes.
+const MAX_INTERVALS = 1 << 14
 
 /** The `gc` function from V8's extension, obtained without --expose-gc (Jest does the same). */
 function gcFromFlags() {
@@ -32,15 +34,64 @@ function gcFromFlags() {
 class InspectorGc {
   constructor() {
     this.tracking = false
+    this.tracksAllocations = false
     // Heap used at a snapshot's first chunk; a typed array, as a number field turned double
     // would be a box made mid-hunt (a "new" object).
     this.heapUsedAtCapture = new Float64Array(1)
+    // What V8's walks said since tracking started (see heapWalk), in arrays made here, before
+    // any walk: [0] the walks so far; per walk's id interval, its live objects and bytes.
+    this.walks = new Float64Array(1)
+    this.intervalCount = new Float64Array(MAX_INTERVALS)
+    this.intervalSize = new Float64Array(MAX_INTERVALS)
+    this.onWalk = null
     try {
       this.session = new inspector.Session()
       this.session.connect()
     } catch {
       this.session = null // no inspector in this build
     }
+    if (this.session) {
+      // Listening from the start, before the baseline: every walk while V8 tracks, the timer's
+      // too, opens an id interval, and its index is the walk's rank since tracking started.
+      this.session.on('HeapProfiler.heapStatsUpdate', ({ params }) => this.intervalsUpdated(params.statsUpdate))
+      this.session.on('HeapProfiler.lastSeenObjectId', ({ params }) => this.walkEnded(params.lastSeenObjectId))
+    }
+  }
+
+  /** V8 sends (interval, live objects, bytes) for each interval whose figures changed. */
+  intervalsUpdated(update) {
+    for (let i = 0; i + 2 < update.length; i += 3) {
+      const k = update[i]
+      if (k >= MAX_INTERVALS) continue
+      this.intervalCount[k] = update[i + 1]
+      this.intervalSize[k] = update[i + 2]
+    }
+  }
+
+  walkEnded(lastSeenObjectId) {
+    const k = this.walks[0]++
+    const resolve = this.onWalk
+    if (resolve === null) return
+    this.onWalk = null
+    // All intervals together are every live object V8 tracks (unknown past the table: 0).
+    let count = 0
+    let size = 0
+    if (k < MAX_INTERVALS) {
+      for (let i = 0; i <= k; i++) {
+        count += this.intervalCount[i]
+        size += this.intervalSize[i]
+      }
+    }
+    resolve({ lastSeenObjectId, objectCount: count, totalSize: size })
+  }
+
+  /** V8 forgets its intervals when tracking stops. */
+  trackingStopped() {
+    this.tracking = false
+    this.tracksAllocations = false
+    this.walks[0] = 0
+    this.intervalCount.fill(0)
+    this.intervalSize.fill(0)
   }
 
   async collect() {
@@ -65,43 +116,31 @@ class InspectorGc {
    */
   async startTrackingAllocations() {
     await this.post('HeapProfiler.enable', {})
+    this.trackingStopped()
     await this.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true })
     this.tracking = true
+    this.tracksAllocations = true
   }
 
   /**
-   * An object-id watermark for a target, for about a tenth of a snapshot: V8's highest object
-   * id after a heap walk made after this call. While V8 tracks heap objects, Node's timer has it
-   * walk the heap about 20 times a second (V8 spaces the walks out on a big heap): each walk,
-   * one GC and one pass, no edges, gives every live object an id and sends the highest given out
-   * (`lastSeenObjectId`), after the count and size of the objects in each id interval
-   * (`heapStatsUpdate`). Ids only grow and an object keeps its id for life, so an object of a
-   * later snapshot whose id is at most the mark was alive at the walk. When this call starts the
-   * tracking, the first walk's one interval holds every object: the walk's count and size.
-   * Resolves to null without an inspector; the tracking stops with `stopTrackingInto()`.
+   * An object-id watermark, for about a tenth of a snapshot: V8's highest object id after a
+   * heap walk made after this call. While V8 tracks heap objects, Node's timer has it walk the
+   * heap about 20 times a second (V8 spaces the walks out on a big heap): each walk, one GC and
+   * one pass, no edges, gives every live object an id and sends the highest given out
+   * (`lastSeenObjectId`), after the count and size of the live objects of each id interval, one
+   * interval per walk (`heapStatsUpdate`). Ids only grow and an object keeps its id for life, so
+   * an object of a later snapshot whose id is at most the mark was alive at the walk. Resolves
+   * to null without an inspector; the tracking stops with `stopTrackingInto()` or `close()`.
    */
   async heapWalk() {
-    const session = this.session
-    if (!session) return null
+    if (!this.session) return null
     const fresh = !this.tracking
-    if (fresh) await this.post('HeapProfiler.enable', {})
+    if (fresh) {
+      await this.post('HeapProfiler.enable', {})
+      this.trackingStopped()
+    }
     const walked = new Promise((resolve) => {
-      let objects = null
-      const onStats = ({ params }) => {
-        objects = { count: 0, size: 0 }
-        for (let i = 0; i + 2 < params.statsUpdate.length; i += 3) {
-          objects.count += params.statsUpdate[i + 1]
-          objects.size += params.statsUpdate[i + 2]
-        }
-      }
-      const onSeen = ({ params }) => {
-        session.removeListener('HeapProfiler.heapStatsUpdate', onStats)
-        session.removeListener('HeapProfiler.lastSeenObjectId', onSeen)
-        const counted = fresh && objects !== null
-        resolve({ lastSeenObjectId: params.lastSeenObjectId, objectCount: counted ? objects.count : 0, totalSize: counted ? objects.size : 0 })
-      }
-      session.on('HeapProfiler.heapStatsUpdate', onStats)
-      session.on('HeapProfiler.lastSeenObjectId', onSeen)
+      this.onWalk = resolve
     })
     if (fresh) {
       await this.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: false })
@@ -118,7 +157,7 @@ class InspectorGc {
     try {
       return await this.snapshotInto(write, fd, 'HeapProfiler.stopTrackingHeapObjects')
     } finally {
-      this.tracking = false
+      this.trackingStopped()
     }
   }
 
@@ -212,7 +251,7 @@ class InspectorGc {
       this.session.disconnect()
     }
     this.session = null
-    this.tracking = false
+    this.trackingStopped()
   }
 }
 

@@ -22,7 +22,7 @@ const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, incl
 const UNSET = { signal: undefined, onProgress: undefined, leakFilter: undefined, keepSnapshots: undefined, ignore: undefined, ignoreHeldBy: undefined }
 
 const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
-const PHASES = ['warmup', 'track', 'snapshot:baseline', 'iterations', 'walk:target', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
+const PHASES = ['warmup', 'track', 'walk:baseline', 'snapshot:baseline', 'iterations', 'walk:target', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
 
 /**
  * Heap used over the hunt (the picture of the method: the heap climbing with the calls, the
@@ -70,6 +70,10 @@ class Timeline {
     }
   }
 }
+
+// A call pending this long while V8 tracks heap objects ends the tracking (LocalHeap.awaitCall).
+const STUCK_MS = 5000
+const STUCK = Symbol('stuck')
 
 // One hunt at a time per thread (each worker has its own heap): two hunts would each see the
 // other's objects as leaks.
@@ -180,8 +184,16 @@ class LocalHeap {
     this.globalId = new Float64Array(1)
     // What only the hunt's own frames hold (stack roots, handle scopes) is the hunt's.
     this.ownStack = true
-    // Whether a walk was made, and V8 tracks heap objects until the next snapshot ends it.
+    // Whether a walk was made, and V8 tracks heap objects until a snapshot or close() ends it.
     this.walked = false
+    // Its walks can stand for the baseline too: Node's native nodes are renumbered in every
+    // snapshot, so no baseline ever made one of them a holder (ARCHITECTURE.md).
+    this.walksBaseline = true
+    // V8 12 (Node 22) spaces the tracking timer's walks three walks apart; V8 11 (Node 18, 20)
+    // walks every 50 ms, back to back on a heap that takes longer: whenever the event loop is
+    // idle, as it is through every await of asynchronous calls (measured on 18.16, 20.0, 20.15,
+    // 20.20: a walk every ~150 ms on a 50 MB heap; 22.0, 22.23, 24.22: every ~470 ms).
+    this.walksSpacedOut = Number(process.versions.v8.split('.')[0]) >= 12
   }
 
   /** Heap used at the last session snapshot's capture, read once; else heap used now. */
@@ -199,12 +211,39 @@ class LocalHeap {
     return this.inspectorGc.startTrackingAllocations()
   }
 
-  /** The target as an object-id watermark (InspectorGc.heapWalk); null without an inspector. */
-  async heapWalk(name) {
-    this.checkIds(name, 'walk')
+  /** An object-id watermark (InspectorGc.heapWalk) for snapshot k; null without an inspector. */
+  async heapWalk(name, k) {
+    if (k > 0) this.checkIds(name, 'walk')
     const walk = await this.inspectorGc.heapWalk()
     this.walked = walk !== null
+    if (k === 0 && walk !== null) this.globalId[0] = this.inspectorGc.globalObjectId()
     return walk
+  }
+
+  /**
+   * Awaits what a call returned. While V8 tracks heap objects for walks, its timer keeps the
+   * event loop alive, so a promise that never settles would hang the hunt where it must fail
+   * (ERR_LEAKHUNT_UNFINISHED once the loop empties): a call still pending after STUCK_MS ends
+   * the tracking, with a snapshot nobody reads (V8 stops tracking only that way; the ids stay),
+   * and the next walk starts it again. A slow call costs that snapshot once; a stuck one fails.
+   */
+  async awaitCall(pending) {
+    const gc = this.inspectorGc
+    if (!(this.walked && gc.tracking && !gc.tracksAllocations)) return pending
+    let timer
+    const stuck = new Promise((resolve) => {
+      timer = setTimeout(resolve, STUCK_MS, STUCK)
+      timer.unref()
+    })
+    try {
+      if ((await Promise.race([pending, stuck])) !== STUCK) return
+    } finally {
+      clearTimeout(timer)
+    }
+    this.walked = false
+    await gc.stopTrackingInto(() => {}, null)
+    gc.heapUsedAtCapture[0] = 0
+    await pending
   }
 
   /** Before the baseline: the id probe runs once, so what it compiles and caches is old by then. */
@@ -216,19 +255,19 @@ class LocalHeap {
    * Streams snapshot `name` into the hunt's native session. Nothing of ours runs between the
    * checks and V8's snapshot (no await before it): see InspectorGc.globalObjectId().
    */
-  async snapshot(name, k, { session, mode, write, file, beforeWalk }) {
+  async snapshot(name, k, { session, mode, write, file, beforeWalk, endWalks }) {
     if (k > 0) this.checkIds(name, 'snapshot')
     this.inspectorGc.discardConsoleEntries()
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.
     callNative(() => session.beginSnapshot(name, mode))
-    // After a walk, V8 tracks heap objects until a snapshot ends it: this one, so that its
-    // timer walks no more in round two. Before a walk, the baseline goes through the session
-    // too: what v8.getHeapSnapshot() leaves (its stream, a buffer on a global handle, on Node
-    // 24 and 26) lives on until the next such stream, and would be new at the walk.
+    // After a target walk, V8 tracks heap objects until a snapshot ends it: this one, so that
+    // its timer walks no more in round two. Before a walk, the baseline goes through the
+    // session too: what v8.getHeapSnapshot() leaves (its stream, a buffer on a global handle,
+    // on Node 24 and 26) lives on until the next such stream, and would be new at the walk.
     const gc = this.inspectorGc
-    const stop = this.walked
-    this.walked = false
+    const stop = endWalks && this.walked
+    if (stop) this.walked = false
     const bytes =
       stop || (beforeWalk && gc.session)
         ? await intoPrivateFile(file, (fd) => (stop ? gc.stopTrackingInto(write, fd) : gc.snapshotInto(write, fd)))
@@ -311,10 +350,35 @@ class HuntRun {
     // Set by round one; declared here so that no property is added to this object mid-hunt.
     this.halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
     this.listenersGrew = 0
+    // Whether a call returned a promise; then the event loop idles during the calls.
+    this.asyncCalls = false
+    this.method = 'snapshots'
+  }
+
+  /**
+   * How the baseline and the target are taken, once the warm-up has shown whether the calls
+   * are asynchronous. 'watermarks': both are heap walks and the only snapshots are the finals
+   * (ARCHITECTURE.md has why that is the three-snapshot diff); the first final's census tells
+   * which listener lists round two must count. V8 then tracks objects through the calls, and
+   * its timer walks whenever the event loop idles: fine for synchronous calls, and for
+   * asynchronous ones where V8 spaces the walks out. 'walked target': a baseline snapshot (its
+   * census; a page's native nodes, which only a snapshot numbers) and a walk for the target:
+   * without a second round (`confirm: false`) no second census could tell listener growth;
+   * with the allocation tracker, no object the calls made after a walked baseline carried a
+   * trace (0 of 10, Node 20.20, with either kind of final; not understood yet).
+   * 'snapshots': three, for a user who keeps the files, or without an inspector.
+   */
+  chooseMethod() {
+    const { o, heap } = this
+    if (o.keepSnapshots || typeof heap.heapWalk !== 'function') return 'snapshots'
+    const walksIdle = this.asyncCalls || o.warmup === 0
+    const walks = heap.walksBaseline && (!walksIdle || heap.walksSpacedOut)
+    return o.confirm && !o.trackAllocations && walks ? 'watermarks' : 'walked target'
   }
 
   async run() {
     await this.warmUp()
+    this.method = this.chooseMethod()
     const found = await this.roundOne()
     const confirmed = this.o.confirm && found
     if (confirmed) await this.roundTwo()
@@ -335,8 +399,7 @@ class HuntRun {
 
   /** Baseline, the calls, target, settle, final, analysis: whether anything grew. */
   async roundOne() {
-    // The baseline is parsed in full for its listener census, then kept as ids only.
-    await this.snapshot(0, 'census')
+    await this.baseline()
     await this.callTimes('iterations', this.o.iterations)
     await this.target()
     await this.settle()
@@ -344,9 +407,22 @@ class HuntRun {
     this.progress('analysis')
     const points = await callNative(() => this.session.analyze('first', 'baseline', 'target', 'final', this.analyzeOptions))
     this.lap('analysis')
-    // Listeners can pile up without new objects (one function added again and again).
-    this.listenersGrew = callNative(() => this.session.listenerGrowthCount('baseline', 'final', this.halfOfCalls))
+    // Listeners can pile up without new objects (one function added again and again). Counted
+    // against a baseline snapshot's census; after a walk, the lists that may have grown go to
+    // round two, whose census of the two finals counts them.
+    const session = this.session
+    this.listenersGrew =
+      this.method === 'watermarks'
+        ? callNative(() => session.listenersThatMayHaveGrown('baseline', 'final', this.halfOfCalls))
+        : callNative(() => session.listenerGrowthCount('baseline', 'final', this.halfOfCalls))
     return points > 0 || this.listenersGrew > 0
+  }
+
+  /** A walk's watermark; else a snapshot parsed in full for its listener census, kept as ids. */
+  async baseline() {
+    if (this.method === 'watermarks' && (await this.walk(0))) return
+    if (this.method === 'watermarks') this.method = 'snapshots' // no inspector: no walks either
+    await this.snapshot(0, 'census')
   }
 
   /** Twice the calls, settle, a fourth snapshot, and round two's growth points. */
@@ -405,11 +481,12 @@ class HuntRun {
   listenerGrowth(confirmed) {
     if (!(this.listenersGrew > 0)) return []
     const session = this.session
-    const first = callNative(() => session.listenerGrowth('baseline', 'final', this.halfOfCalls))
+    const again = () => callNative(() => session.listenerGrowth('final', 'confirm', Math.max(1, Math.floor(this.secondRoundCalls / 2))))
+    // After a baseline walk, round two's census is the only count, and it always ran.
+    const first = this.method === 'watermarks' ? again() : callNative(() => session.listenerGrowth('baseline', 'final', this.halfOfCalls))
     let grown = first
-    if (confirmed && first.length > 0) {
-      const again = callNative(() => session.listenerGrowth('final', 'confirm', Math.max(1, Math.floor(this.secondRoundCalls / 2))))
-      grown = again.filter((g) => first.some((f) => f.emitterId === g.emitterId && f.event === g.event))
+    if (confirmed && first.length > 0 && this.method !== 'watermarks') {
+      grown = again().filter((g) => first.some((f) => f.emitterId === g.emitterId && f.event === g.event))
     }
     const calls = confirmed ? this.secondRoundCalls : this.o.iterations
     for (const g of grown) g.perCall = (g.after - g.before) / calls
@@ -444,7 +521,10 @@ class HuntRun {
       try {
         // A sync fn is not awaited: no promise per call of ours in the heap being measured.
         const result = fn(i)
-        if (result && typeof result.then === 'function') await result
+        if (result && typeof result.then === 'function') {
+          this.asyncCalls = true
+          await this.heap.awaitCall(result)
+        }
       } catch (err) {
         throw codedError('ERR_LEAKHUNT_FN_THREW', `the hunted function threw in ${phase} call ${i + 1} of ${times}: ${err && err.message}`, {
           cause: err,
@@ -459,29 +539,34 @@ class HuntRun {
    * tells it for a tenth of a snapshot; a snapshot of ids when the heap source has no walk, or
    * when the user keeps the snapshot files (three of them make an offline analysis).
    */
-  walksTarget() {
-    return !this.o.keepSnapshots && typeof this.heap.heapWalk === 'function'
+  async target() {
+    if (this.method === 'snapshots' || !(await this.walk(1))) return this.snapshot(1, 'ids')
   }
 
-  async target() {
-    if (!this.walksTarget()) return this.snapshot(1, 'ids')
+  /** Snapshot k as a heap walk's watermark; false when the heap source cannot walk. */
+  async walk(k) {
+    const name = SNAPSHOTS[k]
     this.checkAbort()
-    this.progress('walk:target')
-    const walk = await this.heap.heapWalk(SNAPSHOTS[1])
-    if (walk === null) return this.snapshot(1, 'ids')
+    this.progress(`walk:${name}`)
+    const walk = await this.heap.heapWalk(name, k)
+    if (walk === null) return false
     const { lastSeenObjectId, objectCount, totalSize } = walk
-    callNative(() => this.session.watermark('target', lastSeenObjectId, objectCount, totalSize))
-    this.heapUsed[1] = this.heap.heapUsed()
-    this.timeline.mark(1, this.heapUsed[1])
-    this.lap('walk:target')
+    callNative(() => this.session.watermark(name, lastSeenObjectId, objectCount, totalSize))
+    this.heapUsed[k] = this.heap.heapUsed()
+    this.timeline.mark(k, this.heapUsed[k])
+    this.lap(`walk:${name}`)
+    return true
   }
 
   async snapshot(k, mode) {
     const name = SNAPSHOTS[k]
     this.checkAbort()
     this.progress(`snapshot:${name}`)
-    const beforeWalk = k === 0 && this.walksTarget()
-    this.snapshotBytes[k] = await this.heap.snapshot(name, k, { session: this.session, mode, write: this.write, file: this.keptFiles[k], beforeWalk })
+    const walkedTarget = this.method === 'walked target'
+    // The walks end with the first final, unless round two's calls never let the loop idle.
+    const endWalks = k === 2 && (walkedTarget || this.asyncCalls)
+    const options = { session: this.session, mode, write: this.write, file: this.keptFiles[k], beforeWalk: walkedTarget && k === 0, endWalks }
+    this.snapshotBytes[k] = await this.heap.snapshot(name, k, options)
     this.heapUsed[k] = this.heap.heapUsed()
     this.timeline.mark(k, this.heapUsed[k])
     callNative(() => this.session.endSnapshot()) // parsed in the background; analyze() waits for it

@@ -486,6 +486,13 @@ impl HuntSession {
         guarded(|| Ok(self.inner.listener_growth(&earlier, &later, min_growth)?.len() as u32))
     }
 
+    /// How many emitter/event lists of `later` may have gained `min_growth` listeners or more
+    /// since the watermark `mark` (no census of that time exists): a number, as above.
+    #[napi]
+    pub fn listeners_that_may_have_grown(&self, mark: String, later: String, min_growth: u32) -> napi::Result<u32> {
+        guarded(|| self.inner.listeners_that_may_have_grown(&mark, &later, min_growth))
+    }
+
     /// A kept report, as plain data (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "LeakReport")]
     pub fn report(&self, name: String) -> napi::Result<Json> {

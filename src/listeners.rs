@@ -16,6 +16,36 @@ pub type ListenerCensus = HashMap<(u32, String), u32>;
 /// function or an Array of them.
 pub fn census(graph: &HeapGraph) -> ListenerCensus {
     let mut counts = HashMap::new();
+    for_each_list(graph, |emitter, event, listeners| {
+        counts.insert((graph.ids[emitter as usize], event.to_string()), listeners.len() as u32);
+    });
+    counts
+}
+
+/// How many emitter/event lists of one snapshot may have gained `min` listeners or more since
+/// an object-id watermark (`newer_than`), when no census of that time exists: those holding
+/// `min` or more functions made after it, or `min` or more times one function (the same
+/// function added again and again leaves no new object, only its repetition shows). A list
+/// that already repeated a function before the mark is counted too: a census of the next
+/// snapshot, against this one, tells whether it grows.
+pub fn lists_that_may_have_grown(graph: &HeapGraph, newer_than: u32, min: u32) -> usize {
+    let min = min.max(1) as usize;
+    let mut found = 0;
+    for_each_list(graph, |_, _, listeners| {
+        let newer = listeners.iter().filter(|&&f| graph.ids[f as usize] > newer_than).count();
+        let mut same: Vec<NodeIndex> = listeners.to_vec();
+        same.sort_unstable();
+        let repeated = same.chunk_by(|a, b| a == b).map(|run| run.len()).max().unwrap_or(0);
+        if newer >= min || repeated >= min {
+            found += 1;
+        }
+    });
+    found
+}
+
+/// Calls `visit(emitter, event, listener functions)` for each event of each emitter.
+fn for_each_list(graph: &HeapGraph, mut visit: impl FnMut(NodeIndex, &str, &[NodeIndex])) {
+    let mut listeners = Vec::new();
     for emitter in 0..graph.node_count() as NodeIndex {
         if graph.kind(emitter) != NodeKind::Object {
             continue;
@@ -30,18 +60,20 @@ pub fn census(graph: &HeapGraph) -> ListenerCensus {
                 continue;
             }
             let value = graph.edge_to[e];
-            let n = match graph.kind(value) {
-                NodeKind::Closure => 1,
-                NodeKind::Object if graph.name(value) == "Array" => graph
-                    .edges(value)
-                    .filter(|&le| graph.edge_kind(le) == EdgeKind::Element && graph.kind(graph.edge_to[le]) == NodeKind::Closure)
-                    .count() as u32,
+            listeners.clear();
+            match graph.kind(value) {
+                NodeKind::Closure => listeners.push(value),
+                NodeKind::Object if graph.name(value) == "Array" => listeners.extend(
+                    graph
+                        .edges(value)
+                        .filter(|&le| graph.edge_kind(le) == EdgeKind::Element && graph.kind(graph.edge_to[le]) == NodeKind::Closure)
+                        .map(|le| graph.edge_to[le]),
+                ),
                 _ => continue,
-            };
-            counts.insert((graph.ids[emitter as usize], event.into_owned()), n);
+            }
+            visit(emitter, &event, &listeners);
         }
     }
-    counts
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,5 +151,33 @@ mod tests {
         assert_eq!(grown.len(), 1);
         assert_eq!((grown[0].emitter.as_str(), grown[0].event.as_str(), grown[0].before, grown[0].after), ("EventEmitter", "order", 2, 12));
         assert!(growth(&before, &b, &after, &retainers, 11).is_empty());
+    }
+
+    #[test]
+    fn without_a_census_a_list_may_have_grown_when_its_functions_are_new_or_one_repeats() {
+        // Twelve new closures (ids 9, 11, … after the mark 8): may have grown by 5, not by 13.
+        let g = emitter_with(12, 3);
+        assert_eq!(lists_that_may_have_grown(&g, 8, 5), 1);
+        assert_eq!(lists_that_may_have_grown(&g, 8, 13), 0);
+        // All older than the mark, and all different: nothing says it grew.
+        assert_eq!(lists_that_may_have_grown(&g, 1000, 5), 0);
+        // One old function six times: the repetition says it may have.
+        let mut nodes = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "EventEmitter", 3, 10),
+            node("object", "Object", 5, 10),
+            node("object", "Array", 7, 10),
+            node("closure", "onExit", 9, 32),
+        ];
+        nodes.push(node("closure", "other", 11, 32));
+        let mut edges = vec![edge(0, "shortcut", "bus", 1), edge(1, "property", "_events", 2), edge(2, "property", "exit", 3)];
+        for k in 0..6 {
+            edges.push(edge(3, "element", &k.to_string(), 4));
+        }
+        edges.push(edge(3, "element", "6", 5));
+        let repeated = graph_of(&nodes, &edges);
+        assert_eq!(lists_that_may_have_grown(&repeated, 1000, 6), 1);
+        assert_eq!(lists_that_may_have_grown(&repeated, 1000, 7), 0);
+        assert_eq!(census(&repeated).get(&(3, "exit".to_string())), Some(&7));
     }
 }

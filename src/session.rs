@@ -137,6 +137,18 @@ impl HuntSession {
         Ok(listeners::growth(before, &b.graph, b.listener_census(), b.retainers(), min_growth.max(1)))
     }
 
+    /// How many emitter/event lists of `later` (parsed in full) may have gained `min_growth`
+    /// listeners or more since the watermark `mark`, which has no census
+    /// (`listeners::lists_that_may_have_grown`).
+    pub fn listeners_that_may_have_grown(&self, mark: &str, later: &str, min_growth: u32) -> Result<u32> {
+        let Snapshot::Watermark(w) = &*self.parsed(mark)? else {
+            return Err(LeakhuntError::Usage(format!("{mark:?} is not a watermark: compare its census (listener_growth)")));
+        };
+        let b = self.parsed(later)?;
+        let b = b.full(&format!("snapshot {later:?}"))?;
+        Ok(listeners::lists_that_may_have_grown(&b.graph, w.last_seen_object_id, min_growth) as u32)
+    }
+
     /// Reads a kept report.
     pub fn with_report<T>(&self, name: &str, read: impl FnOnce(&LeakReport) -> T) -> Result<T> {
         let reports = lock(&self.kept.reports);
