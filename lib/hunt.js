@@ -401,8 +401,8 @@ class HuntRun {
   async roundOne() {
     await this.baseline()
     await this.callTimes('iterations', this.o.iterations)
-    await this.target()
-    await this.settle()
+    const walked = await this.target()
+    await this.settle(walked)
     await this.snapshot(2, 'full')
     this.progress('analysis')
     const points = await callNative(() => this.session.analyze('first', 'baseline', 'target', 'final', this.analyzeOptions))
@@ -539,8 +539,11 @@ class HuntRun {
    * tells it for a tenth of a snapshot; a snapshot of ids when the heap source has no walk, or
    * when the user keeps the snapshot files (three of them make an offline analysis).
    */
+  /** Whether the target was a walk. */
   async target() {
-    if (this.method === 'snapshots' || !(await this.walk(1))) return this.snapshot(1, 'ids')
+    if (this.method !== 'snapshots' && (await this.walk(1))) return true
+    await this.snapshot(1, 'ids')
+    return false
   }
 
   /** Snapshot k as a heap walk's watermark; false when the heap source cannot walk. */
@@ -575,15 +578,16 @@ class HuntRun {
 
   // The GC comes first so that what it frees can run its finalizers (FinalizationRegistry
   // callbacks, weak callbacks of native handles, async_hooks `destroy` hooks) during the wait,
-  // before V8's own GC for the next snapshot.
-  async settle() {
+  // before V8's own GC for the next snapshot. A target walk has just made that GC (a walk
+  // starts with one, after the calls as this one would be): a second would free nothing more.
+  async settle(afterWalk = false) {
     this.progress('settle')
     // Each pass over Node's tick queue replaces its table of pending promise rejections (a new
     // Map). The loop may turn between the calls and a target walk, and such a Map made there
     // would outlive it as a "new" object: one pass here makes it garbage, as the target
     // snapshot's stream did.
     await new Promise((resolve) => process.nextTick(resolve))
-    await this.heap.collectGarbage()
+    if (!afterWalk) await this.heap.collectGarbage()
     this.timeline.record(this.heap.heapUsed(), true)
     await sleep(this.o.settleMs, this.o.signal)
     this.lap('settle')

@@ -418,11 +418,15 @@ pub fn analyze(
     let target_ids = target.ids_beside(final_);
     check_one_process(&baseline_ids, &target_ids)?;
     let surviving = diff::surviving_nodes(graph, &baseline_ids, &target_ids);
-    progress.enter(Phase::Dominators);
-    let doms = (!options.counts_only).then(|| analyzed.dominators());
     progress.enter(Phase::Retainers);
     let tree = analyzed.retainers();
     progress.enter(Phase::Diff);
+    let doms = || {
+        progress.enter(Phase::Dominators);
+        let doms = (!options.counts_only).then(|| analyzed.dominators());
+        progress.enter(Phase::Diff);
+        doms
+    };
     // The baseline's ids are at hand already; a full snapshot would build them again.
     let older = match holders_from {
         Some(snapshot) => snapshot.ids_beside(final_),

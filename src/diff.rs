@@ -122,16 +122,18 @@ const MAX_BREAKDOWN: usize = 12;
 /// is not V8's storage. Objects chained to each other (a linked list of timers, a Map's new
 /// hash table) are walked through, so a holder gathers all it gained however it is laid out.
 /// A second round passes the first round's baseline as `older`, so that it finds the same
-/// holders, which keep their ids.
-pub fn group(
+/// holders, which keep their ids. `dominators` is asked only when an object is a member: the
+/// retained sizes of nothing are not worth a dominator tree (most hunts of clean code).
+pub fn group<'a>(
     graph: &HeapGraph,
-    doms: Option<&Dominators>,
+    dominators: impl FnOnce() -> Option<&'a Dominators>,
     tree: &RetainerTree,
     surviving: &[NodeIndex],
     older: &[u32],
     options: &DiffOptions,
 ) -> Grouped {
     let (members, internal_count, ignored_count) = members(graph, tree, surviving, options);
+    let doms = if members.is_empty() { None } else { dominators() };
     let placed = place_under_holders(graph, tree, older, &members);
     let covered = dominated_by_members(graph, doms, &members);
     let trace = AllocationTrace::of(graph);
@@ -602,7 +604,7 @@ mod tests {
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         assert_eq!(surviving, vec![5, 6, 7, 8, 9, 10]);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
         assert_eq!(grouped.internal_count, 1);
         assert_eq!(grouped.groups.len(), 1, "the Map's entries and what they hold are one growth point");
         let point = &grouped.groups[0];
@@ -620,10 +622,10 @@ mod tests {
         assert_eq!(names(&point.sample_path), vec!["[2]"]);
         assert_eq!(point.sample_ids, vec![11, 13, 15]);
         let with_internals = DiffOptions { include_internals: true, ..DiffOptions::default() };
-        let all = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &with_internals);
+        let all = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &with_internals);
         assert!(all.groups.iter().any(|g| g.internal && g.name == "system / Foo"));
         let ignoring = DiffOptions { ignore: vec!["Pay".into()], ..DiffOptions::default() };
-        let ignored = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &ignoring);
+        let ignored = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &ignoring);
         assert_eq!(ignored.ignored_count, 2);
     }
 
@@ -662,7 +664,7 @@ mod tests {
         let target = ids(&all);
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let first = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let first = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
         assert_eq!(first.groups.len(), 1);
         let point = &first.groups[0];
         assert_eq!(point.holder.name, "TimersList");
@@ -672,7 +674,7 @@ mod tests {
         // the first baseline, so the same holder gathers what came after it.
         let round_two_baseline = ids(&all[..8]);
         let newer = surviving_nodes(&s.graph, &round_two_baseline, &target);
-        let second = group(&s.graph, None, s.retainers(), &newer, &baseline.ids, &options);
+        let second = group(&s.graph, || None, s.retainers(), &newer, &baseline.ids, &options);
         assert_eq!(second.groups.len(), 1);
         assert_eq!((second.groups[0].holder.id, second.groups[0].leading_count), (5, 2));
     }
@@ -707,7 +709,7 @@ mod tests {
         let target = ids(&s.graph.ids.clone());
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(4), ..DiffOptions::default() };
-        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
         assert_eq!(grouped.groups.len(), 1);
         let point = &grouped.groups[0];
         assert_eq!((point.holder.name.as_str(), point.name.as_str(), point.leading_count, point.count), ("Map", "Response", 4, 8));
@@ -742,7 +744,7 @@ mod tests {
         let target = ids(&s.graph.ids.clone());
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
         let jobs = grouped.groups.iter().find(|g| g.holder.id == 7).expect("the array is a growth point");
         assert_eq!((jobs.count, jobs.leading_count, jobs.count_per_iteration), (2, 3, Some(1.0)));
     }
