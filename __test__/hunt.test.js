@@ -220,6 +220,22 @@ describe('hunt()', () => {
     assert.equal(/^a heap walk/.test(report.summary.baseline.source), spacedOut, report.summary.baseline.source)
   })
 
+  it('ends V8\'s tracking when a call stays pending 5 s after synchronous warm-up calls, and still finds the leak', async () => {
+    const kept = []
+    class SlowCallLeak {}
+    let n = 0
+    const report = await hunt(
+      () => {
+        kept.push(new SlowCallLeak())
+        // The warm-up's calls return at once; the first measured one takes 5.5 s.
+        if (++n === 4) return new Promise((resolve) => setTimeout(resolve, 5500))
+      },
+      { iterations: 6 },
+    )
+    assert.match(report.summary.baseline.source, /^a heap walk/)
+    assert.equal(report.leaks.find((g) => g.name === 'SlowCallLeak')?.count, 6, formatReport(report))
+  })
+
   it('stops V8\'s tracking with the final snapshot: no walks during round two', async () => {
     const kept = []
     class RoundTwoLeak {}

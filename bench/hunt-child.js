@@ -4,7 +4,7 @@
 // code that leaks one object per call ('hunt': walks for the baseline and the target, final, and
 // the second round's snapshot) or leaks nothing ('hunt-clean': two walks and the final). Prints
 // one JSON line.
-// Usage: node bench/hunt-child.js <MB> <bare|hunt|hunt-clean>
+// Usage: node bench/hunt-child.js <MB> <bare|bare-one|hunt|hunt-clean>   (bare-one: one snapshot)
 // BULK_MB=N adds N MB of large double arrays on top (few nodes, much heap): the ≥ 1 GB heap
 // run is `BULK_MB=900 node --max-old-space-size=8000 bench/hunt-child.js 250 hunt`.
 const v8 = require('node:v8')
@@ -36,10 +36,11 @@ async function main() {
   const timer = setInterval(sample, 20)
   const t0 = performance.now()
   let out
-  if (what === 'bare') {
+  if (what === 'bare' || what === 'bare-one') {
+    const count = what === 'bare' ? 3 : 1
     let bytes = 0
-    for (let k = 0; k < 3; k++) bytes += await drain()
-    out = { ms: performance.now() - t0, snapshotBytes: bytes / 3 }
+    for (let k = 0; k < count; k++) bytes += await drain()
+    out = { ms: performance.now() - t0, snapshotBytes: bytes / count }
   } else {
     const leak = what === 'hunt'
     const report = await hunt(() => (leak ? kept.push({ leaked: true }) : { temporary: true }), { iterations: 20, onProgress: sample })

@@ -18,7 +18,7 @@ const run = (mb, what) =>
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0].model}; Node ${process.version}`)
 for (const mb of sizes) {
-  const kinds = ['bare', 'hunt', 'hunt-clean']
+  const kinds = ['bare', 'bare-one', 'hunt', 'hunt-clean']
   const runs = Object.fromEntries(kinds.map((k) => [k, []]))
   for (let r = 0; r < RUNS; r++) {
     // Rotate the order so that no kind always runs first (the machine warms up).
@@ -32,6 +32,9 @@ for (const mb of sizes) {
   const first = runs.hunt[0]
   console.log(`\n~${mb} MB heap (${first.heapBeforeMB.toFixed(0)} MB used; snapshots ${(first.snapshotBytes / 1e6).toFixed(0)} MB)`)
   console.log(`  3 bare snapshots:    median ${(bareMs / 1000).toFixed(2)} s (${secs(runs.bare)})`)
+  // A hunt of clean code takes one snapshot, the first of its process: V8's floor for it.
+  const oneMs = median(runs['bare-one'].map((x) => x.ms))
+  console.log(`  1 bare snapshot, the process's first: median ${(oneMs / 1000).toFixed(2)} s (${secs(runs['bare-one'])}) = ${(oneMs / bareMs).toFixed(2)}× three`)
   for (const kind of ['hunt-clean', 'hunt']) {
     const xs = runs[kind]
     const ms = median(xs.map((x) => x.ms))
