@@ -427,7 +427,7 @@ class HuntRun {
     await this.snapshot(0, 'census')
   }
 
-  /** Twice the calls, settle, a fourth snapshot, and round two's growth points. */
+  /** Twice the calls, settle, a confirm snapshot, and round two's growth points. */
   async roundTwo() {
     await this.callTimes('confirm', this.secondRoundCalls)
     await this.settle()
