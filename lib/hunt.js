@@ -229,7 +229,7 @@ class LocalHeap {
    */
   async awaitCall(pending) {
     const gc = this.inspectorGc
-    if (!(this.walked && gc.tracking && !gc.tracksAllocations)) return pending
+    if (!this.walked || gc.tracksAllocations) return pending
     // Ref'd, as V8's timer keeps the loop alive anyway: Node drops the list of an unref'd
     // timer's duration only when it expires, and that list would outlive the calls (a
     // "TimersList" one-time growth and a needless round two, measured on Node 22 and 24).
@@ -422,8 +422,10 @@ class HuntRun {
 
   /** A walk's watermark; else a snapshot parsed in full for its listener census, kept as ids. */
   async baseline() {
-    if (this.method === 'watermarks' && (await this.walk(0))) return
-    if (this.method === 'watermarks') this.method = 'snapshots' // no inspector: no walks either
+    if (this.method === 'watermarks') {
+      if (await this.walk(0)) return
+      this.method = 'snapshots' // no inspector: no walks either
+    }
     await this.snapshot(0, 'census')
   }
 
@@ -484,11 +486,13 @@ class HuntRun {
     if (!(this.listenersGrew > 0)) return []
     const session = this.session
     const again = () => callNative(() => session.listenerGrowth('final', 'confirm', Math.max(1, Math.floor(this.secondRoundCalls / 2))))
-    // After a baseline walk, round two's census is the only count, and it always ran.
-    const first = this.method === 'watermarks' ? again() : callNative(() => session.listenerGrowth('baseline', 'final', this.halfOfCalls))
-    let grown = first
-    if (confirmed && first.length > 0 && this.method !== 'watermarks') {
-      grown = again().filter((g) => first.some((f) => f.emitterId === g.emitterId && f.event === g.event))
+    let grown
+    if (this.method === 'watermarks') {
+      // A baseline walk counts no listeners: round two's census is the only count (it ran).
+      grown = again()
+    } else {
+      const first = callNative(() => session.listenerGrowth('baseline', 'final', this.halfOfCalls))
+      grown = confirmed && first.length > 0 ? again().filter((g) => first.some((f) => f.emitterId === g.emitterId && f.event === g.event)) : first
     }
     const calls = confirmed ? this.secondRoundCalls : this.o.iterations
     for (const g of grown) g.perCall = (g.after - g.before) / calls
@@ -539,9 +543,9 @@ class HuntRun {
   /**
    * The target: which objects are alive after the calls. A heap walk's object-id watermark
    * tells it for a tenth of a snapshot; a snapshot of ids when the heap source has no walk, or
-   * when the user keeps the snapshot files (three of them make an offline analysis).
+   * when the user keeps the snapshot files (three of them make an offline analysis). Whether
+   * the target was a walk.
    */
-  /** Whether the target was a walk. */
   async target() {
     if (this.method !== 'snapshots' && (await this.walk(1))) return true
     await this.snapshot(1, 'ids')

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 /// A parsed snapshot: either the whole graph, or (for a baseline or target) only its ids; or,
-/// in place of a target, an object-id watermark.
+/// in place of a baseline or target, an object-id watermark.
 // One value per parsed file, moved a few times: boxing the larger variant would save nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Snapshot {
@@ -29,7 +29,8 @@ pub enum Snapshot {
 /// The highest object id V8 had given out after a heap walk (`lastSeenObjectId` when it
 /// tracks heap objects). The walk gives every live object an id, and ids only grow, so an
 /// object of a later snapshot with an odd id up to this one was alive at the walk: the ids of
-/// the target are those of the final snapshot up to the watermark, for a tenth of a snapshot.
+/// a walked baseline or target are those of the final snapshot up to the watermark, for a
+/// tenth of a snapshot.
 pub struct Watermark {
     pub last_seen_object_id: u32,
     /// Heap objects the walk counted, and their size.

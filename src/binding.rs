@@ -432,8 +432,9 @@ impl HuntSession {
         guarded(|| self.inner.end_snapshot())
     }
 
-    /// Keeps an object-id watermark under `name`, to stand for a target in `analyze`: V8's
-    /// `lastSeenObjectId` after a heap walk, and the objects and bytes the walk counted.
+    /// Keeps an object-id watermark under `name`, to stand for a baseline or target in
+    /// `analyze`: V8's `lastSeenObjectId` after a heap walk, and the objects and bytes the walk
+    /// counted.
     #[napi]
     pub fn watermark(&mut self, name: String, last_seen_object_id: u32, object_count: f64, total_size: f64) -> napi::Result<()> {
         guarded(|| {

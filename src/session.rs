@@ -98,7 +98,7 @@ impl HuntSession {
         Ok(())
     }
 
-    /// Keeps a watermark under `name`, in place of a target snapshot.
+    /// Keeps a watermark under `name`, in place of a baseline or target snapshot.
     pub fn watermark(&mut self, name: &str, mark: Watermark) {
         lock(&self.kept.snapshots).insert(name.to_string(), Arc::new(Snapshot::Watermark(mark)));
     }
@@ -269,6 +269,28 @@ mod tests {
         assert_eq!(session.node_count("target").unwrap(), 17);
         let err = analyzer.analyze("r", &["baseline".into(), "final".into(), "target".into()], None, &DiffOptions::default()).unwrap_err();
         assert!(err.to_string().contains("is a watermark, not a snapshot"), "{err}");
+    }
+
+    #[test]
+    fn a_watermark_stands_for_the_baseline_too_only_the_final_is_a_snapshot() {
+        let mut session = HuntSession::new();
+        // Thing 101 was alive at the baseline walk; 103 and 105 came by the target walk; 107
+        // and 109 after it.
+        session.watermark("baseline", Watermark { last_seen_object_id: 101, object_count: 15, total_size: 300 });
+        session.watermark("target", Watermark { last_seen_object_id: 105, object_count: 17, total_size: 400 });
+        take(&mut session, "final", SnapshotMode::Full, &heap(12, 5));
+        let names = ["baseline".to_string(), "target".to_string(), "final".to_string()];
+        session.analyzer(&["baseline", "target", "final"]).unwrap().analyze("first", &names, None, &DiffOptions::default()).unwrap();
+        let mut things =
+            session.with_report("first", |r| r.leaks.iter().find(|g| g.name == "Thing").map(|g| g.member_ids.clone())).unwrap().unwrap();
+        things.sort_unstable();
+        assert_eq!(things, [103, 105]);
+        // No census of the baseline: the twelve listeners (ids 51 to 73) may have grown only if
+        // they are newer than its mark.
+        assert_eq!(session.listeners_that_may_have_grown("baseline", "final", 5).unwrap(), 0);
+        session.watermark("early", Watermark { last_seen_object_id: 49, object_count: 0, total_size: 0 });
+        assert_eq!(session.listeners_that_may_have_grown("early", "final", 5).unwrap(), 1);
+        assert!(session.listeners_that_may_have_grown("final", "final", 5).is_err(), "a snapshot is not a watermark");
     }
 
     #[test]
