@@ -382,7 +382,7 @@ export interface HuntOptions {
   iterations?: number
   /** Calls before the baseline, so one-time objects (caches, connections, compiled code) exist. Default 3. */
   warmup?: number
-  /** Wait from the GC after the calls to the final snapshot, for timers, I/O and finalizers of the last calls (the wait for a target walk counts). Default 100. */
+  /** Wait between the target and the final snapshot, for timers and I/O of the last calls. Default 100. */
   settleMs?: number
   /**
    * Run a second round of `2 × iterations` calls when something survived, to tell leaks (grow

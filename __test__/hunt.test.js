@@ -170,6 +170,24 @@ describe('hunt()', () => {
     assert.equal(kept.filter((k) => k instanceof MadeInSettle).length, 10, 'and alive in the final snapshot')
   })
 
+  it('still waits settleMs after the calls: what their timers release in it is not reported, however the target walk was waited for', async () => {
+    const pending = new Set()
+    class ReleasedBySettle {}
+    // Each call keeps an object that its own timer drops 80 ms later: within the 150 ms settle.
+    const report = await hunt(
+      () => {
+        const held = new ReleasedBySettle()
+        pending.add(held)
+        setTimeout(() => pending.delete(held), 80)
+      },
+      { iterations: 10, settleMs: 150 },
+    )
+    assert.match(report.summary.target.source, /^a heap walk/)
+    const found = report.leaks.concat(report.retained)
+    assert.equal(found.find((p) => p.name === 'ReleasedBySettle'), undefined, JSON.stringify(found.map((p) => p.name)))
+    assert.ok(report.summary.phasesMs['walk:target'] + (report.summary.phasesMs.settle || 0) >= 140, 'the wait counted from the GC after the calls')
+  })
+
   it('takes the baseline as a heap walk too for synchronous calls: one snapshot for clean code', async () => {
     const report = await hunt(() => JSON.parse(JSON.stringify({ a: [1, 2, 3] })), { iterations: 10 })
     assert.deepEqual(report.leaks, [])

@@ -403,10 +403,8 @@ class HuntRun {
   async roundOne() {
     await this.baseline()
     await this.callTimes('iterations', this.o.iterations)
-    // Awaited apart: the final is taken in the continuation of the last await, V8's current
-    // microtask (a root), and one begun before the target walk would be new in the final.
-    const collected = await this.target()
-    await this.settle(collected)
+    const walked = await this.target()
+    await this.settle(walked)
     await this.snapshot(2, 'full')
     this.progress('analysis')
     const points = await callNative(() => this.session.analyze('first', 'baseline', 'target', 'final', this.analyzeOptions))
@@ -545,23 +543,13 @@ class HuntRun {
   /**
    * The target: which objects are alive after the calls. A heap walk's object-id watermark
    * tells it for a tenth of a snapshot; a snapshot of ids when the heap source has no walk, or
-   * when the user keeps the snapshot files (three of them make an offline analysis). Returns
-   * when the settle's wait begins (its GC made), or null when the settle must make its GC.
-   *
-   * The walk comes with V8's timer. V8 11 walks at the first turn of the loop, and the walk's
-   * GC is the settle's. V8 12 spaces its walks three walks apart: there the settle's GC comes
-   * first and its wait runs while the walk is awaited (the loop turns, finalizers run; any
-   * walk after the calls is a right target), and only what is left of the wait follows it.
+   * when the user keeps the snapshot files (three of them make an offline analysis). Whether
+   * the target was a walk.
    */
   async target() {
-    if (this.method !== 'snapshots') {
-      const early = this.heap.walksSpacedOut === true
-      if (early) await this.heap.collectGarbage()
-      const collected = performance.now()
-      if (await this.walk(1)) return early ? collected : performance.now()
-    }
+    if (this.method !== 'snapshots' && (await this.walk(1))) return true
     await this.snapshot(1, 'ids')
-    return null
+    return false
   }
 
   /** Snapshot k as a heap walk's watermark; false when the heap source cannot walk. */
@@ -596,34 +584,23 @@ class HuntRun {
 
   // The GC comes first so that what it frees can run its finalizers (FinalizationRegistry
   // callbacks, weak callbacks of native handles, async_hooks `destroy` hooks) during the wait,
-  // before V8's own GC for the next snapshot. After a walked target the GC was made (the
-  // walk's own on V8 11), and on V8 12 the wait began before the walk: only what is left of it
-  // follows, and none, without a turn of the loop, when V8's timer took longer. The wait's
-  // timer is made only now: a timer of a new duration makes Node number a new timer list, and
-  // that number (a heap number) made before a walk would be alive in the final.
-  async settle(collected = null) {
+  // before V8's own GC for the next snapshot. A target walk has just made that GC (a walk
+  // starts with one, after the calls as this one would be): a second would free nothing more.
+  // The wait follows the target's mark even where V8 12 makes the target wait for its timer:
+  // what the process's periodic work replaces (Node's own `timerListId`, a heap number) must
+  // be replaced again above the mark, or it is new in the final (ARCHITECTURE.md).
+  async settle(afterWalk = false) {
     this.progress('settle')
-    await passOverTickQueue()
-    if (collected === null) {
-      await this.heap.collectGarbage()
-      collected = performance.now()
-    }
+    // Each pass over Node's tick queue replaces its table of pending promise rejections (a new
+    // Map). The loop may turn between the calls and a target walk, and such a Map made there
+    // would outlive it as a "new" object: one pass here makes it garbage, as the target
+    // snapshot's stream did.
+    await new Promise((resolve) => process.nextTick(resolve))
+    if (!afterWalk) await this.heap.collectGarbage()
     this.timeline.record(this.heap.heapUsed(), true)
-    const left = this.o.settleMs - (performance.now() - collected)
-    if (left > 0) await sleep(left, this.o.signal)
-    else this.checkAbort()
+    await sleep(this.o.settleMs, this.o.signal)
     this.lap('settle')
   }
-}
-
-/**
- * Each pass over Node's tick queue replaces its table of pending promise rejections (a new
- * Map). The loop may turn between the calls and a target walk or snapshot, and such a Map made
- * there would outlive it as a "new" object: one pass after it makes it garbage, as a target
- * snapshot's stream did.
- */
-function passOverTickQueue() {
-  return new Promise((resolve) => process.nextTick(resolve))
 }
 
 module.exports = { hunt, HuntRun, idsReset, checkOptions, DEFAULTS, SCHEMA_VERSION }
