@@ -368,7 +368,7 @@ export interface HuntProgress {
   /**
    * 'warmup' | 'track' | 'walk:baseline' | 'iterations' | 'walk:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm';
    * 'snapshot:baseline' instead of 'walk:baseline' with `confirm: false`, for asynchronous calls
-   * on Node 18 and 20, and over `attach`; 'snapshot:target' instead of 'walk:target' too with
+   * that wait on the event loop (a timer, I/O) on Node 18 and 20, and over `attach`; 'snapshot:target' instead of 'walk:target' too with
    * keepSnapshots or without an inspector.
    */
   phase: string

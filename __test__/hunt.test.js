@@ -238,6 +238,29 @@ describe('hunt()', () => {
     assert.equal(/^a heap walk/.test(report.summary.baseline.source), spacedOut, report.summary.baseline.source)
   })
 
+  it('walks for the baseline of asynchronous calls that never wait on the event loop, on every V8', async () => {
+    const kept = []
+    class MicrotaskLeak {}
+    // Promises settled by microtasks and ticks alone: the loop never turns, as for sync calls.
+    const report = await hunt(
+      async () => {
+        kept.push(new MicrotaskLeak())
+        await null
+        await new Promise((resolve) => process.nextTick(resolve))
+      },
+      { iterations: 10 },
+    )
+    assert.equal(report.leaks.find((g) => g.name === 'MicrotaskLeak')?.count, 10, formatReport(report))
+    assert.match(report.summary.baseline.source, /^a heap walk/)
+    assert.deepEqual(
+      Object.entries(report.summary.snapshotBytes).filter(([, bytes]) => bytes > 0).map(([name]) => name),
+      ['final', 'confirm'],
+    )
+    const clean = await hunt(async () => JSON.parse('{"a":[1,2,3]}'), { iterations: 10 })
+    assert.deepEqual(clean.leaks, [])
+    assert.match(clean.summary.baseline.source, /^a heap walk/)
+  })
+
   it('ends V8\'s tracking when a call stays pending 5 s after synchronous warm-up calls, and still finds the leak', async () => {
     const kept = []
     class SlowCallLeak {}

@@ -71,6 +71,8 @@ class Timeline {
   }
 }
 
+// Ticks a warm-up call's promise gets to settle in before it counts as waiting on the loop.
+const TICK_HOPS = 64
 // A call pending this long while V8 tracks heap objects ends the tracking (LocalHeap.awaitCall).
 const STUCK_MS = 5000
 const STUCK = Symbol('stuck')
@@ -352,8 +354,11 @@ class HuntRun {
     // Set by round one; declared here so that no property is added to this object mid-hunt.
     this.halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
     this.listenersGrew = 0
-    // Whether a call returned a promise; then the event loop idles during the calls.
+    // Whether a call returned a promise, and whether a warm-up call's promise waited on the
+    // event loop (a timer, I/O): then the loop turns during the calls, and V8's tracking timer
+    // walks the heap at every turn once it is due.
     this.asyncCalls = false
+    this.loopTurns = false
     this.method = 'snapshots'
   }
 
@@ -362,8 +367,9 @@ class HuntRun {
    * are asynchronous. 'watermarks': both are heap walks and the only snapshots are the finals
    * (ARCHITECTURE.md has why that is the three-snapshot diff); the first final's census tells
    * which listener lists round two must count. V8 then tracks objects through the calls, and
-   * its timer walks whenever the event loop idles: fine for synchronous calls, and for
-   * asynchronous ones where V8 spaces the walks out. 'walked target': a baseline snapshot (its
+   * its timer walks whenever the event loop turns: fine for synchronous calls and for
+   * asynchronous ones that settle without a turn (microtasks, ticks), and for the others
+   * where V8 spaces the walks out. 'walked target': a baseline snapshot (its
    * census; a page's native nodes, which only a snapshot numbers) and a walk for the target:
    * without a second round (`confirm: false`) no second census could tell listener growth;
    * with the allocation tracker, no object the calls made after a walked baseline carried a
@@ -373,7 +379,7 @@ class HuntRun {
   chooseMethod() {
     const { o, heap } = this
     if (o.keepSnapshots || typeof heap.heapWalk !== 'function') return 'snapshots'
-    const walksIdle = this.asyncCalls || o.warmup === 0
+    const walksIdle = this.loopTurns || o.warmup === 0
     const walks = heap.walksBaseline && (!walksIdle || heap.walksSpacedOut)
     return o.confirm && !o.trackAllocations && walks ? 'watermarks' : 'walked target'
   }
@@ -529,7 +535,7 @@ class HuntRun {
         const result = fn(i)
         if (result && typeof result.then === 'function') {
           this.asyncCalls = true
-          await this.heap.awaitCall(result)
+          await (phase === 'warmup' ? this.awaitWarmUpCall(result) : this.heap.awaitCall(result))
         }
       } catch (err) {
         throw codedError('ERR_LEAKHUNT_FN_THREW', `the hunted function threw in ${phase} call ${i + 1} of ${times}: ${err && err.message}`, {
@@ -538,6 +544,25 @@ class HuntRun {
       }
     }
     this.lap(phase)
+  }
+
+  /**
+   * Awaits a warm-up call, noting whether it waited on the event loop. While ticks keep being
+   * queued, Node runs them and the microtasks and the loop does not turn: a promise still
+   * pending after TICK_HOPS of them waits for a timer or I/O, and V8's tracking timer walks at
+   * the loop's timers phase while such calls are awaited. One settled before never lets the
+   * loop turn, as a synchronous call.
+   */
+  async awaitWarmUpCall(result) {
+    const call = Promise.resolve(result)
+    let settled = false
+    const done = () => {
+      settled = true
+    }
+    call.then(done, done)
+    for (let hop = 0; hop < TICK_HOPS && !settled; hop++) await new Promise((resolve) => process.nextTick(resolve))
+    if (!settled) this.loopTurns = true
+    await call
   }
 
   /**
@@ -572,8 +597,9 @@ class HuntRun {
     this.checkAbort()
     this.progress(`snapshot:${name}`)
     const walkedTarget = this.method === 'walked target'
-    // The walks end with the first final, unless round two's calls never let the loop idle.
-    const endWalks = k === 2 && (walkedTarget || this.asyncCalls)
+    // The walks end with the first final, unless round two's calls never let the loop turn
+    // (without a warm-up, asynchronous calls are assumed to).
+    const endWalks = k === 2 && (walkedTarget || this.loopTurns || (this.asyncCalls && this.o.warmup === 0))
     const options = { session: this.session, mode, write: this.write, file: this.keptFiles[k], beforeWalk: walkedTarget && k === 0, endWalks }
     this.snapshotBytes[k] = await this.heap.snapshot(name, k, options)
     this.heapUsed[k] = this.heap.heapUsed()
