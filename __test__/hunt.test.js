@@ -37,6 +37,8 @@ async function countSessions(body) {
 }
 
 const tmpEntries = () => fs.readdirSync(os.tmpdir()).sort()
+/** Which of a hunt's baseline, target, final and confirm were full snapshots (not walks). */
+const snapshotsTaken = (report) => Object.entries(report.summary.snapshotBytes).filter(([, bytes]) => bytes > 0).map(([name]) => name)
 
 describe('hunt()', () => {
   it('finds a leak and formats it for people', async () => {
@@ -193,10 +195,7 @@ describe('hunt()', () => {
     assert.deepEqual(report.leaks, [])
     assert.match(report.summary.baseline.source, /^a heap walk up to object id \d+$/)
     assert.match(report.summary.target.source, /^a heap walk up to object id \d+$/)
-    assert.deepEqual(
-      Object.entries(report.summary.snapshotBytes).filter(([, bytes]) => bytes > 0).map(([name]) => name),
-      ['final'],
-    )
+    assert.deepEqual(snapshotsTaken(report), ['final'])
     assert.ok(report.summary.nodeCount.baseline > 1000 && report.summary.nodeCount.target > 1000, 'the walks counted the heap objects')
     assert.ok(report.summary.phasesMs['walk:baseline'] > 0)
     assert.equal(report.summary.phasesMs['snapshot:baseline'], undefined)
@@ -246,10 +245,7 @@ describe('hunt()', () => {
     const clean = await hunt(async () => JSON.parse('{"a":[1,2,3]}'), { iterations: 10 })
     assert.deepEqual(clean.leaks, [])
     assert.match(clean.summary.baseline.source, /^a heap walk/)
-    assert.deepEqual(
-      Object.entries(clean.summary.snapshotBytes).filter(([, bytes]) => bytes > 0).map(([name]) => name),
-      ['final'],
-    )
+    assert.deepEqual(snapshotsTaken(clean), ['final'])
   })
 
   it('ends V8\'s tracking when a call stays pending 5 s after synchronous warm-up calls, and still finds the leak', async () => {

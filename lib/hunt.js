@@ -354,11 +354,11 @@ class HuntRun {
     // Set by round one; declared here so that no property is added to this object mid-hunt.
     this.halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
     this.listenersGrew = 0
-    // Whether a call returned a promise, and whether a warm-up call's promise waited on the
-    // event loop (a timer, I/O): then the loop turns during the calls, and V8's tracking timer
-    // walks the heap at every turn once it is due.
+    // Whether a call returned a promise, and whether the calls wait on the event loop (a timer,
+    // I/O; what the warm-up saw, assumed without one): then the loop turns during the calls,
+    // and V8's tracking timer walks the heap at every turn once it is due.
     this.asyncCalls = false
-    this.loopTurns = false
+    this.loopTurns = o.warmup === 0
     this.method = 'snapshots'
   }
 
@@ -379,8 +379,7 @@ class HuntRun {
   chooseMethod() {
     const { o, heap } = this
     if (o.keepSnapshots || typeof heap.heapWalk !== 'function') return 'snapshots'
-    const walksIdle = this.loopTurns || o.warmup === 0
-    const walks = heap.walksBaseline && (!walksIdle || heap.walksSpacedOut)
+    const walks = heap.walksBaseline && (!this.loopTurns || heap.walksSpacedOut)
     return o.confirm && !o.trackAllocations && walks ? 'watermarks' : 'walked target'
   }
 
@@ -560,7 +559,7 @@ class HuntRun {
       settled = true
     }
     call.then(done, done)
-    for (let hop = 0; hop < TICK_HOPS && !settled; hop++) await new Promise((resolve) => process.nextTick(resolve))
+    for (let hop = 0; hop < TICK_HOPS && !settled; hop++) await nextTick()
     if (!settled) this.loopTurns = true
     await call
   }
@@ -597,9 +596,8 @@ class HuntRun {
     this.checkAbort()
     this.progress(`snapshot:${name}`)
     const walkedTarget = this.method === 'walked target'
-    // The walks end with the first final, unless round two's calls never let the loop turn
-    // (without a warm-up, asynchronous calls are assumed to).
-    const endWalks = k === 2 && (walkedTarget || this.loopTurns || (this.asyncCalls && this.o.warmup === 0))
+    // The walks end with the first final, unless round two's calls never let the loop turn.
+    const endWalks = k === 2 && (walkedTarget || (this.asyncCalls && this.loopTurns))
     const options = { session: this.session, mode, write: this.write, file: this.keptFiles[k], beforeWalk: walkedTarget && k === 0, endWalks }
     this.snapshotBytes[k] = await this.heap.snapshot(name, k, options)
     this.heapUsed[k] = this.heap.heapUsed()
@@ -621,12 +619,17 @@ class HuntRun {
     // Map). The loop may turn between the calls and a target walk, and such a Map made there
     // would outlive it as a "new" object: one pass here makes it garbage, as the target
     // snapshot's stream did.
-    await new Promise((resolve) => process.nextTick(resolve))
+    await nextTick()
     if (!afterWalk) await this.heap.collectGarbage()
     this.timeline.record(this.heap.heapUsed(), true)
     await sleep(this.o.settleMs, this.o.signal)
     this.lap('settle')
   }
+}
+
+/** Resolves on the next pass over Node's tick queue, once the microtasks queued now have run. */
+function nextTick() {
+  return new Promise((resolve) => process.nextTick(resolve))
 }
 
 module.exports = { hunt, HuntRun, idsReset, checkOptions, DEFAULTS, SCHEMA_VERSION }
