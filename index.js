@@ -78,7 +78,7 @@ async function readSnapshot(path, options = {}) {
   const { mode, onProgress } = checkKnown(options, { mode: undefined, onProgress: undefined }, 'readSnapshot')
   if (mode !== undefined && mode !== 'full' && mode !== 'ids') throw invalidArg('options.mode', "'full' or 'ids'", mode)
   checkOnProgress(onProgress)
-  return withProgress(onProgress, (progress) => callNative(() => binding.readSnapshot(path, mode, progress)))
+  return withProgress(onProgress, (progress) => callNative(() => binding.readSnapshot(binding.pathFor(path), mode, progress)))
 }
 
 /**
@@ -113,7 +113,7 @@ async function analyzeSnapshots(baseline, target, final, options) {
     return finish(rounds.first, rounds.persisted, rounds.grown)
   }
   if (inputs.every((input) => typeof input === 'string')) {
-    return finish(await withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(baseline, target, final, native, progress))))
+    return finish(await withProgress(onProgress, (progress) => callNative(() => binding.analyzeFiles(...inputs.map(binding.pathFor), native, progress))))
   }
   // Mixed: parse the paths (baseline and target need ids only), then diff the handles.
   const handles = await Promise.all(

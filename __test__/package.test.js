@@ -1,5 +1,5 @@
 'use strict'
-// The package as users get it: `npm run pack` makes leakhunt's tarball and the platform
+// The package as users get it: `npm run pack-all -- --host` makes leakhunt's tarball and the platform
 // package's, they are installed into an empty project with no Rust on PATH (no build runs at
 // install), and from there a hunt, the CLI, `analyze` and every runner entry work.
 const { describe, it, before, after } = require('node:test')
@@ -26,7 +26,7 @@ let project
 
 before(() => {
   dist = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-dist-'))
-  const printed = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--out', dist], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const printed = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--host', '--out', dist], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
   tarballs = printed.trim().split('\n')
   project = makeProject((dir) => {
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "uses-leakhunt", "private": true }\n')
@@ -50,7 +50,8 @@ describe('the packed package', () => {
     }
     assert.deepEqual(files.filter((f) => /__test__|bench\/|fuzz\/|src\/|\.node$|Cargo|scripts\//.test(f)), [])
     const manifest = JSON.parse(execFileSync('tar', ['xzf', tarballs[1], '-O', 'package/package.json'], { encoding: 'utf8' }))
-    assert.deepEqual(manifest.optionalDependencies, { 'leakhunt-linux-x64-gnu': version })
+    const platforms = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64', 'wasm32-wasi']
+    assert.deepEqual(manifest.optionalDependencies, Object.fromEntries(platforms.map((p) => [`leakhunt-${p}`, version])))
     assert.equal(manifest.scripts, undefined, 'nothing runs at install')
     assert.equal(manifest.devDependencies, undefined)
   })
@@ -115,9 +116,16 @@ describe('a build from source without Rust', () => {
 })
 
 describe('a bare npm pack', () => {
-  it('is refused with a pointer to npm run pack', () => {
+  it('is refused with a pointer to npm run pack-all', () => {
     const result = spawnSync('npm', ['pack', '--dry-run=false', '--pack-destination', os.tmpdir()], { cwd: ROOT, encoding: 'utf8', env: ENV })
     assert.notEqual(result.status, 0)
-    assert.match(result.stderr, /leakhunt: pack with `npm run pack`/)
+    assert.match(result.stderr, /leakhunt: pack with `npm run pack-all`/)
+  })
+
+  it('is not what `npm run pack-all` runs first: its name trips no pre-script', () => {
+    const scripts = require('../package.json').scripts
+    assert.ok(scripts['pack-all'], 'the pack-all script exists')
+    assert.equal(scripts['prepack-all'], undefined)
+    assert.equal(scripts.pack, undefined, '`npm run pack` would run the prepack refusal first')
   })
 })

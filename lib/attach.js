@@ -12,6 +12,7 @@ const { spawn } = require('node:child_process')
 const binding = require('./binding.js')
 const { callNative, invalidArg, codedError, checkOptions: checkKnown } = require('./errors.js')
 const { HuntRun, idsReset, checkOptions: checkHuntOptions } = require('./hunt.js')
+const { SUPPORTED, platformName, wasiForced } = require('./platform.js')
 
 const PROBE_GROUP = 'leakhunt-ids-probe'
 const ACTION_GROUP = 'leakhunt-action'
@@ -50,6 +51,13 @@ async function attach(target, options = {}) {
   if (target !== undefined && typeof target !== 'string') throw invalidArg('target', 'a string', target)
   if (target !== undefined && a.pid !== undefined) throw invalidArg('target', 'undefined with options.pid (the inspector SIGUSR1 opens is 127.0.0.1:9229)', target)
 
+  if (binding.leakhuntCore.kind === 'wasm') {
+    // WASI gives the WebAssembly core no sockets: the inspector's WebSocket needs a native one.
+    throw codedError(
+      'ERR_LEAKHUNT_WASI_UNSUPPORTED',
+      `leakhunt attach needs the native core, and this process runs the WebAssembly fallback (leakhunt-wasm32-wasi${wasiForced() ? ', forced by NAPI_RS_FORCE_WASI' : `: no native core for ${platformName()}`}), which cannot open the inspector's WebSocket. In-process hunts, monitor() and analyze work with it; attach from a machine with a native core (${SUPPORTED.join(', ')}).`,
+    )
+  }
   const opened = a.pid !== undefined ? await openInspector(a.pid) : null
   const url = await webSocketUrl(opened ? `127.0.0.1:${DEFAULT_INSPECTOR_PORT}` : target, a.target)
   const remote = new binding.RemoteInspector()

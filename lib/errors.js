@@ -6,6 +6,10 @@ const CODE_PREFIX = /^(ERR_LEAKHUNT_[A-Z_]+): /
 
 function fromNative(err) {
   if (!(err instanceof Error)) return err
+  // The WebAssembly core cannot unwind a panic (stable Rust aborts on wasm): it traps instead.
+  if (err instanceof WebAssembly.RuntimeError) {
+    return codedError('ERR_LEAKHUNT_INTERNAL', `leakhunt's WebAssembly core stopped (${err.message}): a bug in leakhunt, please report it. The fallback cannot recover from it; a native core can.`, { cause: err })
+  }
   const match = CODE_PREFIX.exec(err.message)
   if (!match) return err
   const clean = new Error(err.message.slice(match[0].length))

@@ -1,24 +1,30 @@
 'use strict'
-// Packs leakhunt the way napi-rs packages ship: the platform package with the prebuilt core
-// (npm/linux-x64-gnu → leakhunt-linux-x64-gnu-<v>.tgz) and leakhunt itself, whose package.json
-// names it as an optional dependency (npm installs only the one that fits the machine) and
-// has no build or install scripts. Users never need Rust.
-//   npm run pack [-- --out DIR]     (default DIR: dist/)
-// Publishing: `npm publish` each tarball, the platform package first.
+// Packs leakhunt the way napi-rs packages ship: one package per platform with its prebuilt core
+// (npm/<platform> → leakhunt-<platform>-<v>.tgz: seven native cores and the WebAssembly
+// fallback), and leakhunt itself, whose package.json names them all as optional dependencies
+// (npm installs only the one that fits the machine's os, cpu and libc). Users never need Rust.
+//   npm run pack-all [-- --out DIR] [-- --no-build] [-- --host]    (default DIR: dist/)
+// It first builds every core (scripts/build-all.js) unless told --no-build, then checks each
+// binary is what its platform loads. --host: only this machine's platform package (built by
+// scripts/build.js, which needs no cross tools) beside leakhunt's, whose manifest still names
+// every platform: what the test suite installs. Publishing: `npm publish` each platform tarball, then
+// leakhunt's. (Not `npm run pack`: npm would run the `prepack` refusal below before it.)
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { SUPPORTED } = require('../lib/platform.js')
+const { NATIVE, WASM, platformName } = require('../lib/platform.js')
+const { checkBinary } = require('./binary-format.js')
 
 const ROOT = path.join(__dirname, '..')
+const PLATFORMS = [...NATIVE, WASM]
 
 if (process.argv.includes('--refuse')) {
   // `prepack` of the repository: a bare `npm pack` or `npm publish` would ship a package.json
   // without the platform packages, whose users would have no binary.
   process.stderr.write(
-    'leakhunt: pack with `npm run pack` (tarballs in dist/): it packs the prebuilt core as the platform package ' +
-      `${SUPPORTED.map((p) => `leakhunt-${p}`).join(', ')} and leakhunt with it as an optional dependency.\n`,
+    'leakhunt: pack with `npm run pack-all` (tarballs in dist/): it builds and packs the core for every platform ' +
+      `(${PLATFORMS.map((p) => `leakhunt-${p.platform}`).join(', ')}) and leakhunt with them as optional dependencies.\n`,
   )
   process.exit(1)
 }
@@ -30,17 +36,33 @@ fs.mkdirSync(out, { recursive: true })
 const npm = (args, cwd) => JSON.parse(execFileSync('npm', [...args, '--json', '--ignore-scripts'], { cwd, encoding: 'utf8' }))
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 
-execFileSync(process.execPath, [path.join(__dirname, 'build.js')], { cwd: ROOT, stdio: 'inherit' })
+const hostOnly = process.argv.includes('--host')
+const packed = hostOnly ? PLATFORMS.filter((p) => p.platform === platformName()) : PLATFORMS
+if (packed.length === 0) throw new Error(`this machine (${platformName()}) has no platform package to pack`)
+if (!process.argv.includes('--no-build')) {
+  execFileSync(process.execPath, [path.join(__dirname, hostOnly ? 'build.js' : 'build-all.js')], { cwd: ROOT, stdio: 'inherit' })
+}
+
+/** A platform package is packed only when its metadata and its binary are right. */
+function checkPlatform(p) {
+  const dir = path.join(ROOT, 'npm', p.platform)
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
+  const problems = []
+  if (meta.version !== pkg.version) problems.push(`has version ${meta.version}, leakhunt ${pkg.version}`)
+  for (const key of ['os', 'cpu', 'libc']) {
+    const want = p[key] ? [p[key]] : undefined
+    if (JSON.stringify(meta[key]) !== JSON.stringify(want)) problems.push(`says ${key} ${JSON.stringify(meta[key])}, lib/platform.js ${JSON.stringify(want)}`)
+  }
+  for (const file of meta.files) if (!fs.existsSync(path.join(dir, file))) problems.push(`lacks ${file}: build it with node scripts/build-all.js ${p.platform}`)
+  if (problems.length === 0 && p !== WASM) problems.push(...checkBinary(fs.readFileSync(path.join(dir, meta.main)), p).problems.map((x) => `${meta.main} ${x}`))
+  if (problems.length > 0) throw new Error(`npm/${p.platform}: ${problems.join('; ')}`)
+  return dir
+}
 
 const tarballs = []
-for (const platform of SUPPORTED) {
-  const dir = path.join(ROOT, 'npm', platform)
-  const binary = path.join(dir, `leakhunt.${platform}.node`)
-  if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: this machine cannot build the core for ${platform}`)
-  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
-  if (meta.version !== pkg.version) throw new Error(`npm/${platform}/package.json has version ${meta.version}, leakhunt ${pkg.version}`)
-  const [packed] = npm(['pack', dir, '--pack-destination', out], ROOT)
-  tarballs.push(path.join(out, packed.filename))
+for (const p of packed) {
+  const [tarball] = npm(['pack', checkPlatform(p), '--pack-destination', out], ROOT)
+  tarballs.push(path.join(out, tarball.filename))
 }
 
 // leakhunt itself, from a staged copy of the files `npm pack` would take.
@@ -53,10 +75,10 @@ try {
     fs.copyFileSync(path.join(ROOT, file), path.join(stage, file))
   }
   const { scripts, devDependencies, napi, ...published } = pkg
-  published.optionalDependencies = Object.fromEntries(SUPPORTED.map((p) => [`leakhunt-${p}`, pkg.version]))
+  published.optionalDependencies = Object.fromEntries(PLATFORMS.map((p) => [`leakhunt-${p.platform}`, pkg.version]))
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
-  const [packed] = npm(['pack', stage, '--pack-destination', out], ROOT)
-  tarballs.push(path.join(out, packed.filename))
+  const [tarball] = npm(['pack', stage, '--pack-destination', out], ROOT)
+  tarballs.push(path.join(out, tarball.filename))
 } finally {
   fs.rmSync(stage, { recursive: true, force: true })
 }

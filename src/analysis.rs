@@ -459,44 +459,66 @@ pub fn analyze(
     })
 }
 
+/// Runs `first` on a thread of its own while `second` runs on this one, and returns both
+/// (`first`'s as `Err` if its thread died). In WebAssembly they run one after the other: a
+/// scoped thread under the WASI-threads runtime finished its work and its scope never ended
+/// (`std::thread::scope` waits by parking, and the park was never woken), so the WASI build
+/// does without the second core here.
+fn side_by_side<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B) -> (std::thread::Result<A>, B) {
+    if cfg!(target_family = "wasm") {
+        let a = first();
+        return (Ok(a), second());
+    }
+    std::thread::scope(|scope| {
+        let a = scope.spawn(first);
+        let b = second();
+        (a.join(), b)
+    })
+}
+
 /// Three files: the baseline and target are reduced to id sets on a second thread while the
 /// final one is parsed into a full graph, so both cores work and only one graph is held.
 pub fn analyze_files(baseline: &str, target: &str, final_: &str, options: &DiffOptions, progress: &Progress) -> Result<LeakReport> {
     let started = Instant::now();
     progress.expect_bytes([baseline, target, final_].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum());
-    let (ids, full) = std::thread::scope(|scope| {
-        let ids = scope.spawn(|| {
+    let (ids, full) = side_by_side(
+        || {
             crate::error::catch_panic(|| {
                 let b = Snapshot::read(baseline, ParseMode::Ids, progress)?;
                 let t = Snapshot::read(target, ParseMode::Ids, progress)?;
                 Ok((b, t))
             })
-        });
-        // One thread for the final file: the second core is busy with the id sets, and parsing
-        // it in two halves (`Snapshot::read`) costs 0.27 s more CPU in all, which measured slower
-        // here (1.39 s against 1.31 s on 3 × 521 MB) though 0.36 s faster for one file alone.
-        let full = Snapshot::read_on_one_thread(final_, ParseMode::Full, progress);
-        // The final graph's dominators and retainer paths need no ids, nor each other: they
-        // are computed side by side as soon as the graph exists (3 × 521 MB files: the id sets
-        // take 0.78 s on one core, the full parse 0.82 s on the other, then dominators 0.37 s
-        // and retainer paths 0.12 s run together).
-        if let Ok(Snapshot::Full(s)) = &full {
-            std::thread::scope(|inner| {
-                // A panic there is caught; `analyze` then asks again and reports it.
-                inner.spawn(|| {
-                    crate::error::catch_panic(|| {
-                        s.retainers();
-                        Ok(())
-                    })
-                });
-                if !options.counts_only {
-                    s.dominators();
-                }
-            });
-        }
-        let ids = ids.join().unwrap_or_else(|_| Err(LeakhuntError::Internal("id parser thread died".into())));
-        (ids, full)
-    });
+        },
+        || {
+            // One thread for the final file: the second core is busy with the id sets, and
+            // parsing it in two halves (`Snapshot::read`) costs 0.27 s more CPU in all, which
+            // measured slower here (1.39 s against 1.31 s on 3 × 521 MB) though 0.36 s faster
+            // for one file alone.
+            let full = Snapshot::read_on_one_thread(final_, ParseMode::Full, progress);
+            // The final graph's dominators and retainer paths need no ids, nor each other: they
+            // are computed side by side as soon as the graph exists (3 × 521 MB files: the id
+            // sets take 0.78 s on one core, the full parse 0.82 s on the other, then dominators
+            // 0.37 s and retainer paths 0.12 s run together).
+            if let Ok(Snapshot::Full(s)) = &full {
+                let _ = side_by_side(
+                    // A panic there is caught; `analyze` then asks again and reports it.
+                    || {
+                        crate::error::catch_panic(|| {
+                            s.retainers();
+                            Ok(())
+                        })
+                    },
+                    || {
+                        if !options.counts_only {
+                            s.dominators();
+                        }
+                    },
+                );
+            }
+            full
+        },
+    );
+    let ids = ids.unwrap_or_else(|_| Err(LeakhuntError::Internal("id parser thread died".into())));
     let (b, t) = ids?;
     let f = full?;
     let parse_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -3,12 +3,26 @@
 
 use crate::analysis::Snapshot;
 use crate::error::{LeakhuntError, Result};
-use crate::snapshot::ParseMode;
+use crate::snapshot::{ParseMode, SnapshotParser};
+
+/// The parsed snapshot; with `census`, reduced to its ids and each emitter's listener counts.
+fn finish_parse(parser: SnapshotParser, parse_mode: ParseMode, census: bool) -> Result<Snapshot> {
+    let snapshot = Snapshot::from_parsed(parser.finish()?, parse_mode)?;
+    if !census {
+        return Ok(snapshot);
+    }
+    let listeners = match &snapshot {
+        Snapshot::Full(s) => crate::listeners::census(&s.graph),
+        Snapshot::Ids(..) | Snapshot::Watermark(_) => Default::default(),
+    };
+    Ok(Snapshot::Ids(snapshot.ids().into_owned(), Some(listeners)))
+}
 
 /// A snapshot being parsed on its own thread while the caller goes on (the hunt's next calls,
 /// V8's next snapshot), so parsing overlaps the work it would otherwise follow. Chunks are
 /// copied into a channel: the copy is cheap next to the parse, and the caller's buffers are
 /// free to go at once.
+#[cfg(not(target_family = "wasm"))]
 pub struct SnapshotInProgress {
     chunks: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
     cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -16,12 +30,14 @@ pub struct SnapshotInProgress {
 }
 
 /// Chunks queued for the parser before a writer waits (V8's chunks are 64 kB or less).
+#[cfg(not(target_family = "wasm"))]
 const CHUNKS_IN_FLIGHT: usize = 256;
 
 /// A writer into a snapshot being parsed, to hand to another thread.
 #[derive(Clone)]
 pub struct ChunkSink(std::sync::mpsc::SyncSender<Vec<u8>>);
 
+#[cfg(not(target_family = "wasm"))]
 impl ChunkSink {
     /// Queues a chunk; a parser that stopped (failed or cancelled) drops it.
     pub fn write(&self, chunk: &[u8]) {
@@ -29,6 +45,7 @@ impl ChunkSink {
     }
 }
 
+#[cfg(not(target_family = "wasm"))]
 impl SnapshotInProgress {
     /// `census`: parse in full, count each emitter's listeners, then keep only the ids (and
     /// the counts): what a baseline needs to tell listener growth, at an ids snapshot's size.
@@ -40,7 +57,7 @@ impl SnapshotInProgress {
         let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stop = cancelled.clone();
         let parse_mode = if census { ParseMode::Full } else { mode };
-        let mut parser = crate::snapshot::SnapshotParser::new(source, parse_mode, None);
+        let mut parser = SnapshotParser::new(source, parse_mode, None);
         let thread = std::thread::Builder::new()
             .name("leakhunt-parse".into())
             .spawn(move || {
@@ -51,15 +68,7 @@ impl SnapshotInProgress {
                         }
                         parser.write(&chunk)?;
                     }
-                    let snapshot = Snapshot::from_parsed(parser.finish()?, parse_mode)?;
-                    if !census {
-                        return Ok(snapshot);
-                    }
-                    let listeners = match &snapshot {
-                        Snapshot::Full(s) => crate::listeners::census(&s.graph),
-                        Snapshot::Ids(..) | Snapshot::Watermark(_) => Default::default(),
-                    };
-                    Ok(Snapshot::Ids(snapshot.ids().into_owned(), Some(listeners)))
+                    finish_parse(parser, parse_mode, census)
                 })
             })
             .map_err(|e| LeakhuntError::Internal(format!("cannot start a parser thread: {e}")))?;
@@ -95,11 +104,67 @@ impl SnapshotInProgress {
     }
 }
 
+#[cfg(not(target_family = "wasm"))]
 impl Drop for SnapshotInProgress {
     /// Dropped unfinished (an aborted hunt): the thread skips the chunks still queued and ends.
     fn drop(&mut self) {
         self.cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
         self.chunks = None;
+    }
+}
+
+/// In WebAssembly the snapshot is parsed as its chunks are written, on the writer's thread.
+/// Under the WASI-threads runtime a parse thread waiting for its next chunk was never woken
+/// (a channel's receiver parks, and the writer's unpark did not reach it), so the WASI build
+/// gives up the overlap: what the parse costs is spent while V8 streams the snapshot.
+#[cfg(target_family = "wasm")]
+pub struct SnapshotInProgress {
+    parser: std::cell::RefCell<Option<SnapshotParser>>,
+    failed: std::cell::RefCell<Option<LeakhuntError>>,
+    parse_mode: ParseMode,
+    census: bool,
+}
+
+#[cfg(target_family = "wasm")]
+impl ChunkSink {
+    pub fn write(&self, chunk: &[u8]) {
+        let _ = self.0.send(chunk.to_vec());
+    }
+}
+
+#[cfg(target_family = "wasm")]
+impl SnapshotInProgress {
+    pub fn start(source: &str, mode: ParseMode, census: bool) -> Result<SnapshotInProgress> {
+        let parse_mode = if census { ParseMode::Full } else { mode };
+        let parser = SnapshotParser::new(source, parse_mode, None);
+        Ok(SnapshotInProgress { parser: Some(parser).into(), failed: None.into(), parse_mode, census })
+    }
+
+    /// Parses a chunk; after an error, later chunks are dropped and `finish` reports it.
+    pub fn write(&self, chunk: &[u8]) {
+        let mut parser = self.parser.borrow_mut();
+        if let Some(p) = parser.as_mut() {
+            if let Err(e) = crate::error::catch_panic(|| p.write(chunk)) {
+                *self.failed.borrow_mut() = Some(e);
+                *parser = None;
+            }
+        }
+    }
+
+    /// No other thread writes here: a remote target's chunks need the native core.
+    pub fn sink(&self) -> Option<ChunkSink> {
+        None
+    }
+
+    pub fn end_input(&mut self) {}
+
+    pub fn finish(self) -> Result<Snapshot> {
+        if let Some(e) = self.failed.into_inner() {
+            return Err(e);
+        }
+        let parser = self.parser.into_inner().ok_or_else(|| LeakhuntError::Usage("the snapshot was already finished".into()))?;
+        let (parse_mode, census) = (self.parse_mode, self.census);
+        crate::error::catch_panic(move || finish_parse(parser, parse_mode, census))
     }
 }
 
