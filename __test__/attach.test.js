@@ -217,7 +217,8 @@ describe('leakhunt attach --pid: a Node service started without --inspect', () =
 async function startChromium() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-attach-chromium-'))
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  const child = spawn(CHROMIUM, [...args, '--remote-debugging-port=0', `--user-data-dir=${profile}`, `file://${PAGE}`], { stdio: 'ignore' })
+  // A process group of its own, so that helpers outliving the browser can be ended with it.
+  const child = spawn(CHROMIUM, [...args, '--remote-debugging-port=0', `--user-data-dir=${profile}`, `file://${PAGE}`], { stdio: 'ignore', detached: true })
   started.push(child)
   const portFile = path.join(profile, 'DevToolsActivePort')
   for (let waited = 0; !fs.existsSync(portFile) || fs.readFileSync(portFile, 'utf8').split('\n').length < 2; waited += 100) {
@@ -243,6 +244,13 @@ async function startChromium() {
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
         await exited
         clearTimeout(timer)
+      }
+      // A helper still writing into the profile after the browser exited failed its removal
+      // (ENOTEMPTY, once in a full run): whatever is left of the group goes first.
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // the group is gone: nothing outlived the browser
       }
       fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
     },

@@ -7,9 +7,11 @@ const path = require('node:path')
 
 const runner = path.join(__dirname, 'run-scenario.js')
 
-function huntInChild(file, node = process.execPath) {
+/** `env`: added to this process's (NAPI_RS_FORCE_WASI for the fallback, LEAKHUNT_KEEP_SNAPSHOTS). */
+function huntInChild(file, node = process.execPath, env = {}) {
   return new Promise((resolve, reject) => {
-    execFile(node, [runner, file], { maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    const options = { maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL', env: { ...process.env, ...env } }
+    execFile(node, [runner, file], options, (err, stdout, stderr) => {
       if (err) reject(new Error(`${file}: ${err.killed ? 'timed out' : err.message}\n${stderr}`))
       else resolve(JSON.parse(stdout))
     })

@@ -11,7 +11,9 @@ async function main() {
   const trace = ({ phase, iteration }) => {
     if (!iteration) process.stderr.write(`${(performance.now() - started).toFixed(0)} ms: ${phase}\n`)
   }
-  const report = await hunt(scenario.action, { iterations, onProgress: trace })
+  // LEAKHUNT_KEEP_SNAPSHOTS: a directory that keeps the hunt's snapshots, to analyse again.
+  const keepSnapshots = process.env.LEAKHUNT_KEEP_SNAPSHOTS || undefined
+  const report = await hunt(scenario.action, { iterations, onProgress: trace, keepSnapshots })
   // Scenarios may leave timers behind on purpose, so the process is ended by hand, but not at
   // once: on Node 24 a process.exit() right after a hunt can hang for good, with a V8 background
   // compile job waiting for a GC that the exiting main thread never runs (seen with gdb in
