@@ -287,6 +287,25 @@ export interface GrowthPoint {
    * variables, the global object's properties, a module's exports.
    */
   alongside?: SiblingGrowth[]
+  /**
+   * Other older objects that hold at least half of the same objects directly (an object kept
+   * in a Map and in an audit Array): the same leak, counted once, under the holder that holds
+   * the most of them directly (then the oldest).
+   */
+  sharedWith: SharedHolder[]
+  /**
+   * In round two's growth points only: the holder's entries (what it holds directly, through
+   * its storage, in new collections it holds, and along lists from there) when the round began
+   * and when it ended. A holder that gains new objects but not entries is churn.
+   */
+  holderEntries: { before: number; after: number } | null
+}
+
+/** Another holder of a growth point's objects. */
+export interface SharedHolder {
+  holder: Holder
+  /** Shortest path from the GC roots to it, root first. */
+  retainerPath: PathStep[]
 }
 
 /** A holder gathered into a growth point: a property of the same object, growing at the same rate. */
@@ -436,10 +455,14 @@ export interface Verdict {
    * 'not-with-calls': round two added no more than round one (activity beside the calls);
    * 'filtered': accepted by leakFilter or ignoreHeldBy;
    * 'single': no second round, and the holder gained one object over four calls or more;
-   * 'bounded': held by one of Node's buffers with a fixed cap (see `bound`).
+   * 'bounded': held by one of Node's buffers with a fixed cap (see `bound`);
+   * 'churn': round two gave the holder new objects but not more entries (a full ring buffer,
+   * an LRU cache at its size: each new object replaced an old one; see `entries`).
    * Each growth point is judged on its own: round two's growth points are matched by holder id.
    */
-  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'bounded'
+  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'bounded' | 'churn'
+  /** With 'churn': the holder's entries when round two began and when it ended. */
+  entries?: { before: number; after: number }
   /** With 'bounded': the buffer and its cap (Node's resource-timing buffer: 250 entries unless changed). */
   bound?: { holder: string; cap: number }
   /** Objects of this growth point still alive after round two (null without a second round). */

@@ -8,7 +8,7 @@
 // shape, from the most specific (a listener list, a timer list) to the most general (a
 // variable); a holder that fits none says so instead of guessing.
 
-const { rate: perCallText } = require('./phrases.js')
+const { rate: perCallText, article } = require('./phrases.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
 /** What V8 replaces as a holder grows; a name skips over them. */
@@ -174,6 +174,18 @@ const RULES = [
       const each = heldInstance(point)
       const armed = rate === null ? 'timers armed per call stay' : `${Number.isInteger(rate) ? rate : rate.toFixed(2)} timer${rate === 1 ? '' : 's'} armed per call ${rate === 1 ? 'stays' : 'stay'}`
       const list = timerList && holder.edgeType === 'element' ? ` (${holder.edge.replace(/[[\]]/g, '')} ms)` : ''
+      const timer = timers ? timers.name : 'Timeout'
+      // The program's own collection holds the timer handles (and Node's timer list holds the
+      // timers too): the collection is what grows and what the fix is about.
+      const kept = !timerList && !pageTimers && (TIMERS.has(point.name) || (below && TIMERS.has(below.name))) ? holderLabel(path, h) : null
+      if (kept) {
+        return {
+          title: 'Timer handles kept, timers never cleared',
+          detail: `\`${kept}\` (${article(holder.name)}) gains the handle of a timer armed per call and keeps it, and the timer stays pending (Node's timer list holds it too)${each ? `, each keeping ${article(each.name)} alive` : ''}: a pending timer keeps its callback and all it reaches`,
+          hint: `clearInterval()/clearTimeout() each handle in \`${kept}\` when its work is done and remove it from \`${kept}\`, not only at shutdown (or arm one timer for all calls)`,
+          holder: { timer, instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
+        }
+      }
       return {
         title: 'Timers armed per call, never cleared',
         label: `timers armed per call${list}`,
@@ -182,7 +194,7 @@ const RULES = [
           each && each.cleanup
             ? `call ${each.name}.prototype.${each.cleanup}() on each ${each.name} when done with it (its timer goes with it), or share one ${each.name} instead of making one per call`
             : 'keep the handle and clearInterval()/clearTimeout() it when the work is done (or on shutdown)',
-        holder: { timer: timers ? timers.name : 'Timeout', instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
+        holder: { timer, instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
       }
     },
   },
@@ -311,10 +323,6 @@ const RULES = [
   },
 ]
 
-function article(noun) {
-  return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`
-}
-
 function variableOf(path, index) {
   const step = path[index]
   if (!step) return null
@@ -366,6 +374,7 @@ function withCauses(report) {
     if (point.holder) point.holder.label = point.cause.label || growthLabel(point)
     delete point.cause.label
     for (const other of point.alongside || []) other.holder.label = growthLabel(other)
+    for (const other of point.sharedWith || []) other.holder.label = holderLabel(other.retainerPath, other.retainerPath.length - 1)
   }
   return report
 }

@@ -3,7 +3,7 @@
 // what hangs from it, the cause and the fix), and the retainer path root first, one step a
 // line (the shape MemLab users read fluently), on to one of the objects.
 const { checkOptions } = require('./errors.js')
-const { sourcePosition, frameCall, overCalls, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList } = require('./phrases.js')
+const { sourcePosition, frameCall, overCalls, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList, sharedList } = require('./phrases.js')
 
 // ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
 const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
@@ -46,6 +46,7 @@ function formatGroup(point, { heading, paint }) {
   lines.push(`${paint.red(heading)} ${paint.bold(growthName(point))} ${gains(point)}${defined(point)}: ${all}, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained`)
   if (point.breakdown && point.breakdown.length > 1) lines.push(`    holds: ${heldList(point)}`)
   if (point.alongside && point.alongside.length) lines.push(`    grows alongside (properties of one object): ${alongsideList(point)}`)
+  if (point.sharedWith && point.sharedWith.length) lines.push(`    also held by: ${sharedList(point)} (the same objects, counted once)`)
   if (point.cause && point.cause.pattern !== 'unknown') {
     lines.push(paint.bold(`    cause: ${point.cause.title}`) + ` — ${point.cause.detail}`)
     if (point.cause.hint) lines.push(`    fix: ${point.cause.hint}`)
@@ -70,6 +71,7 @@ const REASONS = {
   filtered: 'accepted (leakFilter or ignoreHeldBy)',
   single: 'one object over all the calls: not growing with them (no second round to check)',
   bounded: 'held by a buffer of Node with a fixed cap, not a leak',
+  churn: 'new objects in place of old ones: the holder kept as many entries through a second round of calls (a full buffer or cache)',
 }
 
 /**

@@ -103,4 +103,13 @@ function alongsideList(point) {
   return (point.alongside || []).map((a) => `${growthName(a)} ${gains(a)}`).join('; ')
 }
 
-module.exports = { sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+function article(noun) {
+  return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`
+}
+
+/** The other holders of a growth point's objects: `auditTrail` (an Array). */
+function sharedList(point) {
+  return (point.sharedWith || []).map((s) => `\`${s.holder.label}\` (${article(s.holder.name)})`).join(', ')
+}
+
+module.exports = { article, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

@@ -9,7 +9,10 @@
 //   - one-time growth (a lazy singleton, a cache filled once, code warmed by the calls) adds
 //     nothing in round two;
 //   - bounded structures (an LRU at capacity, replaced entries) release round one's objects
-//     during round two.
+//     during round two, or, when round two is too short to reach round one's (a ring of 64
+//     slots), hold as many entries at its end as at its start: new objects in place of old
+//     ones are churn, not growth (BLeak's test: a leak is a location whose outgoing
+//     references keep increasing).
 
 /** Share of round one's objects that must still be alive after round two. */
 const MIN_PERSISTED = 0.9
@@ -22,6 +25,11 @@ const SECOND_ROUND_FACTOR = 2
  * calls/k per round).
  */
 const MIN_GROWTH = 1.5
+/**
+ * A holder whose entries grew over round two by less than this share of the entries it gained
+ * (new objects it holds directly) replaced old entries with new ones: churn, not growth.
+ */
+const MIN_ENTRY_GROWTH = 0.5
 /** Without a second round, a holder that gained one object over this many calls or more did not grow with them. */
 const MIN_CALLS_FOR_SINGLE = 4
 
@@ -57,6 +65,14 @@ function grownUnder(point, grown) {
   return same ? same.count : again.name === point.name ? again.leadingCount : 0
 }
 
+/** Round two's entries of the point's holder, when they did not grow with what it gained. */
+function churned(grown, point) {
+  const again = grown.leaks.find((g) => g.holder.id === point.holder.id)
+  const entries = again && again.holderEntries
+  if (!entries) return null
+  return entries.after - entries.before < MIN_ENTRY_GROWTH * again.leadingCount ? entries : null
+}
+
 /**
  * Judges each growth point of round one. A growth point's holder existed before the baseline,
  * so it keeps its snapshot id: round two's growth points are matched to round one's by it,
@@ -89,6 +105,8 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
         verdict = { leak: false, reason: 'one-time', persisted: kept, grew }
       } else if (grew <= before || grew < MIN_GROWTH * before) {
         verdict = { leak: false, reason: 'not-with-calls', persisted: kept, grew }
+      } else if (churned(grown, point)) {
+        verdict = { leak: false, reason: 'churn', persisted: kept, grew, entries: churned(grown, point) }
       } else {
         verdict = { leak: true, reason: 'grows-with-calls', persisted: kept, grew }
       }

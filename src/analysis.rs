@@ -433,7 +433,18 @@ pub fn analyze(
         Some(snapshot) => snapshot.ids_beside(final_),
         None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
     };
-    let grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
+    let mut grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
+    // A second round starts from a full snapshot: each holder's entries there and at the end
+    // tell growth from churn.
+    if let (Some(_), Snapshot::Full(start)) = (holders_from, baseline) {
+        for point in &mut grouped.groups {
+            let before = diff::holder_entries(&start.graph, point.holder.id, &older.ids);
+            let after = diff::holder_entries(graph, point.holder.id, &older.ids);
+            if let (Some(before), Some(after)) = (before, after) {
+                point.holder_entries = Some(crate::report::HolderEntries { before, after });
+            }
+        }
+    }
     let leaked_object_count = grouped.groups.iter().map(|g| g.count).sum();
     let leaked_self_size = grouped.groups.iter().map(|g| g.self_size).sum();
     let leaked_retained_size = grouped.groups.iter().map(|g| g.retained_size).sum();

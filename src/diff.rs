@@ -6,7 +6,7 @@ use crate::allocations::AllocationTrace;
 use crate::classes::{self, ClassKey};
 use crate::dominators::Dominators;
 use crate::graph::{HeapGraph, NodeIndex, ROOT};
-use crate::report::{GrowthPoint, HeldClass, Holder, SourceLocation};
+use crate::report::{GrowthPoint, HeldClass, Holder, SharedHolder, SourceLocation};
 use crate::retainers::RetainerTree;
 use crate::snapshot::{EdgeKind, IdSnapshot, NodeKind};
 use std::collections::HashMap;
@@ -134,7 +134,10 @@ pub fn group<'a>(
 ) -> Grouped {
     let (members, internal_count, ignored_count) = members(graph, tree, surviving, options);
     let doms = if members.is_empty() { None } else { dominators() };
-    let placed = place_under_holders(graph, tree, older, &members);
+    let owners = direct_owners(graph, tree, older, &members);
+    let by_tree = place_under_holders(graph, tree, older, &members, &HashMap::new());
+    let moved = owners.to_move(&members, &by_tree);
+    let placed = if moved.is_empty() { by_tree } else { place_under_holders(graph, tree, older, &members, &moved) };
     let covered = dominated_by_members(graph, doms, &members);
     let trace = AllocationTrace::of(graph);
 
@@ -145,7 +148,11 @@ pub fn group<'a>(
     let all: std::collections::HashSet<NodeIndex> = members.iter().copied().collect();
     let mut groups: Vec<GrowthPoint> = by_holder
         .into_iter()
-        .map(|(holder, held)| growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, &all, older, options))
+        .map(|(holder, held)| {
+            let mut point = growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, &all, older, options);
+            point.shared_with = owners.shared_with(graph, tree, holder, &held);
+            point
+        })
         .collect();
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
     Grouped { groups, internal_count, ignored_count }
@@ -175,11 +182,13 @@ fn members(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeIndex], opti
 
 const UNPLACED: NodeIndex = NodeIndex::MAX;
 
-/// Where a member hangs: its holder, and how many steps below it.
+/// Where a member hangs: its holder, how many steps below it, and whether the road there
+/// runs along a list (a timer linked from the timer before it).
 #[derive(Clone, Copy)]
 struct Placement {
     holder: NodeIndex,
     depth: u32,
+    along_list: bool,
 }
 
 /// The edge that reached a node, with element indexes all alike: an older node that continues
@@ -193,42 +202,215 @@ fn chain_link(graph: &HeapGraph, tree: &RetainerTree, x: NodeIndex) -> (u8, u32,
 }
 
 /// For each member, where it hangs. One memoized walk up the retainer tree: linear in what the
-/// walks cover, however long the chains.
-fn place_under_holders(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members: &[NodeIndex]) -> Vec<Placement> {
+/// walks cover, however long the chains. A member in `moved` hangs from the holder named
+/// there, and what hangs below it follows it.
+fn place_under_holders(
+    graph: &HeapGraph,
+    tree: &RetainerTree,
+    older: &[u32],
+    members: &[NodeIndex],
+    moved: &HashMap<NodeIndex, NodeIndex>,
+) -> Vec<Placement> {
     // An embedder node the baseline lacks (Blink's listener records, Node's `Node / …` nodes,
     // which are numbered anew in every snapshot) has no age to go by: it is walked through.
     let is_holder = |x: NodeIndex| x == ROOT || (older.binary_search(&graph.ids[x as usize]).is_ok() && !classes::is_storage(graph, x));
-    // For each node walked: (holder, depth).
-    let mut known: HashMap<NodeIndex, (NodeIndex, u32)> = HashMap::new();
+    // Whether the tree reached `x` from its parent as the next link of a list.
+    let linked = |x: NodeIndex| match (tree.parent(x), tree.parent_edge(x)) {
+        (Some(p), Some(e)) => continues_chain(graph, p, x, e),
+        _ => false,
+    };
+    let mut known: HashMap<NodeIndex, Placement> = HashMap::new();
     let mut chain = Vec::new();
     members
         .iter()
         .map(|&v| {
             let mut x = v;
-            let (holder, mut depth) = loop {
+            let mut place = loop {
                 if let Some(&found) = known.get(&x) {
                     break found;
                 }
+                if let Some(&owner) = moved.get(&x) {
+                    break Placement { holder: owner, depth: 1, along_list: false };
+                }
                 match tree.parent(x) {
-                    None => break (UNPLACED, 0),
+                    None => break Placement { holder: UNPLACED, depth: 0, along_list: false },
                     // An older link of a chain the node continues (a timer list's timers from
                     // before the baseline) is not the holder: the chain's head is.
-                    Some(p) if is_holder(p) && (p == ROOT || chain_link(graph, tree, p) != chain_link(graph, tree, x)) => break (p, 1),
+                    Some(p) if is_holder(p) && (p == ROOT || chain_link(graph, tree, p) != chain_link(graph, tree, x)) => {
+                        break Placement { holder: p, depth: 1, along_list: false };
+                    }
                     Some(p) => {
                         chain.push(x);
                         x = p;
                     }
                 }
             };
-            known.insert(x, (holder, depth));
+            known.insert(x, place);
             while let Some(y) = chain.pop() {
-                depth += 1;
-                known.insert(y, (holder, depth));
+                place = Placement { holder: place.holder, depth: place.depth + 1, along_list: place.along_list || linked(y) };
+                known.insert(y, place);
             }
             // Unreachable (only with includeInternals): each is its own.
-            Placement { holder: if holder == UNPLACED { v } else { holder }, depth }
+            if place.holder == UNPLACED {
+                place.holder = v;
+            }
+            place
         })
         .collect()
+}
+
+/// Members held directly by older objects (by a property, a variable, or through the storage of
+/// an Array, a Map or a dictionary), and by which: a member two older objects hold (a timer in
+/// the user's Array and in Node's timer list, an object in a Map and in an audit Array) belongs
+/// to one of them however the retainer tree reached it, so it counts once and in full. Of
+/// several, the one that holds the most members directly owns it (the user's Array of handles
+/// holds every timer; Node's list only its newest, as the others are linked from the timer
+/// before), then the oldest: a rule of the heap's shape and ids, so two rounds agree.
+/// An older link of a chain the member continues (a timer from before the baseline) is not an
+/// owner: the chain's head is, as in the retainer tree's placement.
+struct DirectOwners {
+    /// Per member: its owner, then the other older objects that hold it directly.
+    owners: HashMap<NodeIndex, (NodeIndex, Vec<NodeIndex>)>,
+}
+
+impl DirectOwners {
+    /// The members to place under their owner rather than where the retainer tree put them:
+    /// those whose tree holder holds them too (directly, or as a link of its list) and is not
+    /// their owner. A member an older object holds only inside a new one (a compiled function
+    /// in a cache entry) stays with that holder: the objects that hold it directly elsewhere
+    /// are the holder's own bookkeeping.
+    fn to_move(&self, members: &[NodeIndex], by_tree: &[Placement]) -> HashMap<NodeIndex, NodeIndex> {
+        let mut moved = HashMap::new();
+        for (&m, place) in members.iter().zip(by_tree) {
+            let Some((owner, others)) = self.owners.get(&m) else { continue };
+            let holds_too = place.along_list || others.contains(&place.holder);
+            if *owner != place.holder && holds_too {
+                moved.insert(m, *owner);
+            }
+        }
+        moved
+    }
+
+    /// The other older objects that hold directly at least half of what a holder holds
+    /// directly: where else the user will find these objects.
+    fn shared_with(&self, graph: &HeapGraph, tree: &RetainerTree, holder: NodeIndex, held: &[(NodeIndex, Placement)]) -> Vec<SharedHolder> {
+        let mut counts: HashMap<NodeIndex, usize> = HashMap::new();
+        let mut owned = 0;
+        for (node, _) in held {
+            if let Some((owner, others)) = self.owners.get(node) {
+                if *owner == holder {
+                    owned += 1;
+                    for &o in others {
+                        *counts.entry(o).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        let mut shared: Vec<(NodeIndex, usize)> = counts.into_iter().filter(|&(_, n)| owned > 0 && 2 * n >= owned).collect();
+        shared.sort_by_key(|&(o, n)| (std::cmp::Reverse(n), graph.ids[o as usize]));
+        shared.into_iter().map(|(o, _)| SharedHolder { holder: holder_of(graph, o), retainer_path: tree.path(graph, o) }).collect()
+    }
+}
+
+fn holder_of(graph: &HeapGraph, node: NodeIndex) -> Holder {
+    Holder {
+        id: graph.ids[node as usize],
+        name: classes::display_name(graph, node),
+        node_type: graph.layout.node_type_names[graph.types[node as usize] as usize].clone(),
+    }
+}
+
+/// Two passes over the heap's edges: one finds what holds each member (an older object, or
+/// storage), the other what holds that storage.
+fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members: &[NodeIndex]) -> DirectOwners {
+    if members.is_empty() {
+        return DirectOwners { owners: HashMap::new() };
+    }
+    let n = graph.node_count();
+    let mut is_member = vec![false; n];
+    for &m in members {
+        is_member[m as usize] = true;
+    }
+    let mut is_older = |x: NodeIndex| older.binary_search(&graph.ids[x as usize]).is_ok();
+    // An owner is the program's object, older than the baseline: not V8's storage or internals.
+    let can_own = |x: NodeIndex, older: &mut dyn FnMut(NodeIndex) -> bool| {
+        x != ROOT
+            && matches!(graph.kind(x), NodeKind::Object | NodeKind::Closure)
+            && !classes::is_internal(graph, x)
+            && tree.is_held_by_program(x)
+            && older(x)
+    };
+    let followed =
+        |e: usize| graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map") && !graph.edge_is_named(e, "__proto__");
+    let mut candidates: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+    // Storage holding members: storage -> (member, slot edge).
+    let mut in_storage: HashMap<NodeIndex, Vec<(NodeIndex, usize)>> = HashMap::new();
+    for u in 0..n as NodeIndex {
+        let storage = classes::is_storage(graph, u);
+        let mut owner_checked = None;
+        for e in graph.edges(u) {
+            let v = graph.edge_to[e];
+            if !is_member[v as usize] || !followed(e) {
+                continue;
+            }
+            if storage {
+                in_storage.entry(u).or_default().push((v, e));
+            } else if *owner_checked.get_or_insert_with(|| can_own(u, &mut is_older)) && !continues_chain(graph, u, v, e) {
+                candidates.entry(v).or_default().push(u);
+            }
+        }
+    }
+    if !in_storage.is_empty() {
+        for w in 0..n as NodeIndex {
+            if classes::is_storage(graph, w) {
+                continue;
+            }
+            let mut owner_checked = None;
+            for e in graph.edges(w) {
+                let Some(held) = in_storage.get(&graph.edge_to[e]) else { continue };
+                if !followed(e) || !*owner_checked.get_or_insert_with(|| can_own(w, &mut is_older)) {
+                    continue;
+                }
+                // A Map's or a dictionary's keys are not what it holds: its values are.
+                let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
+                let s = graph.edge_to[e];
+                for &(m, slot) in held {
+                    if !(keyed && crate::retainers::is_key_slot(graph, s, slot)) {
+                        candidates.entry(m).or_default().push(w);
+                    }
+                }
+            }
+        }
+    }
+    let mut weight: HashMap<NodeIndex, usize> = HashMap::new();
+    for list in candidates.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+        for &o in list.iter() {
+            *weight.entry(o).or_insert(0) += 1;
+        }
+    }
+    let owners = candidates
+        .into_iter()
+        .map(|(m, list)| {
+            let owner = *list
+                .iter()
+                .max_by_key(|&&o| (weight[&o], std::cmp::Reverse(graph.ids[o as usize])))
+                .expect("a member with candidates has one");
+            let others = list.into_iter().filter(|&o| o != owner).collect();
+            (m, (owner, others))
+        })
+        .collect();
+    DirectOwners { owners }
+}
+
+/// Whether `u` holds `v` as the link of a list of one class and shape (`u._idleNext`): an older
+/// link of a chain is not the chain's holder.
+fn continues_chain(graph: &HeapGraph, u: NodeIndex, v: NodeIndex, e: usize) -> bool {
+    graph.edge_kind(e) == EdgeKind::Property
+        && (graph.types[u as usize], graph.names[u as usize]) == (graph.types[v as usize], graph.names[v as usize])
+        && shape(graph, u).is_some()
+        && shape(graph, u) == shape(graph, v)
 }
 
 /// What a class of objects is, to tell a list of them (each node shaped like the next) from
@@ -351,6 +533,33 @@ fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<Node
         }
     }
     out
+}
+
+/// How many entries a holder has in one snapshot: what it reaches directly or through its
+/// storage (a Map's values, not its keys), what new collections among those hold (a list
+/// replaced on every call by a longer copy), and the lists that run from there (Node's timer
+/// list). Compared between the two finals of a hunt, it tells growth (more entries) from churn
+/// (new objects in place of old ones: a full ring buffer, an LRU cache at its size). Bounded,
+/// as a holder can be large; `None` when the holder is not in this snapshot.
+pub fn holder_entries(graph: &HeapGraph, holder_id: u32, older: &[u32]) -> Option<u64> {
+    const BUDGET: usize = 1 << 20;
+    let holder = graph.find_id(holder_id)?;
+    let is_older = |v: NodeIndex| older.binary_search(&graph.ids[v as usize]).is_ok();
+    let mut seen: std::collections::HashSet<NodeIndex> = std::collections::HashSet::new();
+    let mut stack = reached_from(graph, holder, older);
+    let mut count = 0u64;
+    while let Some(v) = stack.pop() {
+        if seen.len() >= BUDGET || !seen.insert(v) || v == holder {
+            continue;
+        }
+        if classes::is_collection(graph, v) && !is_older(v) {
+            stack.extend(reached_from(graph, v, older));
+            continue;
+        }
+        count += 1;
+        stack.extend(list_links(graph, v));
+    }
+    Some(count)
 }
 
 /// The next nodes of a list through `u`: nodes of its class and shape it holds by a property,
@@ -509,11 +718,9 @@ fn growth_point(
     GrowthPoint {
         name: leading.key.name.clone(),
         kind: leading.key.kind.to_string(),
-        holder: Holder {
-            id: graph.ids[holder as usize],
-            name: classes::display_name(graph, holder),
-            node_type: graph.layout.node_type_names[graph.types[holder as usize] as usize].clone(),
-        },
+        holder: holder_of(graph, holder),
+        shared_with: Vec::new(),
+        holder_entries: None,
         count: held.len() as u64,
         leading_count: leading.entries.max(1),
         linked_count: leading.linked,
@@ -631,7 +838,7 @@ mod tests {
 
     /// root -> global -> list (a timer list); three new Timeouts linked one after the other
     /// (each of one hidden class), each with a callback whose context holds a new Cache.
-    fn timers() -> AnalyzedSnapshot {
+    fn timer_parts() -> (Vec<crate::test_support::TestNode>, Vec<crate::test_support::TestEdge>) {
         let mut nodes = vec![
             node("synthetic", "", 1, 0),
             node("object", "global", 3, 10),
@@ -653,6 +860,11 @@ mod tests {
             edges.push(edge(t + 2, "context", "self", t + 3));
             previous = t;
         }
+        (nodes, edges)
+    }
+
+    fn timers() -> AnalyzedSnapshot {
+        let (nodes, edges) = timer_parts();
         AnalyzedSnapshot::new(graph_of(&nodes, &edges))
     }
 
@@ -677,6 +889,51 @@ mod tests {
         let second = group(&s.graph, || None, s.retainers(), &newer, &baseline.ids, &options);
         assert_eq!(second.groups.len(), 1);
         assert_eq!((second.groups[0].holder.id, second.groups[0].leading_count), (5, 2));
+    }
+
+    /// The timers of `timers()`, whose handles the program also keeps in an Array (`handles`,
+    /// a property of the global object) through its elements storage.
+    fn timers_kept_in_an_array() -> AnalyzedSnapshot {
+        let (mut nodes, mut edges) = timer_parts();
+        let (array, elements) = (nodes.len(), nodes.len() + 1);
+        nodes.push(node("object", "Array", 9, 16));
+        nodes.push(node("array", "", 41, 40)); // new storage: V8 replaced it as it grew
+        edges.push(edge(1, "property", "handles", array));
+        edges.push(edge(array, "internal", "elements", elements));
+        for (k, timer) in [4usize, 8, 12].into_iter().enumerate() {
+            edges.push(edge(elements, "element", &k.to_string(), timer));
+        }
+        AnalyzedSnapshot::new(graph_of(&nodes, &edges))
+    }
+
+    #[test]
+    fn timers_kept_in_the_programs_array_are_counted_once_under_it() {
+        let s = timers_kept_in_an_array();
+        let all: Vec<u32> = s.graph.ids.clone();
+        let baseline = ids(&[1, 3, 5, 7, 9]);
+        let surviving = surviving_nodes(&s.graph, &baseline, &ids(&all));
+        let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
+        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        // Node's list holds the timers as a chain; the Array holds each of them: one growth
+        // point, under the Array, at the full rate, whatever road the retainer tree took.
+        assert_eq!(grouped.groups.len(), 1, "{:?}", grouped.groups.iter().map(|g| &g.holder.name).collect::<Vec<_>>());
+        let point = &grouped.groups[0];
+        assert_eq!((point.holder.name.as_str(), point.name.as_str(), point.leading_count), ("Array", "Timeout", 3));
+        assert_eq!(point.count_per_iteration, Some(1.0));
+    }
+
+    #[test]
+    fn a_holders_entries_count_what_it_holds_and_the_lists_from_there() {
+        let s = timers_kept_in_an_array();
+        let older = [1, 3, 5, 7, 9];
+        // The Array: its three timers through the elements storage.
+        assert_eq!(holder_entries(&s.graph, 9, &older), Some(3));
+        // Node's list: the first timer, and the two linked after it.
+        assert_eq!(holder_entries(&s.graph, 5, &older), Some(3));
+        let heap = heap();
+        // The Map of `heap()`: five entries, whatever their age.
+        assert_eq!(holder_entries(&heap.graph, 5, &[1, 3, 5, 7, 9]), Some(5));
+        assert_eq!(holder_entries(&heap.graph, 999, &[]), None, "not in this snapshot");
     }
 
     #[test]
@@ -746,7 +1003,11 @@ mod tests {
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
         let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
         let jobs = grouped.groups.iter().find(|g| g.holder.id == 7).expect("the array is a growth point");
-        assert_eq!((jobs.count, jobs.leading_count, jobs.count_per_iteration), (2, 3, Some(1.0)));
+        // The job `first` holds too hangs from the Array, which holds every job directly: one
+        // growth point, all three counted once, the Object named beside it.
+        assert_eq!((jobs.count, jobs.leading_count, jobs.count_per_iteration), (3, 3, Some(1.0)));
+        assert_eq!(grouped.groups.len(), 1);
+        assert!(jobs.shared_with.is_empty(), "the Object holds one job of three: not a holder of the same objects");
     }
 
     #[test]

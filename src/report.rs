@@ -21,6 +21,12 @@ pub struct GrowthPoint {
     pub name: String,
     pub kind: String,
     pub holder: Holder,
+    /// Other older objects that hold most of the same objects directly (the user's Array of
+    /// timer handles leads; Node's timer list holds them too): one leak, counted once.
+    pub shared_with: Vec<SharedHolder>,
+    /// The holder's entries in the earlier and the later snapshot of a second round (in the
+    /// round's baseline, a full snapshot, and its final): `None` in a first round.
+    pub holder_entries: Option<HolderEntries>,
     /// Every surviving new object that hangs from the holder.
     pub count: u64,
     /// Entries of the leading class: objects the holder gained directly (through V8's storage,
@@ -55,6 +61,22 @@ pub struct GrowthPoint {
     pub traced_count: u64,
     /// The leading class is V8's own, shown only with `includeInternals`.
     pub internal: bool,
+}
+
+/// Another older object that holds most of a growth point's objects directly.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedHolder {
+    pub holder: Holder,
+    /// Root first, ending at it.
+    pub retainer_path: Vec<PathStep>,
+}
+
+/// A holder's entries at the start and the end of a round (`diff::holder_entries`).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HolderEntries {
+    pub before: u64,
+    pub after: u64,
 }
 
 /// The object that grows: older than the baseline, and holding the new objects.
