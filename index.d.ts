@@ -191,6 +191,9 @@ export interface LeakCause {
     | 'chained-value'
     | 'class-static'
     | 'global-variable'
+    | 'symbol-registry'
+    | 'subscriber-list'
+    | 'finalization-registry'
     | 'collection-cache'
     | 'module-variable'
     | 'unknown'
@@ -299,6 +302,8 @@ export interface GrowthPoint {
    * and when it ended. A holder that gains new objects but not entries is churn.
    */
   holderEntries: { before: number; after: number } | null
+  /** When the leading class is Promise: how many of them have settled (a cache of results, not waiters). */
+  settledPromises: number | null
 }
 
 /** Another holder of a growth point's objects. */

@@ -8,6 +8,7 @@
 // shape, from the most specific (a listener list, a timer list) to the most general (a
 // variable); a holder that fits none says so instead of guessing.
 
+const nodePath = require('node:path')
 const { rate: perCallText, article } = require('./phrases.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
@@ -50,6 +51,12 @@ function appendPart(label, part) {
  * `globalThis.cache`, `emitter._events.request`. Walks up from the holder through property
  * names, Map keys and array indexes to the variable, function or global object it hangs from.
  */
+/** A module's file as its user knows it: relative to the working directory when inside it. */
+function moduleName(file) {
+  const relative = nodePath.relative(process.cwd(), file)
+  return relative && !relative.startsWith('..') && !nodePath.isAbsolute(relative) ? relative : file
+}
+
 function holderLabel(path, h) {
   if (h < 0) return '(GC roots)'
   // A root V8 or Node keeps (the stack of running code, global handles): its own name.
@@ -68,7 +75,7 @@ function holderLabel(path, h) {
       const owner = path[i - 1]
       // A module's exports: what is above is only the road to the module.
       if (edge === 'exports' && owner && owner.name === 'Module') {
-        start = 'module.exports'
+        start = owner.moduleFile ? `${moduleName(owner.moduleFile)} exports` : 'module.exports'
         break
       }
       parts.unshift(isSymbol(step.edge) ? `[${edge}]` : IDENTIFIER.test(edge) ? edge : '[…]')
@@ -204,6 +211,8 @@ const RULES = [
       const near = path.slice(h, h + 3)
       const pending = point.name === 'Promise' || near.some((s) => s.name === 'Promise' || s.edge === 'reactions' || s.edge === 'reactions_or_result' || s.name === 'PromiseReaction')
       if (!pending) return null
+      // Settled promises kept by key are a cache of results (a loader's promise cache), not waiters.
+      if (point.name === 'Promise' && point.settledPromises * 2 > point.breakdown.find((c) => c.name === 'Promise').count) return null
       return {
         title: 'Reactions on promises that never settle',
         detail: `${holderLabel(path, h)} keeps pending promises, and each keeps every then()/await continuation on it and what they capture`,
@@ -300,6 +309,55 @@ const RULES = [
     },
   },
   {
+    pattern: 'symbol-registry',
+    match(path, h, point) {
+      // V8's global symbol registry, among its strong roots: every Symbol.for(key) ever asked for.
+      if (!(point.samplePath || []).some((s) => s.edge === 'public_symbol_table') && !path.some((s) => s.edge === 'public_symbol_table')) return null
+      const rate = perCallText(point)
+      return {
+        title: 'Symbol.for() with a new key per call',
+        label: "the global symbol registry (Symbol.for)",
+        detail: `Symbol.for() registers ${rate ? rate.replace(/^1 (per|every)/, '1 new key $1').replace(/^([\d.]+) per/, '$1 new keys per') : 'new keys'}, and V8's global symbol registry keeps every registered symbol (and its key string) for the life of the process`,
+        hint: 'use Symbol() for per-request or per-tenant symbols (they are collected with what uses them), or Symbol.for() only with a fixed set of keys',
+        holder: {},
+      }
+    },
+  },
+  {
+    pattern: 'subscriber-list',
+    match(path, h, point) {
+      // The holder keeps its functions in a list under one property, and the list is new: it
+      // is replaced on every subscribe by a longer copy (copy-on-write, as Node's
+      // diagnostics_channel does), so it is the holder, not the list, that lives on.
+      const list = path[h + 1]
+      if (!list || list.edgeType !== 'property' || list.name !== 'Array' || point.kind !== 'closure' || !path[h]) return null
+      const at = `${holderLabel(path, h)}.${symbolName(list.edge)}`
+      return {
+        title: 'Subscribers added and never removed',
+        detail: `\`${at}\` gains a function on every call (the list is replaced by a longer copy each time) and none is ever removed: each keeps what it captures`,
+        hint: `unsubscribe when the subscriber is done (remove its function from ${at}), or subscribe once rather than per call`,
+        holder: { variable: at },
+      }
+    },
+  },
+  {
+    pattern: 'finalization-registry',
+    match(path, h, point) {
+      const step = path[h]
+      if (!step || step.name !== 'FinalizationRegistry') return null
+      const label = holderLabel(path, h)
+      // The registry holds targets weakly; a held value that references its target keeps it.
+      const targets = (point.breakdown || []).filter((c) => c.kind === 'object' && c.name !== 'Object')
+      const kept = targets.length > 0 ? `, and each held value references its target (${targets.map((c) => c.name).slice(0, 2).join(', ')}), which it keeps alive for ever` : ''
+      return {
+        title: 'FinalizationRegistry held values kept for ever',
+        detail: `\`${label}\` keeps the held value of every register() call until its target is collected${kept}`,
+        hint: 'register a held value that does not reference the target (an id, a file descriptor, a handle), and unregister(token) what is closed by hand',
+        holder: { variable: label },
+      }
+    },
+  },
+  {
     pattern: 'collection-cache',
     match(path, h, point) {
       const step = path[h]
@@ -308,9 +366,10 @@ const RULES = [
       const label = holderLabel(path, h)
       const noun = kind === 'Object' ? `${step.name === 'Object' ? 'a plain object' : `a ${step.name}`} used as a dictionary` : article(kind)
       const rate = perCallText(point)
+      const settled = point.name === 'Promise' && point.settledPromises > 0 ? ': settled promises, a cache of results that keeps every one' : ''
       return {
         title: kind === 'Object' ? 'Object used as a dictionary without eviction' : `${kind} used as a cache without eviction`,
-        detail: `\`${label}\` (${noun}) gains ${rate ? rate.replace(/^1 (per|every)/, '1 entry $1').replace(/^([\d.]+) per/, '$1 entries per') : 'entries'} and never loses one`,
+        detail: `\`${label}\` (${noun}) gains ${rate ? rate.replace(/^1 (per|every)/, '1 entry $1').replace(/^([\d.]+) per/, '$1 entries per') : 'entries'} and never loses one${settled}`,
         hint:
           kind === 'Array'
             ? `trim ${label} (keep the last N), or remove entries when they are done`

@@ -491,6 +491,19 @@ enum Entry {
     Linked,
 }
 
+/// Whether a promise still waits: V8 keeps its reactions, or nothing yet, where a settled
+/// promise keeps its result (`reactions_or_result`). A result that is a small integer is no
+/// heap object, so such a promise reads as pending.
+fn promise_is_pending(graph: &HeapGraph, promise: NodeIndex) -> bool {
+    match graph.edge_target(promise, "reactions_or_result") {
+        None => true,
+        Some(v) => graph.name(v) == "system / PromiseReaction",
+    }
+}
+
+/// Links of a chain of V8's records followed at most (a promise awaited by a million calls).
+const MAX_RECORD_LINKS: usize = 1 << 20;
+
 /// What a holder reaches directly, or through its storage where the slot is not a key.
 /// Also through the embedder's nodes the baseline lacks (a Blink listener record between an
 /// event target's listener vector and the function), which have no age of their own.
@@ -510,13 +523,32 @@ fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<Node
             }
             if classes::is_storage(graph, target) {
                 let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
-                found.extend(
-                    graph
-                        .edges(target)
-                        .filter(|&s| graph.edge_kind(s) != EdgeKind::Weak && !(keyed && crate::retainers::is_key_slot(graph, target, s)))
-                        .map(|s| graph.edge_to[s])
-                        .filter(|&v| !classes::is_storage(graph, v)),
-                );
+                // V8's records chained to records of their own kind (a promise's reactions, a
+                // FinalizationRegistry's cells, each holding the next) are one list: what each
+                // link holds is the holder's, every link counted.
+                let mut records = vec![target];
+                let mut links = 0usize;
+                while let Some(record) = records.pop() {
+                    for s in graph.edges(record) {
+                        let v = graph.edge_to[s];
+                        if graph.edge_kind(s) == EdgeKind::Weak
+                            || (keyed && record == target && crate::retainers::is_key_slot(graph, target, s))
+                        {
+                            continue;
+                        }
+                        if !classes::is_storage(graph, v) {
+                            found.push(v);
+                        } else if v != record
+                            && graph.names[v as usize] == graph.names[record as usize]
+                            && graph.kind(v) == NodeKind::Hidden
+                            && links < MAX_RECORD_LINKS
+                            && seen.insert(v)
+                        {
+                            links += 1;
+                            records.push(v);
+                        }
+                    }
+                }
             } else {
                 found.push(target);
             }
@@ -721,6 +753,8 @@ fn growth_point(
         holder: holder_of(graph, holder),
         shared_with: Vec::new(),
         holder_entries: None,
+        settled_promises: (leading.key.name == "Promise")
+            .then(|| leading.members.iter().filter(|&&p| !promise_is_pending(graph, p)).count() as u64),
         count: held.len() as u64,
         leading_count: leading.entries.max(1),
         linked_count: leading.linked,

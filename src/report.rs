@@ -27,6 +27,9 @@ pub struct GrowthPoint {
     /// The holder's entries in the earlier and the later snapshot of a second round (in the
     /// round's baseline, a full snapshot, and its final): `None` in a first round.
     pub holder_entries: Option<HolderEntries>,
+    /// When the leading class is `Promise`: how many of those promises have settled (a cache
+    /// of results, not waiters).
+    pub settled_promises: Option<u64>,
     /// Every surviving new object that hangs from the holder.
     pub count: u64,
     /// Entries of the leading class: objects the holder gained directly (through V8's storage,

@@ -27,6 +27,19 @@ pub struct PathStep {
     /// key's class): the event name of an EventTarget's listener list, a cache's key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// For a step into a CommonJS `Module` object, its file (`module.filename`): a module's
+    /// exports are named by the module they belong to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_file: Option<String>,
+}
+
+/// The file of a CommonJS module object: the string its `filename` property holds.
+fn module_file(graph: &HeapGraph, x: NodeIndex) -> Option<String> {
+    if graph.kind(x) != NodeKind::Object || graph.name(x) != "Module" {
+        return None;
+    }
+    let file = graph.edge_target(x, "filename")?;
+    graph.kind(file).is_string().then(|| graph.name(file).to_string())
 }
 
 pub struct RetainerTree {
@@ -127,6 +140,13 @@ fn classify_edge(graph: &HeapGraph, from: NodeIndex, edge: usize) -> EdgeUse {
     EdgeUse::Now
 }
 
+/// A registry V8 keeps among its strong roots on the program's behalf, for the life of the
+/// isolate: the global symbol registry, which holds every symbol `Symbol.for()` was asked
+/// for. What the program puts there is the program's, not running code's.
+fn is_program_registry(graph: &HeapGraph, from: NodeIndex, edge: usize) -> bool {
+    graph.kind(from) == NodeKind::Synthetic && graph.name(from) == "(Strong roots)" && graph.edge_is_named(edge, "public_symbol_table")
+}
+
 /// GC subroots through which V8 itself, not the program, holds objects (the string table,
 /// stacks of whatever runs now, caches). Paths through them are searched last, and a survivor
 /// reachable only through them is V8's, not a leak of the program.
@@ -187,7 +207,8 @@ impl RetainerTree {
                     };
                     parent_node[to as usize] = node;
                     parent_edge[to as usize] = e as u32;
-                    origin[to as usize] = origin[node as usize].max(edge_origin);
+                    origin[to as usize] =
+                        if is_program_registry(graph, node, e) { Origin::Deferred } else { origin[node as usize].max(edge_origin) };
                     queue.push_back(to);
                 }
             }
@@ -315,6 +336,7 @@ impl RetainerTree {
                 id: graph.ids[x as usize],
                 elided: None,
                 key: self.map_key(graph, from, e),
+                module_file: module_file(graph, x),
             }
         };
         if chain.len() <= MAX_PATH_STEPS {
@@ -332,6 +354,7 @@ impl RetainerTree {
             id: 0,
             elided: Some(left_out as u32),
             key: None,
+            module_file: None,
         });
         steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
         steps

@@ -16,13 +16,14 @@ function checkScenario(report, scenario) {
     assert.deepEqual(report.listenerGrowth, [], 'no listener growth in a control')
     return
   }
-  const { name, perCall, minPerCall, holder, cause, listenerEvent } = scenario.expect
+  const { name, perCall, minPerCall, holder, label, cause, listenerEvent } = scenario.expect
   const group = report.leaks.find((g) => holding(g, name))
   assert.ok(group, `${name} not among leaks: ${found || 'none'}`)
   assert.equal(report.leaks.length, 1, `one leak is one growth point: ${found}`)
   if (perCall !== undefined) assert.equal(group.countPerIteration, perCall)
   if (minPerCall !== undefined) assert.ok(group.countPerIteration >= minPerCall, `${group.countPerIteration} per call`)
   assert.match(pathText(group), holder)
+  if (label) assert.match(group.holder.label, label)
   assert.equal(group.cause.pattern, cause, `${group.cause.title}: ${group.cause.detail}\n${pathText(group)}`)
   assert.ok(group.cause.hint, 'a known pattern comes with a fix')
   if (listenerEvent) {

@@ -1,0 +1,3 @@
+'use strict'
+// A module whose export is a Map other modules fill (module-exported-map.js).
+module.exports = new Map()
