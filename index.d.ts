@@ -191,6 +191,7 @@ export interface LeakCause {
     | 'chained-value'
     | 'class-static'
     | 'global-variable'
+    | 'open-resource'
     | 'symbol-registry'
     | 'subscriber-list'
     | 'finalization-registry'
@@ -267,7 +268,7 @@ export interface GrowthPoint {
   retainerPath: PathStep[]
   /** From the holder (excluded) on to one object of the leading class. */
   samplePath: PathStep[]
-  /** What hangs from the holder, by class, most numerous first (up to 12). */
+  /** What hangs from the holder, by class, most numerous first (up to 24). */
   breakdown: HeldClass[]
   sampleIds: number[]
   /** Where the leading class is defined (a closure), or its class / constructor function. */

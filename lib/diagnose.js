@@ -193,6 +193,18 @@ const RULES = [
           holder: { timer, instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
         }
       }
+      // A timer whose callback settles a promise (timers/promises' setTimeout/setInterval, a
+      // promisified sleep) gives its caller no handle: only an AbortSignal cancels it.
+      const awaitable = timers && (point.breakdown || []).some((c) => c.name === 'Promise' && c.count >= timers.count)
+      if (awaitable) {
+        return {
+          title: 'Awaitable timers started per call, never cancelled',
+          label: `timers armed per call${list}`,
+          detail: `${armed} pending, each settling a promise when it fires (timers/promises' setTimeout or setInterval, or a promisified sleep): until then the timer keeps the promise and every continuation awaiting it`,
+          hint: "pass { signal } from an AbortController to timers/promises' setTimeout()/setInterval() and abort() when the wait is no longer needed (there is no handle to clearTimeout()), or do not start a long wait per call",
+          holder: { timer, instance: null, cleanup: null },
+        }
+      }
       return {
         title: 'Timers armed per call, never cleared',
         label: `timers armed per call${list}`,
@@ -393,8 +405,84 @@ function variableOf(path, index) {
  * The pattern of a growth point: `{ pattern, title, detail, hint, holder }`, or
  * `pattern: 'unknown'` when no rule fits.
  */
+/**
+ * Resources the event loop keeps open through native handles, with no JS collection holding
+ * them: what the user created, by the class the heap names it, most specific first (a Worker
+ * brings MessagePorts, a server its TCP handle), and what really releases it.
+ */
+const OPEN_RESOURCES = [
+  {
+    classes: ['Worker'],
+    // The JS Worker and its native handle are both named Worker (Node 20, 22, 24).
+    objectsEach: 2,
+    title: 'Workers started per call, never terminated',
+    label: 'Workers started per call',
+    detail: 'a Worker started per call is never terminated: each keeps a thread, its own heap, and its ports and stdio streams in this process',
+    hint: 'await worker.terminate() when its work is done (or keep a pool of workers for all calls); unref() lets the process exit but does not stop the worker',
+  },
+  {
+    classes: ['ChildProcess'],
+    title: 'Child processes spawned per call, never ended',
+    label: 'child processes spawned per call',
+    detail: 'a child process spawned per call is never ended: its pipes (an stdin never ended keeps the child waiting) stay open in this process',
+    hint: "end its stdin (child.stdin.end()) or child.kill() when done, and wait for its 'exit'",
+  },
+  {
+    classes: ['Server'],
+    title: 'Servers listened per call, never closed',
+    label: 'servers listened per call',
+    detail: 'a server listened per call is never closed: each keeps a listening socket open',
+    hint: 'server.close() when done (or listen once and share the server)',
+  },
+  {
+    classes: ['Agent'],
+    title: 'HTTP agents made per request, never destroyed',
+    label: 'HTTP agents made per call',
+    detail: 'an http.Agent made per request keeps its keep-alive sockets open',
+    hint: 'share one Agent for all requests, or agent.destroy() when done',
+  },
+  {
+    classes: ['MessagePort'],
+    title: 'Message ports opened per call, never closed',
+    label: 'message ports opened per call',
+    detail: "a MessageChannel opened per call is never closed: a port with a 'message' listener stays open, and keeps its listener and all it reaches",
+    hint: 'port.close() (either end closes both) when done',
+  },
+  {
+    classes: ['Socket', 'TCP', 'Pipe'],
+    title: 'Sockets opened per call, never closed',
+    label: 'sockets opened per call',
+    detail: 'a socket opened per call is never closed or destroyed',
+    hint: 'socket.end() or socket.destroy() when done',
+  },
+]
+
+/**
+ * An open resource that only native handles hold: the growth point's holder is the roots or
+ * one of V8's subroots (Node's handles are global handles). The entry is then named by the
+ * resource the user created, counted per call.
+ */
+function openResource(point, path, h) {
+  if (h >= 0 && path[h].nodeType !== 'synthetic') return null
+  const held = new Map((point.breakdown || []).map((c) => [c.name, c]))
+  const kind = OPEN_RESOURCES.find((r) => r.classes.some((c) => held.has(c)))
+  if (!kind) return null
+  const resource = kind.classes.find((c) => held.has(c))
+  const calls = point.countPerIteration ? point.leadingCount / point.countPerIteration : null
+  if (calls) {
+    point.name = resource
+    point.kind = 'object'
+    point.leadingCount = held.get(resource).count / (kind.objectsEach || 1)
+    point.countPerIteration = point.leadingCount / calls
+  }
+  const { classes, objectsEach, ...cause } = kind
+  return { pattern: 'open-resource', ...cause, holder: { resource } }
+}
+
 function diagnose(point) {
   const { path, h } = pathThroughHolder(point)
+  const resource = openResource(point, path, h)
+  if (resource) return resource
   if (h >= 0) {
     for (const rule of RULES) {
       const found = rule.match(path, h, point)
@@ -425,6 +513,41 @@ function growthLabel(point) {
   return holderLabel(path, h)
 }
 
+/**
+ * A Worker pipes its stdout and stderr (ReadableWorkerStdio streams) into the parent's
+ * process.stdout and process.stderr, adding listeners there: those are the Workers' leak too,
+ * folded into its entry.
+ */
+function withWorkerStdioTogether(report) {
+  const workers = (report.leaks || []).find((p) => p.cause.pattern === 'open-resource' && p.cause.holder.resource === 'Worker')
+  if (!workers) return
+  // What stream.pipe() adds to its destination (here process.stdout or stderr, a TTY, a file
+  // or a pipe): listeners for 'unpipe' and 'error', among others, one set per Worker.
+  const piped = (p) => ['unpipe()', 'onerror()'].every((name) => (p.breakdown || []).some((c) => c.name === name))
+  const stdio = (p) =>
+    p !== workers &&
+    p.cause.pattern === 'event-listener' &&
+    p.countPerIteration === workers.countPerIteration &&
+    ((p.breakdown || []).some((c) => /^(Readable|Writable)WorkerStdio$/.test(c.name)) || piped(p))
+  const folded = report.leaks.filter(stdio)
+  if (folded.length === 0) return
+  workers.alongside = [
+    ...(workers.alongside || []),
+    ...folded.map((p) => ({
+      holder: p.holder,
+      name: p.name,
+      kind: p.kind,
+      count: p.count,
+      leadingCount: p.leadingCount,
+      countPerIteration: p.countPerIteration,
+      selfSize: p.selfSize,
+      retainedSize: p.retainedSize,
+      retainerPath: p.retainerPath,
+    })),
+  ]
+  report.leaks = report.leaks.filter((p) => !folded.includes(p))
+}
+
 /** Adds `cause` and `holder.label` to every growth point of a report (leaks and retained). */
 function withCauses(report) {
   for (const point of [...(report.leaks || []), ...(report.retained || [])]) {
@@ -435,6 +558,7 @@ function withCauses(report) {
     for (const other of point.alongside || []) other.holder.label = growthLabel(other)
     for (const other of point.sharedWith || []) other.holder.label = holderLabel(other.retainerPath, other.retainerPath.length - 1)
   }
+  withWorkerStdioTogether(report)
   return report
 }
 

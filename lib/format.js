@@ -45,7 +45,10 @@ function formatGroup(point, { heading, paint }) {
   const all = point.count !== point.leadingCount ? `${plural(point.count, 'object')} in all` : plural(point.count, 'object')
   lines.push(`${paint.red(heading)} ${paint.bold(growthName(point))} ${gains(point)}${defined(point)}: ${all}, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained`)
   if (point.breakdown && point.breakdown.length > 1) lines.push(`    holds: ${heldList(point)}`)
-  if (point.alongside && point.alongside.length) lines.push(`    grows alongside (properties of one object): ${alongsideList(point)}`)
+  if (point.alongside && point.alongside.length) {
+    const why = point.cause && point.cause.pattern === 'open-resource' ? "each Worker's stdio, piped into this process's" : 'properties of one object'
+    lines.push(`    grows alongside (${why}): ${alongsideList(point)}`)
+  }
   if (point.sharedWith && point.sharedWith.length) lines.push(`    also held by: ${sharedList(point)} (the same objects, counted once)`)
   if (point.cause && point.cause.pattern !== 'unknown') {
     lines.push(paint.bold(`    cause: ${point.cause.title}`) + ` — ${point.cause.detail}`)

@@ -64,7 +64,7 @@ function leakDetail(point, i) {
   return `<section class="leak" id="leak-${i}">
 <h3>${esc(growthName(point))} <span class="muted">${esc(gains(point))}</span></h3>
 <p>${esc(plural(point.count, 'object'))} in all, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained${point.location ? `; ${esc(origin(point))}` : ''}</p>
-${point.alongside && point.alongside.length ? `<p>Grows alongside (properties of one object): ${esc(alongsideList(point))}</p>` : ''}
+${point.alongside && point.alongside.length ? `<p>Grows alongside (${point.cause && point.cause.pattern === 'open-resource' ? "each Worker's stdio, piped into this process's" : 'properties of one object'}): ${esc(alongsideList(point))}</p>` : ''}
 ${point.sharedWith && point.sharedWith.length ? `<p>Also held by: ${esc(sharedList(point))} (the same objects, counted once)</p>` : ''}
 ${causeHtml(point)}
 ${breakdownHtml(point)}

@@ -222,7 +222,8 @@ pub fn is_collection(graph: &HeapGraph, node: NodeIndex) -> bool {
 
 /// Methods that end an object's life in Node's and the ecosystem's conventions (streams,
 /// servers, sockets, timers, watchers, pools), in the order a fix would name them.
-const CLEANUP_METHODS: [&str; 9] = ["close", "destroy", "dispose", "stop", "shutdown", "disconnect", "end", "abort", "unref"];
+/// `unref` is not among them: it lets the process exit, but the resource stays open.
+const CLEANUP_METHODS: [&str; 10] = ["close", "terminate", "destroy", "dispose", "stop", "shutdown", "disconnect", "kill", "end", "abort"];
 
 /// The first cleanup method an object's prototype chain defines, if any: a hint can then
 /// name the call that lets the object go.

@@ -115,7 +115,7 @@ pub struct Grouped {
 /// Allocation stacks kept per growth point.
 const TOP_STACKS: usize = 3;
 /// Classes listed per growth point; the rest are counted in the totals only.
-const MAX_BREAKDOWN: usize = 12;
+const MAX_BREAKDOWN: usize = 24;
 
 /// The surviving objects of the final graph grouped by growth point: each hangs from the
 /// nearest object above it on its retainer path that is older than `older` (sorted ids) and
