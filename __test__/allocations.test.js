@@ -87,7 +87,7 @@ describe('allocation sites', () => {
     })
     assert.deepEqual(invoice.allocationStacks, [])
     const text = formatReport(report)
-    assert.match(text, /module\.exports\.ledger gains 1 Invoice per call, class at .*allocation-sites\.js:\d+:\d+/)
+    assert.match(text, /__test__\/fixtures\/allocation-sites\.js exports\.ledger gains 1 Invoice per call, class at .*allocation-sites\.js:\d+:\d+/)
     assert.doesNotMatch(text, /allocated at/)
   })
 
