@@ -10,6 +10,7 @@
 
 const nodePath = require('node:path')
 const { rate: perCallText, article } = require('./phrases.js')
+const { asSibling } = require('./verdict.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
 /** What V8 replaces as a holder grows; a name skips over them. */
@@ -533,17 +534,7 @@ function withWorkerStdioTogether(report) {
   if (folded.length === 0) return
   workers.alongside = [
     ...(workers.alongside || []),
-    ...folded.map((p) => ({
-      holder: p.holder,
-      name: p.name,
-      kind: p.kind,
-      count: p.count,
-      leadingCount: p.leadingCount,
-      countPerIteration: p.countPerIteration,
-      selfSize: p.selfSize,
-      retainedSize: p.retainedSize,
-      retainerPath: p.retainerPath,
-    })),
+    ...folded.map(asSibling),
   ]
   report.leaks = report.leaks.filter((p) => !folded.includes(p))
 }

@@ -120,6 +120,21 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
   return { leaks: withSiblingsTogether(leaks), retained }
 }
 
+/** A growth point as an `alongside` entry of another (index.d.ts: SiblingGrowth). */
+function asSibling(p) {
+  return {
+    holder: p.holder,
+    name: p.name,
+    kind: p.kind,
+    count: p.count,
+    leadingCount: p.leadingCount,
+    countPerIteration: p.countPerIteration,
+    selfSize: p.selfSize,
+    retainedSize: p.retainedSize,
+    retainerPath: p.retainerPath,
+  }
+}
+
 /**
  * Holders that are properties of one object and grow at one rate are one leak of that object
  * (a library's options object whose three registries each gain one entry per call): the
@@ -143,20 +158,10 @@ function withSiblingsTogether(leaks) {
   for (const points of byOwner.values()) {
     if (points.length < 2) continue
     const [lead, ...others] = points // leaks come largest retained first
-    lead.alongside = others.map((p) => ({
-      holder: p.holder,
-      name: p.name,
-      kind: p.kind,
-      count: p.count,
-      leadingCount: p.leadingCount,
-      countPerIteration: p.countPerIteration,
-      selfSize: p.selfSize,
-      retainedSize: p.retainedSize,
-      retainerPath: p.retainerPath,
-    }))
+    lead.alongside = others.map(asSibling)
     for (const p of others) gathered.add(p)
   }
   return leaks.filter((p) => !gathered.has(p))
 }
 
-module.exports = { judge, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }
+module.exports = { judge, asSibling, MIN_PERSISTED, MIN_GROWTH, SECOND_ROUND_FACTOR }

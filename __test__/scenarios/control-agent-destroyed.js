@@ -1,18 +1,12 @@
 'use strict'
+// The fix: the agent is destroyed when its requests are done (or one agent is shared).
 const http = require('node:http')
-const { startPeer } = require('./lib/http-peer.js')
-// Started by the first call, not at require: the test runner loads every scenario to read it.
-let peer = null
-function get(port, agent) {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, agent }, (res) => res.resume().on('end', resolve)).on('error', reject)
-  })
-}
+const { getFromPeer } = require('./lib/http-peer.js')
 module.exports = {
   kind: 'control',
   async action() {
     const agent = new http.Agent({ keepAlive: true })
-    await get(await (peer ??= startPeer()), agent)
+    await getFromPeer(agent)
     agent.destroy()
   },
 }
