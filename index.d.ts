@@ -461,12 +461,14 @@ export interface Verdict {
    * 'not-with-calls': round two added no more than round one (activity beside the calls);
    * 'filtered': accepted by leakFilter or ignoreHeldBy;
    * 'single': no second round, and the holder gained one object over four calls or more;
+   * 'unconfirmed': no second round, and the holder gained fewer than one object per four calls:
+   * growth three snapshots cannot tell from a queue that drains later;
    * 'bounded': held by one of Node's buffers with a fixed cap (see `bound`);
    * 'churn': round two gave the holder new objects but not more entries (a full ring buffer,
    * an LRU cache at its size: each new object replaced an old one; see `entries`).
    * Each growth point is judged on its own: round two's growth points are matched by holder id.
    */
-  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'bounded' | 'churn'
+  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'unconfirmed' | 'bounded' | 'churn'
   /** With 'churn': the holder's entries when round two began and when it ended. */
   entries?: { before: number; after: number }
   /** With 'bounded': the buffer and its cap (Node's resource-timing buffer: 250 entries unless changed). */

@@ -2,7 +2,7 @@
 // The three-snapshot analysis on real snapshots written by child Node processes.
 const { describe, it, after } = require('node:test')
 const assert = require('node:assert/strict')
-const { analyzeSnapshots, readSnapshot } = require('..')
+const { analyzeSnapshots, readSnapshot, formatReport } = require('..')
 const { threeSnapshots, countByHand, otherNodes } = require('./helpers/snapshots.js')
 
 const ITERATIONS = 20
@@ -121,6 +121,14 @@ describe('offline verdicts', () => {
     assert.deepEqual(report.leaks.map((g) => [g.holder.label, g.name, g.countPerIteration]), [['bookings', 'Booking', 1]])
     assert.equal(report.retained.find((g) => g.name === 'RateTable').verdict.reason, 'single')
     assert.equal(report.summary.confirmed, false)
+  })
+
+  it('with three files, far fewer new objects than calls is unconfirmed growth, not a leak', async () => {
+    const report = await analyzeSnapshots(set.baseline, set.target, set.final, { iterations: 10 })
+    const queue = report.retained.find((g) => g.name === 'PendingUpdate')
+    assert.ok(queue, JSON.stringify(report.leaks.map((g) => g.name)))
+    assert.equal(queue.verdict.reason, 'unconfirmed')
+    assert.match(formatReport(report), /PendingUpdate[\s\S]*fewer than one per four calls/)
   })
 
   it('takes a fourth snapshot as a second round, and judges each growth point by it', async () => {

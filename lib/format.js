@@ -73,6 +73,7 @@ const REASONS = {
   released: 'released during a second round of calls (bounded or replaced)',
   filtered: 'accepted (leakFilter or ignoreHeldBy)',
   single: 'one object over all the calls: not growing with them (no second round to check)',
+  unconfirmed: 'fewer than one per four calls, and no second round to confirm it: unconfirmed growth (hunt with confirm, or pass a fourth snapshot)',
   bounded: 'held by a buffer of Node with a fixed cap, not a leak',
   churn: 'new objects in place of old ones: the holder kept as many entries through a second round of calls (a full buffer or cache)',
 }

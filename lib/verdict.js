@@ -91,10 +91,13 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
     if (bound) {
       verdict = { leak: false, reason: 'bounded', persisted: persisted ? persisted[index] : null, grew: null, bound: { holder: bound.holder, cap: bound.cap } }
     } else if (!persisted || !grown) {
-      // Without a second round, one object over several calls is not growth with the calls.
+      // Without a second round, one object over several calls is not growth with the calls,
+      // and far fewer than the calls (a queue a framework flushes later) cannot be told from
+      // one: unconfirmed.
       const calls = first.summary && first.summary.iterations
       const single = calls >= MIN_CALLS_FOR_SINGLE && point.leadingCount <= 1
-      verdict = { leak: !single, reason: single ? 'single' : 'survived', persisted: null, grew: null }
+      const sparse = calls >= MIN_CALLS_FOR_SINGLE && point.leadingCount * MIN_CALLS_FOR_SINGLE < calls
+      verdict = { leak: !single && !sparse, reason: single ? 'single' : sparse ? 'unconfirmed' : 'survived', persisted: null, grew: null }
     } else {
       const kept = persisted[index]
       const grew = grownUnder(point, grown)

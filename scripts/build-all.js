@@ -81,6 +81,11 @@ function buildNative(p) {
   const zigTarget = p.libc === 'glibc' ? `${p.target}.2.17` : p.target
   const flags = [...reproducibleFlags()]
   if (p.libc === 'musl') flags.push('-C', 'target-feature=-crt-static') // a cdylib links musl dynamically
+  // What else differed between two checkouts' builds: a Windows DLL's link time in its
+  // header, and a macOS dylib's install name (its path in the build tree, and the UUID made
+  // from it).
+  if (p.os === 'win32') flags.push('-C', 'link-arg=-Wl,--no-insert-timestamp')
+  if (p.os === 'darwin') flags.push('-C', `link-arg=-Wl,-install_name,@rpath/leakhunt.${p.platform}.node`)
   const env = { ...process.env, [`CARGO_TARGET_${p.target.toUpperCase().replace(/-/g, '_')}_RUSTFLAGS`]: flags.join(' ') }
   delete env.RUSTFLAGS
   if (p.os === 'win32') env.LIBNODE_PATH = nodeImportLibrary()
