@@ -81,10 +81,8 @@ function buildNative(p) {
   const zigTarget = p.libc === 'glibc' ? `${p.target}.2.17` : p.target
   const flags = [...reproducibleFlags()]
   if (p.libc === 'musl') flags.push('-C', 'target-feature=-crt-static') // a cdylib links musl dynamically
-  // What else differed between two checkouts' builds: a Windows DLL's link time in its
-  // header, and a macOS dylib's install name (its path in the build tree, and the UUID made
-  // from it).
-  if (p.os === 'win32') flags.push('-C', 'link-arg=-Wl,--no-insert-timestamp')
+  // What else differed between two checkouts' builds: a macOS dylib's install name (its path
+  // in the build tree, and the UUID made from it), and a Windows DLL's link time (below).
   if (p.os === 'darwin') flags.push('-C', `link-arg=-Wl,-install_name,@rpath/leakhunt.${p.platform}.node`)
   const env = { ...process.env, [`CARGO_TARGET_${p.target.toUpperCase().replace(/-/g, '_')}_RUSTFLAGS`]: flags.join(' ') }
   delete env.RUSTFLAGS
@@ -94,7 +92,20 @@ function buildNative(p) {
   const built = path.join(TARGET_DIR, p.target, 'release', ARTIFACT[p.os])
   const dest = path.join(ROOT, 'npm', p.platform, `leakhunt.${p.platform}.node`)
   fs.copyFileSync(built, dest)
+  if (p.os === 'win32') clearLinkTime(dest)
   return dest
+}
+
+/**
+ * A PE file's COFF header holds the time it was linked, which zig's linker cannot be told to
+ * leave out: it is set to 0, as reproducible Windows builds do (nothing reads it at load).
+ */
+function clearLinkTime(file) {
+  const image = fs.readFileSync(file)
+  const pe = image.readUInt32LE(0x3c)
+  if (image.readUInt32BE(pe) !== 0x50450000) fail(`${file} is not a PE file`)
+  image.writeUInt32LE(0, pe + 8)
+  fs.writeFileSync(file, image)
 }
 
 /** The WASI build and napi's loader for it; the worker's script learns to keep quiet about WASI. */

@@ -51,6 +51,16 @@ function project(npmFlags) {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...npmFlags], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   return dir
 }
+/** An empty project with the named tarballs installed as the README says, with --force. */
+function projectByName(platform, npmFlags) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-platform-'))
+  projects.push(dir)
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "uses-leakhunt", "private": true }\n')
+  const tarballs = [tarball('leakhunt'), tarball(`leakhunt-${platform}`)]
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--force', ...npmFlags, ...tarballs], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  return dir
+}
+
 /** The platform packages npm installed into a project. */
 const installed = (dir) => fs.readdirSync(path.join(dir, 'node_modules')).filter((n) => n.startsWith('leakhunt-'))
 after(() => {
@@ -109,6 +119,13 @@ describe('Linux arm64, under qemu-user with the registry Node for arm64', () => 
     assert.match(out.core, /leakhunt-linux-arm64-gnu[/\\]leakhunt\.linux-arm64-gnu\.node$/)
   })
 
+  it('hunts a leak when installed by naming the tarballs (npm install --os=linux --cpu=arm64 --force)', () => {
+    const named = projectByName('linux-arm64-gnu', ['--os=linux', '--cpu=arm64'])
+    const run = arm64Node(['-e', HUNT], { cwd: named })
+    assert.equal(run.status, 0, run.stderr)
+    assert.deepEqual(JSON.parse(run.stdout).leaks, [['Kept', 10]])
+  })
+
   it('analyzes three snapshot files with the CLI', () => {
     const set = threeSnapshots('global-ledger.js', { iterations: 10 })
     try {
@@ -165,6 +182,15 @@ describe('the WebAssembly fallback on this machine', () => {
       assert.equal(run.stderr, '', 'no warning of Node about WASI')
     })
   }
+
+  it('hunts a leak when installed by naming the tarballs (npm install --cpu=wasm32 --force), forced', () => {
+    const named = projectByName(WASM.platform, ['--cpu=wasm32'])
+    const run = spawnSync(process.execPath, ['-e', HUNT], { cwd: named, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', NAPI_RS_FORCE_WASI: '1' }, timeout: 300_000 })
+    assert.equal(run.status, 0, run.stderr)
+    const out = JSON.parse(run.stdout)
+    assert.deepEqual(out.leaks, [['Kept', 10]])
+    assert.match(out.core, /leakhunt-wasm32-wasi[/\\]leakhunt\.wasi\.cjs$/)
+  })
 
   it('refuses attach with ERR_LEAKHUNT_WASI_UNSUPPORTED, naming the fallback', () => {
     const run = node(['-e', "require('leakhunt').attach('127.0.0.1:9', { request: 'http://127.0.0.1:9/' }).catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })))"])
