@@ -3,7 +3,7 @@
 // what hangs from it, the cause and the fix), and the retainer path root first, one step a
 // line (the shape MemLab users read fluently), on to one of the objects.
 const { checkOptions } = require('./errors.js')
-const { sourcePosition, frameCall, overCalls, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList, sharedList } = require('./phrases.js')
+const { sourcePosition, frameCall, overCalls, bytes, plural, via, isVariable, defined, growthName, gains, heldList, alongsideList, alongsideWhy, sharedList } = require('./phrases.js')
 
 // ANSI styles, used only when asked (the CLI asks on a TTY without NO_COLOR).
 const STYLES = { red: [31, 39], green: [32, 39], bold: [1, 22], dim: [2, 22], cyan: [36, 39] }
@@ -45,10 +45,7 @@ function formatGroup(point, { heading, paint }) {
   const all = point.count !== point.leadingCount ? `${plural(point.count, 'object')} in all` : plural(point.count, 'object')
   lines.push(`${paint.red(heading)} ${paint.bold(growthName(point))} ${gains(point)}${defined(point)}: ${all}, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained`)
   if (point.breakdown && point.breakdown.length > 1) lines.push(`    holds: ${heldList(point)}`)
-  if (point.alongside && point.alongside.length) {
-    const why = point.cause && point.cause.pattern === 'open-resource' ? "each Worker's stdio, piped into this process's" : 'properties of one object'
-    lines.push(`    grows alongside (${why}): ${alongsideList(point)}`)
-  }
+  if (point.alongside && point.alongside.length) lines.push(`    grows alongside (${alongsideWhy(point)}): ${alongsideList(point)}`)
   if (point.sharedWith && point.sharedWith.length) lines.push(`    also held by: ${sharedList(point)} (the same objects, counted once)`)
   if (point.cause && point.cause.pattern !== 'unknown') {
     lines.push(paint.bold(`    cause: ${point.cause.title}`) + ` — ${point.cause.detail}`)

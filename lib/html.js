@@ -3,7 +3,7 @@
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
 const { checkOptions } = require('./errors.js')
-const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList, sharedList } = require('./phrases.js')
+const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList, alongsideWhy, sharedList } = require('./phrases.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
@@ -64,7 +64,7 @@ function leakDetail(point, i) {
   return `<section class="leak" id="leak-${i}">
 <h3>${esc(growthName(point))} <span class="muted">${esc(gains(point))}</span></h3>
 <p>${esc(plural(point.count, 'object'))} in all, ${bytes(point.selfSize)} self, ${bytes(point.retainedSize)} retained${point.location ? `; ${esc(origin(point))}` : ''}</p>
-${point.alongside && point.alongside.length ? `<p>Grows alongside (${point.cause && point.cause.pattern === 'open-resource' ? "each Worker's stdio, piped into this process's" : 'properties of one object'}): ${esc(alongsideList(point))}</p>` : ''}
+${point.alongside && point.alongside.length ? `<p>Grows alongside (${esc(alongsideWhy(point))}): ${esc(alongsideList(point))}</p>` : ''}
 ${point.sharedWith && point.sharedWith.length ? `<p>Also held by: ${esc(sharedList(point))} (the same objects, counted once)</p>` : ''}
 ${causeHtml(point)}
 ${breakdownHtml(point)}

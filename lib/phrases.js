@@ -107,9 +107,14 @@ function article(noun) {
   return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`
 }
 
+/** Why `alongside` entries are one leak with their lead: "properties of one object". */
+function alongsideWhy(point) {
+  return point.cause && point.cause.pattern === 'open-resource' ? "each Worker's stdio, piped into this process's" : 'properties of one object'
+}
+
 /** The other holders of a growth point's objects: `auditTrail` (an Array). */
 function sharedList(point) {
   return (point.sharedWith || []).map((s) => `\`${s.holder.label}\` (${article(s.holder.name)})`).join(', ')
 }
 
-module.exports = { article, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+module.exports = { article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

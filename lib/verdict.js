@@ -108,10 +108,11 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
         verdict = { leak: false, reason: 'one-time', persisted: kept, grew }
       } else if (grew <= before || grew < MIN_GROWTH * before) {
         verdict = { leak: false, reason: 'not-with-calls', persisted: kept, grew }
-      } else if (churned(grown, point)) {
-        verdict = { leak: false, reason: 'churn', persisted: kept, grew, entries: churned(grown, point) }
       } else {
-        verdict = { leak: true, reason: 'grows-with-calls', persisted: kept, grew }
+        const entries = churned(grown, point)
+        verdict = entries
+          ? { leak: false, reason: 'churn', persisted: kept, grew, entries }
+          : { leak: true, reason: 'grows-with-calls', persisted: kept, grew }
       }
     }
     const judged = { ...point, verdict }

@@ -331,14 +331,13 @@ fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members:
     for &m in members {
         is_member[m as usize] = true;
     }
-    let mut is_older = |x: NodeIndex| older.binary_search(&graph.ids[x as usize]).is_ok();
     // An owner is the program's object, older than the baseline: not V8's storage or internals.
-    let can_own = |x: NodeIndex, older: &mut dyn FnMut(NodeIndex) -> bool| {
+    let can_own = |x: NodeIndex| {
         x != ROOT
             && matches!(graph.kind(x), NodeKind::Object | NodeKind::Closure)
             && !classes::is_internal(graph, x)
             && tree.is_held_by_program(x)
-            && older(x)
+            && older.binary_search(&graph.ids[x as usize]).is_ok()
     };
     let followed =
         |e: usize| graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map") && !graph.edge_is_named(e, "__proto__");
@@ -355,7 +354,7 @@ fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members:
             }
             if storage {
                 in_storage.entry(u).or_default().push((v, e));
-            } else if *owner_checked.get_or_insert_with(|| can_own(u, &mut is_older)) && !continues_chain(graph, u, v, e) {
+            } else if *owner_checked.get_or_insert_with(|| can_own(u)) && !continues_chain(graph, u, v, e) {
                 candidates.entry(v).or_default().push(u);
             }
         }
@@ -368,7 +367,7 @@ fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members:
             let mut owner_checked = None;
             for e in graph.edges(w) {
                 let Some(held) = in_storage.get(&graph.edge_to[e]) else { continue };
-                if !followed(e) || !*owner_checked.get_or_insert_with(|| can_own(w, &mut is_older)) {
+                if !followed(e) || !*owner_checked.get_or_insert_with(|| can_own(w)) {
                     continue;
                 }
                 // A Map's or a dictionary's keys are not what it holds: its values are.
