@@ -192,6 +192,7 @@ export interface LeakCause {
     | 'class-static'
     | 'global-variable'
     | 'open-resource'
+    | 'module-cache'
     | 'symbol-registry'
     | 'subscriber-list'
     | 'finalization-registry'
@@ -233,6 +234,8 @@ export interface HeldClass {
   retainedSize: number
   /** A method on the class's prototype chain that ends an object's life ('close', 'destroy', …). */
   cleanup?: string
+  /** Where the class's constructor (or the closure) is defined, through source maps. */
+  location?: SourceLocation
 }
 
 /**

@@ -62,6 +62,12 @@ function holderLabel(path, h) {
   if (h < 0) return '(GC roots)'
   // A root V8 or Node keeps (the stack of running code, global handles): its own name.
   if (path[h].nodeType === 'synthetic') return path[h].name
+  // A promise held in the engine's context of its resolving function (not by a variable):
+  // named by the function that settles it, as its user knows it.
+  const scope = path[h - 1]
+  if (path[h].name === 'Promise' && path[h].edgeType !== 'context' && scope && /Context$/.test(scope.name) && h >= 2 && path[h - 1].edge === 'context') {
+    return `the promise ${calledBy(path, h - 2)}() settles`
+  }
   const parts = []
   let i = h
   let start = null
@@ -117,10 +123,19 @@ function holderLabel(path, h) {
  * method its prototype defines, if any.
  */
 function heldInstance(point) {
+  // AsyncContextFrame (Node 24) is Node's map of AsyncLocalStorage stores that a resource
+  // captures when created: what the user knows is the store in it.
   const candidates = (point.breakdown || []).filter(
-    (c) => c.kind === 'object' && !TIMERS.has(c.name) && !COLLECTIONS.has(c.name) && !/^(TimersList|ImmediateList|Promise|system \/ .*)$/.test(c.name),
+    (c) => c.kind === 'object' && !TIMERS.has(c.name) && !COLLECTIONS.has(c.name) && !/^(TimersList|ImmediateList|Promise|AsyncContextFrame|system \/ .*)$/.test(c.name),
   )
   return candidates.find((c) => c.cleanup) || candidates[0] || null
+}
+
+/** ", each keeping a RequestContext alive", saying when it is an AsyncLocalStorage store. */
+function keeping(point, each) {
+  if (!each) return ''
+  const store = (point.breakdown || []).some((c) => c.name === 'AsyncContextFrame') ? ' (the AsyncLocalStorage store of the run() that armed it: a timer keeps the context it was created in)' : ''
+  return `, each keeping ${article(each.name)} alive${store}`
 }
 
 const RULES = [
@@ -189,7 +204,7 @@ const RULES = [
       if (kept) {
         return {
           title: 'Timer handles kept, timers never cleared',
-          detail: `\`${kept}\` (${article(holder.name)}) gains the handle of a timer armed per call and keeps it, and the timer stays pending (Node's timer list holds it too)${each ? `, each keeping ${article(each.name)} alive` : ''}: a pending timer keeps its callback and all it reaches`,
+          detail: `\`${kept}\` (${article(holder.name)}) gains the handle of a timer armed per call and keeps it, and the timer stays pending (Node's timer list holds it too)${keeping(point, each)}: a pending timer keeps its callback and all it reaches`,
           hint: `clearInterval()/clearTimeout() each handle in \`${kept}\` when its work is done and remove it from \`${kept}\`, not only at shutdown (or arm one timer for all calls)`,
           holder: { timer, instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
         }
@@ -209,7 +224,7 @@ const RULES = [
       return {
         title: 'Timers armed per call, never cleared',
         label: `timers armed per call${list}`,
-        detail: `${armed} pending (a setInterval, or a setTimeout not yet fired or that re-arms itself)${each ? `, each keeping ${article(each.name)} alive` : ''}: a pending timer keeps its callback and all it reaches`,
+        detail: `${armed} pending (a setInterval, or a setTimeout not yet fired or that re-arms itself)${keeping(point, each)}: a pending timer keeps its callback and all it reaches`,
         hint:
           each && each.cleanup
             ? `call ${each.name}.prototype.${each.cleanup}() on each ${each.name} when done with it (its timer goes with it), or share one ${each.name} instead of making one per call`
@@ -226,6 +241,21 @@ const RULES = [
       if (!pending) return null
       // Settled promises kept by key are a cache of results (a loader's promise cache), not waiters.
       if (point.name === 'Promise' && point.settledPromises * 2 > point.breakdown.find((c) => c.name === 'Promise').count) return null
+      // Continuations on one promise that lives on: V8 chains a reaction record per then(),
+      // await or race on it. Counted by reactions, when their functions are the engine's (a
+      // race's resolvers, await's closures) rather than code the user could find by position.
+      const reactions = path.slice(h + 1).some((s) => s.edge === 'reactions_or_result' || /PromiseReaction$/.test(s.name))
+      if (reactions && point.kind === 'closure' && !point.location) {
+        point.name = 'promise reaction'
+        point.kind = 'object'
+        const rate = perCallText(point)
+        return {
+          title: 'Reactions on a promise that never settles',
+          detail: `\`${holderLabel(path, h)}\` is a promise that has not settled and gains ${rate ? rate.replace(/^([\d.]+|1) (per|every)/, '$1 reaction $2') : 'reactions'} (each then(), await or Promise.race() on it adds one) and keeps every one, with what its continuation captures, until it settles`,
+          hint: `do not wait on a long-lived promise per call: race against an AbortSignal (its listener removed when done), or settle ${holderLabel(path, h)}; a Promise.race() with it adds a reaction every time`,
+          holder: {},
+        }
+      }
       return {
         title: 'Reactions on promises that never settle',
         detail: `${holderLabel(path, h)} keeps pending promises, and each keeps every then()/await continuation on it and what they capture`,
@@ -480,8 +510,30 @@ function openResource(point, path, h) {
   return { pattern: 'open-resource', ...cause, holder: { resource } }
 }
 
+/**
+ * ES modules are never unloaded: Node's ESM loader (a ModuleLoader) keeps every module it
+ * loaded in its caches by URL, and Node's environment keeps each module's ModuleWrap through
+ * native references. A module imported under a new URL per call (a cache-busting query) is
+ * one more loaded module each time, whichever of those holders a growth point came through.
+ */
+function esModule(point, path, h) {
+  const throughLoader = path.some((s) => s.name === 'ModuleLoader')
+  const fromRoots = (h < 0 || path[h].nodeType === 'synthetic') && (point.name === 'ModuleWrap' || (point.breakdown || []).some((c) => c.name === 'ModuleWrap'))
+  if (!throughLoader && !fromRoots) return null
+  return {
+    pattern: 'module-cache',
+    title: 'ES modules imported under a new URL per call',
+    label: "the ES module loader's cache",
+    detail: 'import() of a URL not imported before loads a new module (a query string such as ?v=… makes a new URL), and ES modules are never unloaded: the loader keeps every one, its code and its top-level variables, for the life of the process',
+    hint: 'import the module once under a fixed URL and call what it exports; to reload code, run it in a Worker and terminate the Worker, or evaluate it in a vm context you drop',
+    holder: {},
+  }
+}
+
 function diagnose(point) {
   const { path, h } = pathThroughHolder(point)
+  const modules = esModule(point, path, h)
+  if (modules) return modules
   const resource = openResource(point, path, h)
   if (resource) return resource
   if (h >= 0) {
@@ -539,6 +591,36 @@ function withWorkerStdioTogether(report) {
   report.leaks = report.leaks.filter((p) => !folded.includes(p))
 }
 
+/**
+ * A module loaded per call shows up wherever it is kept (the loader's caches of loads and of
+ * resolutions, the environment's ModuleWrap list): one leak, led by the loader's cache of
+ * loaded modules, counted in modules.
+ */
+function withModulesTogether(report) {
+  const held = (report.leaks || []).filter((p) => p.cause.pattern === 'module-cache')
+  if (held.length === 0) return
+  const throughLoad = (p) => (p.retainerPath || []).some((s) => s.edge === 'loadCache' || s.edge === 'moduleMap')
+  const throughLoader = (p) => (p.retainerPath || []).some((s) => s.name === 'ModuleLoader')
+  const lead = held.find(throughLoad) || held.find(throughLoader) || held[0]
+  const modules = Math.max(0, ...held.flatMap((p) => (p.breakdown || []).filter((c) => c.name === 'ModuleWrap').map((c) => c.count)))
+  if (modules > 0 && lead.countPerIteration) {
+    const calls = lead.leadingCount / lead.countPerIteration
+    lead.name = 'ES module'
+    lead.kind = 'object'
+    lead.leadingCount = modules
+    lead.countPerIteration = modules / calls
+  }
+  const others = held.filter((p) => p !== lead)
+  if (others.length === 0) return
+  // Each sibling by its own path: the loader's other caches, or Node's environment.
+  for (const p of others) {
+    const { path, h } = pathThroughHolder(p)
+    p.holder.label = h < 0 || path[h].nodeType === 'synthetic' ? "Node's environment (a ModuleWrap per module)" : growthLabel(p)
+  }
+  lead.alongside = [...(lead.alongside || []), ...others.map(asSibling)]
+  report.leaks = report.leaks.filter((p) => !others.includes(p))
+}
+
 /** Adds `cause` and `holder.label` to every growth point of a report (leaks and retained). */
 function withCauses(report) {
   for (const point of [...(report.leaks || []), ...(report.retained || [])]) {
@@ -550,6 +632,7 @@ function withCauses(report) {
     for (const other of point.sharedWith || []) other.holder.label = holderLabel(other.retainerPath, other.retainerPath.length - 1)
   }
   withWorkerStdioTogether(report)
+  withModulesTogether(report)
   return report
 }
 

@@ -3,7 +3,7 @@
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
 const { checkOptions } = require('./errors.js')
-const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList, alongsideWhy, sharedList } = require('./phrases.js')
+const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList, alongsideWhy, sharedList, programClassAt } = require('./phrases.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
@@ -53,8 +53,8 @@ function leakRow(point, i) {
 function breakdownHtml(point) {
   const classes = point.breakdown || []
   if (classes.length === 0) return ''
-  const rows = classes.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td class="n">${num(c.count)}</td><td class="n">${bytes(c.selfSize)}</td><td class="n">${bytes(c.retainedSize)}</td></tr>`)
-  return `<h4>What hangs from it</h4><table class="held"><thead><tr><th>class</th><th>kind</th><th class="n">objects</th><th class="n">self</th><th class="n">retained</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const rows = classes.map((c) => `<tr><td>${esc(c.name)}</td><td>${esc(c.kind)}</td><td class="n">${num(c.count)}</td><td class="n">${bytes(c.selfSize)}</td><td class="n">${bytes(c.retainedSize)}</td><td class="where">${esc(programClassAt(point, c) || '')}</td></tr>`)
+  return `<h4>What hangs from it</h4><table class="held"><thead><tr><th>class</th><th>kind</th><th class="n">objects</th><th class="n">self</th><th class="n">retained</th><th>defined at</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
 /** One card per growth point: what grows, what hangs from it, the cause, the path. */

@@ -93,9 +93,23 @@ function gains(point) {
 /** What hangs from a growth point, most numerous first: "20 PluginHandle (1.2 kB), 20 (string) (640 B)". */
 function heldList(point, max = 5) {
   const classes = point.breakdown || []
-  const shown = classes.slice(0, max).map((c) => `${count(c.count)} ${c.name} (${bytes(c.selfSize)})`)
+  const shown = classes.slice(0, max).map((c) => {
+    const where = programClassAt(point, c)
+    return `${count(c.count)} ${c.name} (${bytes(c.selfSize)}${where ? `, class at ${where}` : ''})`
+  })
   if (classes.length > max) shown.push(`${classes.length - max} more classes`)
   return shown.join(', ')
+}
+
+/**
+ * Where a held class other than the lead is defined, when the program defines it (a class of
+ * its own, not Node's or the engine's): "invoices.html:2:3". Null otherwise.
+ */
+function programClassAt(point, c) {
+  const at = c.location
+  if (!at || c.kind !== 'object' || !at.line || !at.scriptName || /^node:/.test(at.scriptName)) return null
+  if (point.location && c.name === point.name) return null
+  return sourcePosition(at)
 }
 
 /** Sibling holders gathered into a growth point: "….inline gains 1 tokenizer() per call, …". */
@@ -109,7 +123,10 @@ function article(noun) {
 
 /** Why `alongside` entries are one leak with their lead: "properties of one object". */
 function alongsideWhy(point) {
-  return point.cause && point.cause.pattern === 'open-resource' ? "each Worker's stdio, piped into this process's" : 'properties of one object'
+  const pattern = point.cause && point.cause.pattern
+  if (pattern === 'open-resource') return "each Worker's stdio, piped into this process's"
+  if (pattern === 'module-cache') return 'the same modules, kept elsewhere by the loader and by Node'
+  return 'properties of one object'
 }
 
 /** The other holders of a growth point's objects: `auditTrail` (an Array). */
@@ -117,4 +134,4 @@ function sharedList(point) {
   return (point.sharedWith || []).map((s) => `\`${s.holder.label}\` (${article(s.holder.name)})`).join(', ')
 }
 
-module.exports = { article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+module.exports = { programClassAt, article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

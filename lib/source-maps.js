@@ -42,11 +42,12 @@ async function mapReport(report, { inspector = null, nodeCache = false } = {}) {
   return report
 }
 
-/** The positions a report shows: each growth point's location and allocation stack frames. */
+/** The positions a report shows: each growth point's location, its classes' and its allocation stack frames. */
 function positionsOf(report) {
   const places = []
   for (const point of [...(report.leaks || []), ...(report.retained || [])]) {
     if (point.location && point.location.line > 0) places.push(point.location)
+    for (const held of point.breakdown || []) if (held.location && held.location.line > 0) places.push(held.location)
     for (const stack of point.allocationStacks || []) {
       for (const frame of stack.frames) if (frame.line > 0) places.push(frame)
     }
@@ -61,6 +62,7 @@ class SourceMaps {
     this.byScript = new Map() // script id + name → Decoded | null
     this.executed = null // script id → { url, sourceMapURL } of the code V8 ran
     this.mapped = 0
+    this.seen = new Set()
     this.used = new Set() // the maps that moved a position
     this.notes = []
   }
@@ -91,9 +93,12 @@ class SourceMaps {
     if (!decoded) return
     const original = decoded.originalOf(place.line, place.column)
     if (!original) return
+    // One position shown in several places (a lead class and its row in the breakdown) counts once.
+    const where = `${place.scriptName}:${place.line}:${place.column}`
     place.generated = { scriptName: place.scriptName, line: place.line, column: place.column }
     Object.assign(place, original)
-    this.mapped++
+    if (!this.seen.has(where)) this.mapped++
+    this.seen.add(where)
     this.used.add(decoded)
   }
 

@@ -8,6 +8,7 @@ use crate::diff::DiffOptions;
 use crate::error::{catch_panic, LeakhuntError};
 use crate::inspector::Inspector;
 use crate::progress::Progress as CoreProgress;
+use crate::sampling::{GrowthOptions, ProfileSeries as CoreProfiles};
 use crate::session::{Analyzer, HuntSession as CoreSession, SnapshotMode};
 use crate::snapshot::{ParseMode, SnapshotParser as CoreParser};
 use napi::bindgen_prelude::*;
@@ -656,5 +657,40 @@ impl RemoteInspector {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn close(&self) -> AsyncTask<InspectorTask> {
         self.task(InspectorWork::Close)
+    }
+}
+
+/// Sampled heap profiles taken over time (`sampling::ProfileSeries`); this only converts.
+#[napi]
+pub struct ProfileSeries {
+    inner: CoreProfiles,
+}
+
+#[napi]
+impl ProfileSeries {
+    #[napi(constructor)]
+    pub fn new() -> ProfileSeries {
+        ProfileSeries { inner: CoreProfiles::new() }
+    }
+
+    /// Adds a profile (the JSON of `HeapProfiler.getSamplingProfile`'s `profile`) taken at `timeMs`.
+    #[napi]
+    pub fn add(&mut self, time_ms: f64, profile: Either<String, Uint8Array>) -> napi::Result<()> {
+        guarded(|| match &profile {
+            Either::A(text) => self.inner.add(time_ms, text.as_bytes()),
+            Either::B(bytes) => self.inner.add(time_ms, bytes),
+        })
+    }
+
+    #[napi(getter)]
+    pub fn length(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// The sites whose live sampled bytes grow, largest growth first.
+    #[napi(ts_return_type = "ProfileGrowth")]
+    pub fn growth(&self, min_bytes_per_minute: f64, min_confidence: f64, min_points: u32) -> napi::Result<Json> {
+        let options = GrowthOptions { min_bytes_per_minute, min_confidence, min_points: min_points as usize, ..Default::default() };
+        guarded(|| Ok(self.inner.growth(&options))).and_then(|g| to_value(&g))
     }
 }

@@ -496,9 +496,12 @@ enum Entry {
 fn promise_is_pending(graph: &HeapGraph, promise: NodeIndex) -> bool {
     match graph.edge_target(promise, "reactions_or_result") {
         None => true,
-        Some(v) => graph.name(v) == "system / PromiseReaction",
+        Some(v) => graph.name(v) == PROMISE_REACTION,
     }
 }
+
+/// V8's record of one continuation on a pending promise.
+const PROMISE_REACTION: &str = "system / PromiseReaction";
 
 /// Links of a chain of V8's records followed at most (a promise awaited by a million calls).
 const MAX_RECORD_LINKS: usize = 1 << 20;
@@ -528,6 +531,10 @@ fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<Node
                 let mut records = vec![target];
                 let mut links = 0usize;
                 while let Some(record) = records.pop() {
+                    // A promise reaction is one continuation, however many functions it holds
+                    // (a race's resolve and reject, await's two closures): one entry, its first
+                    // new function or promise; the rest are what that entry holds.
+                    let mut one_entry = graph.name(record) == PROMISE_REACTION;
                     for s in graph.edges(record) {
                         let v = graph.edge_to[s];
                         if graph.edge_kind(s) == EdgeKind::Weak
@@ -536,7 +543,15 @@ fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<Node
                             continue;
                         }
                         if !classes::is_storage(graph, v) {
-                            found.push(v);
+                            if one_entry {
+                                if older.binary_search(&graph.ids[v as usize]).is_ok() {
+                                    continue;
+                                }
+                                one_entry = false;
+                                found.push(v);
+                            } else if graph.name(record) != PROMISE_REACTION {
+                                found.push(v);
+                            }
                         } else if v != record
                             && graph.names[v as usize] == graph.names[record as usize]
                             && graph.kind(v) == NodeKind::Hidden
@@ -661,6 +676,19 @@ fn is_entry_kind(kind: &str) -> bool {
     matches!(kind, "object" | "closure" | "regexp" | "native")
 }
 
+/// Where a class is defined, 1-based: a closure's own position, or an object's constructor's.
+fn class_location(graph: &HeapGraph, key: &ClassKey, sample: NodeIndex) -> Option<SourceLocation> {
+    match key.location {
+        Some((script_id, line, column)) => Some(SourceLocation {
+            script_id,
+            script_name: classes::closure_script_name(graph, classes::defining_closure(graph, sample)),
+            line: line + 1,
+            column: column + 1,
+        }),
+        None => classes::class_of(graph, sample).and_then(|ctor| classes::closure_location(graph, ctor)),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn growth_point(
     graph: &HeapGraph,
@@ -731,15 +759,7 @@ fn growth_point(
         .min_by(|a, b| b.entries.cmp(&a.entries).then(b.count.cmp(&a.count)).then(a.nearest.0.cmp(&b.nearest.0)).then(a.key.cmp(&b.key)))
         .unwrap_or(&classes_held[0]);
     let sample = leading.nearest.2;
-    let location = match leading.key.location {
-        Some((script_id, line, column)) => Some(SourceLocation {
-            script_id,
-            script_name: classes::closure_script_name(graph, classes::defining_closure(graph, sample)),
-            line: line + 1,
-            column: column + 1,
-        }),
-        None => classes::class_of(graph, sample).and_then(|ctor| classes::closure_location(graph, ctor)),
-    };
+    let location = class_location(graph, &leading.key, sample);
     let max_samples = if options.max_samples == 0 { 5 } else { options.max_samples };
     let mut sample_ids: Vec<u32> = leading.members.iter().map(|&v| graph.ids[v as usize]).collect();
     sample_ids.sort_unstable();
@@ -772,6 +792,7 @@ fn growth_point(
                 self_size: c.self_size,
                 retained_size: c.retained,
                 cleanup: classes::cleanup_method(graph, c.nearest.2).map(str::to_string),
+                location: is_entry_kind(c.key.kind).then(|| class_location(graph, &c.key, c.nearest.2)).flatten(),
             })
             .collect(),
         sample_ids,

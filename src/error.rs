@@ -50,6 +50,10 @@ pub enum LeakhuntError {
     #[error("{0}")]
     Inspector(String),
 
+    /// A sampled heap profile that cannot be read (HeapProfiler.getSamplingProfile's JSON).
+    #[error("not a sampled heap profile: {0}")]
+    Profile(String),
+
     #[error("cannot read {path}: {error}")]
     Io { path: String, error: std::io::Error },
 
@@ -71,6 +75,7 @@ impl LeakhuntError {
             LeakhuntError::Cancelled(_) => "ERR_LEAKHUNT_CANCELLED",
             LeakhuntError::Io { .. } => "ERR_LEAKHUNT_IO",
             LeakhuntError::Inspector(_) => "ERR_LEAKHUNT_INSPECTOR",
+            LeakhuntError::Profile(_) => "ERR_LEAKHUNT_PROFILE",
             LeakhuntError::Internal(_) => "ERR_LEAKHUNT_INTERNAL",
         }
     }

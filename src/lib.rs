@@ -19,6 +19,7 @@ pub mod listeners;
 pub mod progress;
 pub mod report;
 pub mod retainers;
+pub mod sampling;
 pub mod session;
 pub mod snapshot;
 

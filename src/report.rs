@@ -105,6 +105,9 @@ pub struct HeldClass {
     /// prototype chain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cleanup: Option<String>,
+    /// Where the class's constructor (or the closure) is defined, when it is the program's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "retainers",
     "allocations",
     "listeners",
+    "sampling",
     "report",
     "diff",
     "analysis",

@@ -16,7 +16,7 @@ function checkScenario(report, scenario) {
     assert.deepEqual(report.listenerGrowth, [], 'no listener growth in a control')
     return
   }
-  const { name, perCall, minPerCall, holder, label, cause, hint, listenerEvent } = scenario.expect
+  const { name, perCall, minPerCall, holder, label, cause, hint, detail, listenerEvent } = scenario.expect
   const group = report.leaks.find((g) => holding(g, name))
   assert.ok(group, `${name} not among leaks: ${found || 'none'}`)
   assert.equal(report.leaks.length, 1, `one leak is one growth point: ${found}`)
@@ -27,6 +27,7 @@ function checkScenario(report, scenario) {
   assert.equal(group.cause.pattern, cause, `${group.cause.title}: ${group.cause.detail}\n${pathText(group)}`)
   assert.ok(group.cause.hint, 'a known pattern comes with a fix')
   if (hint) assert.match(group.cause.hint, hint)
+  if (detail) assert.match(group.cause.detail, detail)
   if (listenerEvent) {
     const grown = report.listenerGrowth.find((g) => g.event === listenerEvent)
     assert.ok(grown, `listener growth on '${listenerEvent}': ${JSON.stringify(report.listenerGrowth)}`)

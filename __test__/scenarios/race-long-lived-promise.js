@@ -9,7 +9,7 @@ class WorkResult {
 }
 module.exports = {
   kind: 'leak',
-  expect: { name: /.*/, minPerCall: 1, holder: /shutdown/, cause: 'pending-promise' },
+  expect: { name: 'promise reaction', perCall: 1, holder: /shutdown/, label: /^shutdown$/, cause: 'pending-promise', detail: /gains 1 reaction per call/ },
   async action(i) {
     return Promise.race([shutdown, Promise.resolve(new WorkResult(i))])
   },
