@@ -109,6 +109,13 @@ Options:
   --warmup N              calls before the baseline (default 3)
   --settle-ms N           wait before the final snapshot (default 100)
   --track-allocations     record where each leaked object was allocated (slower calls)
+  --profile MS            no snapshot: run the target's sampling heap profiler for MS
+                          milliseconds while the action repeats (or its own traffic runs with
+                          --wait) and report the allocation sites whose live memory grows
+                          (for heaps too big to snapshot; exit 1 when a site grows)
+  --sampling-interval B   with --profile: one sample per B bytes allocated (default 32768)
+  --speedscope FILE       with --profile: also write the live memory each stack gained as a
+                          speedscope profile (open it at https://www.speedscope.app)
   --ignore-memory-check   take snapshots even when the target's memory looks too small for one
                           (a snapshot costs the target about its heap size again)
   --json                  print the report as JSON (HuntReport, schemaVersion 2)
@@ -164,6 +171,9 @@ OPTIONS.attach = {
   eval: { type: 'string' },
   command: { type: 'string' },
   wait: { type: 'string' },
+  profile: { type: 'string' },
+  'sampling-interval': { type: 'string' },
+  speedscope: { type: 'string' },
   'ignore-memory-check': { type: 'boolean' },
 }
 const POSITIONALS = { analyze: ['baseline', 'target', 'final'], inspect: ['file'], run: ['scenario.js'], attach: ['target'] }
@@ -253,6 +263,18 @@ function output(report, values, text) {
     if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
   }
   return report.leaks.length > 0 ? EXIT_LEAKS : EXIT_CLEAN
+}
+
+/** A profile run's report (`attach --profile`): exit 1 when an allocation site grows. */
+function outputProfile(report, values) {
+  const { formatProfileReport, renderProfileHtml } = require('../lib/profile.js')
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else process.stdout.write(`${formatProfileReport(report)}\n`)
+  if (values.html) {
+    writePrivate(values.html, renderProfileHtml(report, { generatedAt: new Date().toISOString() }))
+    if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
+  }
+  return report.sites.length > 0 ? EXIT_LEAKS : EXIT_CLEAN
 }
 
 async function analyze(files, values) {
@@ -404,6 +426,7 @@ async function attachCommand(positionals, values) {
   if (pid === undefined ? positionals.length !== 1 : positionals.length !== 0) {
     throw new UsageError(`attach takes one <target> (or --pid <pid> and no target), got ${positionals.length} argument${positionals.length === 1 ? '' : 's'} (see leakhunt attach --help)`)
   }
+  const profile = integer(values.profile, 'profile', 2000)
   const options = {
     pid,
     target: values.target,
@@ -411,8 +434,9 @@ async function attachCommand(positionals, values) {
     eval: values.eval,
     command: values.command,
     wait: integer(values.wait, 'wait', 1000),
-    ignoreMemoryCheck: Boolean(values['ignore-memory-check']),
-    ...huntOptions(values),
+    ...(profile === undefined
+      ? { ignoreMemoryCheck: Boolean(values['ignore-memory-check']), ...huntOptions(values) }
+      : { profile, samplingInterval: integer(values['sampling-interval'], 'sampling-interval', 1024), speedscope: values.speedscope }),
   }
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k]
   const actions = ['request', 'eval', 'command', 'wait'].filter((k) => options[k] !== undefined)
@@ -435,6 +459,7 @@ async function attachCommand(positionals, values) {
       onProgress: (p) => bar.update(p.of ? p.iteration / p.of : null, p.of ? `${p.phase} ${p.iteration}/${p.of}` : p.phase),
     })
     bar.done()
+    if (report.kind === 'profile') return outputProfile(report, values)
     return output(report, values, leakhunt.formatReport(report, { color: useColor(values) }))
   } finally {
     bar.done()

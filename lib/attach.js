@@ -13,12 +13,11 @@ const binding = require('./binding.js')
 const { callNative, invalidArg, codedError, checkOptions: checkKnown } = require('./errors.js')
 const { HuntRun, idsReset, checkOptions: checkHuntOptions } = require('./hunt.js')
 const { SUPPORTED, platformName, wasiForced } = require('./platform.js')
+const { profileGrowth, profileReport, toSpeedscope } = require('./profile.js')
+const { snapshotCost, checkSnapshotRoom } = require('./room.js')
 
 const PROBE_GROUP = 'leakhunt-ids-probe'
 const ACTION_GROUP = 'leakhunt-action'
-// A snapshot costs the target about its heap again (V8's snapshot graph); refuse when the heap
-// is more than this share of the memory the target can still get.
-const ROOM_SHARE = 0.8
 const DEFAULT_INSPECTOR_PORT = 9229
 
 const ATTACH_OPTIONS = {
@@ -29,6 +28,9 @@ const ATTACH_OPTIONS = {
   command: undefined,
   wait: undefined,
   ignoreMemoryCheck: false,
+  profile: undefined,
+  samplingInterval: undefined,
+  speedscope: undefined,
 }
 
 /**
@@ -44,13 +46,29 @@ async function attach(target, options = {}) {
   const a = checkKnown(attachKeys, ATTACH_OPTIONS, 'attach')
   if (huntKeys.keepSnapshots !== undefined) throw invalidArg('options.keepSnapshots', 'undefined (attach does not write snapshot files)', huntKeys.keepSnapshots)
   const wait = checkAction(a)
+  if (a.profile !== undefined) return profileAttached(target, a, huntKeys)
   // --wait: the service's own traffic, one call per second, so counts per call are per second.
   if (wait !== undefined) huntKeys.iterations = huntKeys.iterations ?? Math.max(1, Math.round(wait / 1000))
   const o = checkHuntOptions(huntKeys)
-  if (target === undefined && a.pid === undefined) throw invalidArg('target', 'an inspector address, a ws:// URL or a DevTools endpoint (or options.pid)', target)
-  if (target !== undefined && typeof target !== 'string') throw invalidArg('target', 'a string', target)
-  if (target !== undefined && a.pid !== undefined) throw invalidArg('target', 'undefined with options.pid (the inspector SIGUSR1 opens is 127.0.0.1:9229)', target)
+  const url = await connectUrl(target, a)
+  const remote = new binding.RemoteInspector()
+  await callNative(() => remote.connect(url))
+  const heap = new RemoteHeap(remote, { ignoreMemoryCheck: a.ignoreMemoryCheck, local: a.pid !== undefined || isLoopback(url) })
+  const session = new binding.HuntSession()
+  const where = { phase: 'warmup', iteration: 0, of: o.warmup }
+  try {
+    if (a.pid !== undefined) await heap.checkPid(a.pid)
+    const fn = actionOf(a, heap, wait)
+    const report = await new HuntRun(fn, o, heap, session, where).run()
+    report.summary.attached = { url, kind: await heap.kind(), action: describeAction(a), memoryCheck: heap.memoryCheck, snapshotEstimate: heap.snapshotEstimate || null }
+    return report
+  } finally {
+    session.clear()
+    await heap.close()
+  }
+}
 
+function refuseInWasm() {
   if (binding.leakhuntCore.kind === 'wasm') {
     // WASI gives the WebAssembly core no sockets: the inspector's WebSocket needs a native one.
     throw codedError(
@@ -58,23 +76,58 @@ async function attach(target, options = {}) {
       `leakhunt attach needs the native core, and this process runs the WebAssembly fallback (leakhunt-wasm32-wasi${wasiForced() ? ', forced by NAPI_RS_FORCE_WASI' : `: no native core for ${platformName()}`}), which cannot open the inspector's WebSocket. In-process hunts, monitor() and analyze work with it; attach from a machine with a native core (${SUPPORTED.join(', ')}).`,
     )
   }
-  const opened = a.pid !== undefined ? await openInspector(a.pid) : null
-  const url = await webSocketUrl(opened ? `127.0.0.1:${DEFAULT_INSPECTOR_PORT}` : target, a.target)
+}
+
+/**
+ * attach(target, { profile: ms }): no snapshot. The target's sampling heap profiler runs for
+ * `ms` while the action repeats (or its own traffic runs), and the allocation sites whose live
+ * memory grows are the report (lib/profile.js).
+ */
+async function profileAttached(target, a, rest) {
+  if (!(Number.isFinite(a.profile) && a.profile >= 2000)) throw invalidArg('options.profile', 'a duration in milliseconds, at least 2000', a.profile)
+  if (a.samplingInterval !== undefined && !(Number.isInteger(a.samplingInterval) && a.samplingInterval >= 1024)) {
+    throw invalidArg('options.samplingInterval', 'a number of bytes, at least 1024', a.samplingInterval)
+  }
+  if (a.speedscope !== undefined && typeof a.speedscope !== 'string') throw invalidArg('options.speedscope', 'a file path', a.speedscope)
+  const { signal, onProgress, ...others } = rest
+  const unknown = Object.keys(others).filter((k) => others[k] !== undefined)
+  if (unknown.length > 0) throw invalidArg(`options.${unknown[0]}`, 'undefined with options.profile (a profile takes no snapshot and makes no calls count)', others[unknown[0]])
+  const url = await connectUrl(target, a)
   const remote = new binding.RemoteInspector()
   await callNative(() => remote.connect(url))
-  const heap = new RemoteHeap(remote, { ignoreMemoryCheck: a.ignoreMemoryCheck, local: opened !== null || isLoopback(url) })
-  const session = new binding.HuntSession()
-  const where = { phase: 'warmup', iteration: 0, of: o.warmup }
+  const heap = new RemoteHeap(remote, { ignoreMemoryCheck: true, local: a.pid !== undefined || isLoopback(url) })
   try {
-    if (opened) await heap.checkPid(a.pid)
-    const fn = actionOf(a, heap, wait)
-    const report = await new HuntRun(fn, o, heap, session, where).run()
-    report.summary.attached = { url, kind: await heap.kind(), action: describeAction(a), memoryCheck: heap.memoryCheck }
+    if (a.pid !== undefined) await heap.checkPid(a.pid)
+    const act = a.wait !== undefined ? null : actionOf(a, heap, a.wait)
+    const durationMs = a.wait !== undefined ? Math.max(a.wait, a.profile) : a.profile
+    const run = await profileGrowth({
+      call: (method, params) => callNative(() => remote.call(method, JSON.stringify(params))),
+      act,
+      durationMs,
+      samplingInterval: a.samplingInterval,
+      signal,
+      onProgress,
+    })
+    const report = profileReport(run, { attached: { url, kind: await heap.kind(), action: describeAction(a) } })
+    if (a.speedscope !== undefined) {
+      // Stacks and function names only, no heap contents; private all the same, as our reports are.
+      fs.writeFileSync(a.speedscope, JSON.stringify(toSpeedscope(run.series)), { mode: 0o600 })
+      report.summary.speedscope = a.speedscope
+    }
     return report
   } finally {
-    session.clear()
     await heap.close()
   }
+}
+
+/** The target's WebSocket URL; with `pid`, after SIGUSR1 opened its inspector. */
+async function connectUrl(target, a) {
+  if (target === undefined && a.pid === undefined) throw invalidArg('target', 'an inspector address, a ws:// URL or a DevTools endpoint (or options.pid)', target)
+  if (target !== undefined && typeof target !== 'string') throw invalidArg('target', 'a string', target)
+  if (target !== undefined && a.pid !== undefined) throw invalidArg('target', 'undefined with options.pid (the inspector SIGUSR1 opens is 127.0.0.1:9229)', target)
+  refuseInWasm()
+  const opened = a.pid !== undefined ? await openInspector(a.pid) : null
+  return webSocketUrl(opened ? `127.0.0.1:${DEFAULT_INSPECTOR_PORT}` : target, a.target)
 }
 
 function checkAction(a) {
@@ -171,6 +224,8 @@ class RemoteHeap {
     // 'passed' before every snapshot, 'off' when asked, 'unknown' when the room could not be read.
     this.memoryCheck = ignoreMemoryCheck ? 'off' : 'passed'
     this.lastHeapUsed = 0
+    // Objects the first heap walk counted: what a snapshot's cost follows (lib/room.js).
+    this.objectCount = 0
     this.globalId = 0
     this.tracking = false
     this.walked = false
@@ -208,6 +263,7 @@ class RemoteHeap {
     await this.checkIds(name, 'walk')
     const fresh = !this.tracking
     const walk = JSON.parse(await callNative(() => this.remote.heapWalk(fresh)))
+    if (walk.objectCount > 0) this.objectCount = walk.objectCount
     this.tracking = true
     this.walked = true
     await this.refreshHeapUsed()
@@ -261,22 +317,43 @@ class RemoteHeap {
   }
 
   /**
-   * Do no harm: V8 builds a snapshot's graph beside the heap, about the heap's size again, and
-   * a target whose memory cannot hold it is killed (a container at its limit). The room is what
-   * the target's Node says it can still get (process.availableMemory(), its cgroup limit minus
-   * what it uses), else this machine's free memory when the target runs here.
+   * Do no harm: a snapshot costs the target about 1.5 KB per heap object while V8 builds its
+   * graph (lib/room.js), and a target whose memory cannot hold that is killed (a container at
+   * its limit). The objects are counted by the baseline's heap walk; the room is what the
+   * target's Node says it can still get (process.availableMemory(), its cgroup limit minus what
+   * it uses), else this machine's free memory when the target runs here.
    */
   async checkRoom(name) {
     if (this.ignoreMemoryCheck) return
     const { usedSize } = await this.refreshHeapUsed()
     const room = await this.room()
     if (room === null) this.memoryCheck = 'unknown'
-    if (room === null || usedSize <= room.bytes * ROOM_SHARE) return
-    const mb = (n) => `${Math.round(n / 1024 / 1024)} MB`
-    throw codedError(
-      'ERR_LEAKHUNT_NO_ROOM',
-      `not taking the ${name} snapshot: the target's heap is ${mb(usedSize)} and a snapshot needs about that much again, but ${room.what} is ${mb(room.bytes)}; taking it could get the target killed. Pass ignoreMemoryCheck (--ignore-memory-check) to take it anyway.`,
-    )
+    const major = Number(((await this.evaluateValue("typeof process === 'object' && process ? process.versions.node : ''")) || '0').split('.')[0])
+    if (this.objectCount === 0 && !this.tracking) await this.countObjects()
+    const cost = snapshotCost({ objects: this.objectCount, heapUsed: usedSize, major })
+    this.snapshotEstimate = { bytes: cost.bytes, objects: cost.objects, counted: cost.counted, roomBytes: room ? room.bytes : null }
+    checkSnapshotRoom({
+      name,
+      cost,
+      room,
+      heapUsed: usedSize,
+      instead: 'See what grows without a snapshot: --profile <ms> (attach(target, { profile: ms })) samples allocations with no pause; or pass --ignore-memory-check (ignoreMemoryCheck) to take it anyway.',
+    })
+  }
+
+  /**
+   * The target's heap objects, counted by a heap walk (V8's object tracker: an id per object,
+   * no graph), which is then stopped without the snapshot stopTrackingHeapObjects would take.
+   * Only before the hunt's ids matter: disabling the profiler forgets them.
+   */
+  async countObjects() {
+    try {
+      const walk = JSON.parse(await callNative(() => this.remote.heapWalk(true)))
+      if (walk.objectCount > 0) this.objectCount = walk.objectCount
+    } finally {
+      await this.call('HeapProfiler.disable')
+      this.tracking = false
+    }
   }
 
   async room() {

@@ -257,4 +257,4 @@ function memoryChartSvg(report) {
   return svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ').replace(/(<svg[^>]*>)/, `$1${style}<rect width="100%" height="100%" fill="#fff"/>`)
 }
 
-module.exports = { renderHtml, memoryChartSvg }
+module.exports = { renderHtml, memoryChartSvg, esc }

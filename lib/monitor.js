@@ -18,8 +18,10 @@ const fs = require('node:fs')
 const path = require('node:path')
 const v8 = require('node:v8')
 const { PerformanceObserver, constants } = require('node:perf_hooks')
-const { checkOptions: checkKnown, invalidArg, outOfRange, codedError } = require('./errors.js')
+const { checkOptions: checkKnown, invalidArg, outOfRange, codedError, callNative } = require('./errors.js')
 const { forcedGc } = require('./gc.js')
+const binding = require('./binding.js')
+const { profileReport, SAMPLING_INTERVAL, GROWTH: PROFILE_GROWTH } = require('./profile.js')
 
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
@@ -39,6 +41,7 @@ const DEFAULTS = {
   fastGrowthBytesPerMinute: 32 * 1024 * 1024,
   forceGc: true,
   snapshotOnLeak: undefined,
+  profile: false,
 }
 
 // The fewest floors a fast climb is judged from: with fewer, no order of points reaches
@@ -46,6 +49,8 @@ const DEFAULTS = {
 const FAST_MIN_SAMPLES = 5
 // Up to this many points, Mann–Kendall's p-value is counted exactly (n! orders).
 const EXACT_MAX_N = 10
+// Floors with profiles a 'leak' waits for the profiler to name a site.
+const PROFILE_WAIT_FLOORS = 12
 const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space'])
 
 /** Median of pairwise slopes: robust to a third of the points being outliers. */
@@ -137,6 +142,9 @@ function checkOptions(options) {
   if (typeof o.minConfidence !== 'number') throw invalidArg('options.minConfidence', 'a number', o.minConfidence)
   if (!(o.minConfidence > 0.5 && o.minConfidence < 1)) throw outOfRange('options.minConfidence', 'between 0.5 and 1', o.minConfidence)
   if (typeof o.forceGc !== 'boolean') throw invalidArg('options.forceGc', 'a boolean', o.forceGc)
+  if (o.profile !== false && o.profile !== true && !(o.profile && typeof o.profile === 'object' && (o.profile.samplingInterval === undefined || (Number.isInteger(o.profile.samplingInterval) && o.profile.samplingInterval >= 1024)))) {
+    throw invalidArg('options.profile', 'a boolean or { samplingInterval } (bytes, at least 1024)', o.profile)
+  }
   if (o.snapshotOnLeak !== undefined) {
     const s = o.snapshotOnLeak
     if (!s || typeof s !== 'object' || typeof s.dir !== 'string') throw invalidArg('options.snapshotOnLeak', 'an object with a dir', s)
@@ -187,10 +195,16 @@ class Monitor extends EventEmitter {
     // The old generation at the last floor (or the start): what the timer measures a climb from.
     this.lastFloor = { time: Date.now(), oldGeneration: oldGenerationUsed() }
     this.oldGenerationRate = 0
+    this.profiler = this.options.profile ? new SamplingProfiler(this.options.profile) : null
     this.observer = new PerformanceObserver((list) => this.onEntries(list.getEntries()))
     this.observer.observe({ entryTypes: ['gc'] })
     // unref'd: a monitor never keeps a process alive.
-    this.timer = setInterval(() => this.checkOldGeneration(), this.options.sampleIntervalMs)
+    this.timer = setInterval(() => {
+      this.checkOldGeneration()
+      // A sampled profile per interval. V8's inspector collects garbage before it answers
+      // (kSamplingForceGC), so a profile is the live memory by site, and its GC a floor too.
+      if (this.profiler) this.profiler.take(Date.now(), (err) => this.listenerCount('error') > 0 && this.emit('error', err))
+    }, this.options.sampleIntervalMs)
     this.timer.unref()
     this.stopped = false
   }
@@ -238,6 +252,7 @@ class Monitor extends EventEmitter {
     this.lastFloor = { time: sample.time, oldGeneration: oldGenerationUsed() }
     this.samples.push(sample)
     const cutoff = sample.time - this.options.windowMs
+    if (this.profiler && this.samples.length > 0) this.profiler.forgetBefore(Math.max(cutoff, this.samples[0].time))
     while (this.samples.length > 0 && (this.samples[0].time < cutoff || this.samples.length > this.options.maxSamples)) this.samples.shift()
     this.emit('sample', sample)
     this.evaluate(sample.time)
@@ -264,6 +279,11 @@ class Monitor extends EventEmitter {
     // are several to compare; the event is said once per window.
     if (o.snapshotOnLeak) this.snapshotOnLeak(now)
     if (now - this.lastLeakAt < o.windowMs) return
+    // With the profiler on, 'leak' waits for it to name a growing site, for a few floors more:
+    // its trend test needs profiles of its own. A climb it cannot see (memory outside the JS
+    // heap) is still said, without sites, after that.
+    const sites = this.profiler ? this.profiler.sites() : null
+    if (sites && sites.length === 0 && this.profiler.series.length < PROFILE_WAIT_FLOORS) return
     this.lastLeakAt = now
     const evidence = {
       slopeBytesPerMinute: slope,
@@ -272,6 +292,7 @@ class Monitor extends EventEmitter {
       samples: points.map((p) => ({ time: p.time, heapUsed: p.heapUsed })),
       heapUsed: points[points.length - 1].heapUsed,
     }
+    if (sites) evidence.sites = sites
     this.emit('leak', evidence)
   }
 
@@ -326,6 +347,7 @@ class Monitor extends EventEmitter {
       trend: { ...this.trend },
       waitingFor: this.waitingFor(),
       snapshots: [...this.snapshots],
+      ...(this.profiler ? { sites: this.profiler.sites() } : {}),
     }
   }
 
@@ -334,6 +356,57 @@ class Monitor extends EventEmitter {
     this.stopped = true
     clearInterval(this.timer)
     this.observer.disconnect()
+    if (this.profiler) this.profiler.stop()
+  }
+}
+
+/**
+ * V8's sampling heap profiler in this process (through node:inspector), a profile at each
+ * floor, reduced in the Rust core (lib/profile.js, src/sampling.rs) to the allocation sites
+ * whose live memory grows. One sample per samplingInterval bytes allocated: no pause.
+ */
+class SamplingProfiler {
+  constructor({ samplingInterval = SAMPLING_INTERVAL } = {}) {
+    const inspector = require('node:inspector')
+    this.session = new inspector.Session()
+    this.session.connect()
+    this.series = new binding.ProfileSeries()
+    this.samplingInterval = samplingInterval
+    this.post('HeapProfiler.enable')
+    this.post('HeapProfiler.startSampling', { samplingInterval })
+  }
+
+  post(method, params = {}, done = () => {}) {
+    this.session.post(method, params, done)
+  }
+
+  take(time, onError) {
+    this.post('HeapProfiler.getSamplingProfile', {}, (err, answer) => {
+      try {
+        if (err) throw err
+        if (time > this.lastTime || this.lastTime === undefined) callNative(() => this.series.add(time, JSON.stringify(answer.profile)))
+        this.lastTime = time
+      } catch (e) {
+        onError(e)
+      }
+    })
+  }
+
+  forgetBefore(time) {
+    this.series.forgetBefore(time)
+  }
+
+  /** The growing sites, largest growth first, as 'leak' and stats() carry them. */
+  sites() {
+    if (this.series.length < 3) return []
+    const growth = callNative(() => this.series.growth(PROFILE_GROWTH.minBytesPerMinute, PROFILE_GROWTH.minConfidence, PROFILE_GROWTH.minPoints))
+    return profileReport({ growth, calls: 0, samplingInterval: this.samplingInterval }).sites.slice(0, 10)
+  }
+
+  stop() {
+    this.post('HeapProfiler.stopSampling')
+    this.post('HeapProfiler.disable')
+    this.session.disconnect()
   }
 }
 

@@ -687,6 +687,18 @@ impl ProfileSeries {
         self.inner.len() as u32
     }
 
+    /// Forgets the profiles taken before `timeMs`.
+    #[napi]
+    pub fn forget_before(&mut self, time_ms: f64) {
+        self.inner.forget_before(time_ms)
+    }
+
+    /// What each stack gained from the first profile to the last, largest first.
+    #[napi(ts_return_type = "Array<{ stack: ProfileFrame[]; bytes: number }>")]
+    pub fn difference(&self) -> napi::Result<Json> {
+        guarded(|| Ok(self.inner.difference())).and_then(|d| to_value(&d))
+    }
+
     /// The sites whose live sampled bytes grow, largest growth first.
     #[napi(ts_return_type = "ProfileGrowth")]
     pub fn growth(&self, min_bytes_per_minute: f64, min_confidence: f64, min_points: u32) -> napi::Result<Json> {

@@ -22,10 +22,13 @@ const MAX_STACK: usize = 12;
 /// Up to this many points the Mann–Kendall confidence is counted exactly.
 const EXACT_MAX_N: usize = 10;
 
+/// A profile, or the inspector's answer that carries one (`{ "profile": … }`).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawProfile {
-    head: RawNode,
+    #[serde(default)]
+    profile: Option<Box<RawProfile>>,
+    head: Option<RawNode>,
     #[serde(default)]
     samples: Vec<RawSample>,
 }
@@ -140,6 +143,14 @@ pub struct Site {
     pub growing: bool,
 }
 
+/// Live bytes a stack gained over the series (innermost frame first).
+#[derive(Serialize, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct StackGain {
+    pub stack: Vec<SiteFrame>,
+    pub bytes: f64,
+}
+
 /// The series judged: every site that grows, largest growth first, and what was looked at.
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "camelCase")]
@@ -174,7 +185,12 @@ impl ProfileSeries {
             }
         }
         check_nesting(json)?;
-        let profile: RawProfile = serde_json::from_slice(json).map_err(|e| bad(format!("{e}")))?;
+        let answer: RawProfile = serde_json::from_slice(json).map_err(|e| bad(format!("{e}")))?;
+        let profile = match answer.profile {
+            Some(inner) => *inner,
+            None => answer,
+        };
+        let head = profile.head.as_ref().ok_or_else(|| bad("no `head` node".into()))?;
         let mut counts: HashMap<u64, u64> = HashMap::new();
         for s in &profile.samples {
             *counts.entry(s.node_id).or_insert(0) += 1;
@@ -182,7 +198,7 @@ impl ProfileSeries {
         let mut estimates = HashMap::new();
         // Depth-first along the tree, with the stack from the root: no recursion, as the tree
         // is as deep as the deepest stack.
-        let mut todo: Vec<(&RawNode, usize)> = vec![(&profile.head, 0)];
+        let mut todo: Vec<(&RawNode, usize)> = vec![(head, 0)];
         let mut stack: Vec<Frame> = Vec::new();
         while let Some((node, depth)) = todo.pop() {
             stack.truncate(depth);
@@ -190,7 +206,7 @@ impl ProfileSeries {
             if depth > 0 || !node.call_frame.function_name.starts_with('(') {
                 stack.push(node.call_frame.clone());
             }
-            if node.self_size > 0.0 {
+            if node.self_size > 0.0 && !stack.is_empty() {
                 let innermost: Vec<Frame> = stack.iter().rev().cloned().collect();
                 let next = self.stacks.len();
                 let site = *self.index.entry(innermost.clone()).or_insert(next);
@@ -210,14 +226,60 @@ impl ProfileSeries {
         Ok(())
     }
 
+    /// Forgets the profiles taken before `time_ms` (a monitor's sliding window).
+    pub fn forget_before(&mut self, time_ms: f64) {
+        self.points.retain(|p| p.0 >= time_ms);
+    }
+
+    /// What each stack gained between the first profile and the last (only gains), for
+    /// viewers that show a profile as a flame graph.
+    pub fn difference(&self) -> Vec<StackGain> {
+        let (Some(first), Some(last)) = (self.points.first(), self.points.last()) else {
+            return Vec::new();
+        };
+        let mut gains: Vec<StackGain> = self
+            .stacks
+            .iter()
+            .enumerate()
+            .filter_map(|(site, frames)| {
+                let before = first.1.get(&site).map_or(0.0, |e| e.bytes);
+                let after = last.1.get(&site).map_or(0.0, |e| e.bytes);
+                (after > before).then(|| StackGain { stack: frames.iter().map(SiteFrame::from).collect(), bytes: after - before })
+            })
+            .collect();
+        gains.sort_by(|a, b| b.bytes.total_cmp(&a.bytes));
+        gains
+    }
+
     /// Each site's series judged for growth.
     pub fn growth(&self, options: &GrowthOptions) -> ProfileGrowth {
         let times: Vec<f64> = self.points.iter().map(|p| p.0).collect();
         let total = |k: usize| self.points.get(k).map_or(0.0, |p| p.1.values().map(|e| e.bytes).sum());
-        let mut sites = Vec::new();
+        // A site is the program's innermost frame: the stacks below it (Node's internals, a
+        // builtin such as `repeat`) and the ways it was reached are one place to fix, and their
+        // samples together estimate it better. Its stack shown is the one holding the most.
+        let mut by_place: HashMap<&Frame, (Vec<Estimate>, usize)> = HashMap::new();
+        let mut places: Vec<&Frame> = Vec::new();
         for (site, frames) in self.stacks.iter().enumerate() {
+            let place = program_frame(frames);
             let series: Vec<Estimate> = self.points.iter().map(|p| p.1.get(&site).copied().unwrap_or_default()).collect();
-            if let Some(found) = judge(frames, &times, &series, options) {
+            let (sum, biggest) = by_place.entry(place).or_insert_with(|| {
+                places.push(place);
+                (vec![Estimate::default(); series.len()], site)
+            });
+            let last = |k: usize| self.points.last().and_then(|p| p.1.get(&k)).map_or(0.0, |e| e.bytes);
+            if last(site) > last(*biggest) {
+                *biggest = site;
+            }
+            for (total, e) in sum.iter_mut().zip(&series) {
+                total.bytes += e.bytes;
+                total.samples += e.samples;
+            }
+        }
+        let mut sites = Vec::new();
+        for place in places {
+            let (series, biggest) = &by_place[place];
+            if let Some(found) = judge(place, &self.stacks[*biggest], &times, series, options) {
                 sites.push(found);
             }
         }
@@ -242,7 +304,7 @@ impl ProfileSeries {
 }
 
 /// A site's series, judged: `None` when it does not grow.
-fn judge(frames: &[Frame], times: &[f64], series: &[Estimate], o: &GrowthOptions) -> Option<Site> {
+fn judge(place: &Frame, frames: &[Frame], times: &[f64], series: &[Estimate], o: &GrowthOptions) -> Option<Site> {
     let n = series.len();
     if n < o.min_points.max(3) {
         return None;
@@ -261,9 +323,8 @@ fn judge(frames: &[Frame], times: &[f64], series: &[Estimate], o: &GrowthOptions
     if !growing {
         return None;
     }
-    let user = frames.iter().find(|f| is_program(f)).unwrap_or(&frames[0]);
     Some(Site {
-        location: user.into(),
+        location: place.into(),
         stack: frames.iter().take(MAX_STACK).map(SiteFrame::from).collect(),
         live_bytes: bytes[n - 1],
         samples: series[n - 1].samples,
@@ -274,9 +335,10 @@ fn judge(frames: &[Frame], times: &[f64], series: &[Estimate], o: &GrowthOptions
     })
 }
 
-/// The program's code: a script with a name that is not one of Node's own.
-fn is_program(f: &Frame) -> bool {
-    !f.url.is_empty() && !f.url.starts_with("node:")
+/// The innermost frame of the program's code (a script with a name that is not one of Node's
+/// own), else the innermost frame.
+fn program_frame(frames: &[Frame]) -> &Frame {
+    frames.iter().find(|f| !f.url.is_empty() && !f.url.starts_with("node:")).unwrap_or(&frames[0])
 }
 
 /// Median of pairwise slopes.

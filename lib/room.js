@@ -1,0 +1,64 @@
+'use strict'
+// Do no harm: whether a process can afford a heap snapshot. V8 builds the snapshot's graph
+// beside the heap, and that graph costs per *object*, not per byte: a heap of 1,000,000 small
+// objects (45 MB) peaks at about 1.5 GB of RSS while V8 writes its snapshot, where 200 MB held
+// in a few thousand large arrays costs a few MB more (bench/snapshot-cost.js measures it on
+// each Node release). A process whose memory cannot hold that graph is killed (a container at
+// its limit), so the estimate is made from the number of objects, and a snapshot that does not
+// fit is refused with a way that fits: a sampled heap profile.
+const os = require('node:os')
+const { codedError } = require('./errors.js')
+
+// Bytes of RSS per heap object while V8 builds a snapshot, by Node major (measured with
+// bench/snapshot-cost.js: 1,000,000 small objects, peak RSS less the RSS before, per object).
+// Releases not listed take the largest.
+const BYTES_PER_OBJECT = { 18: 1500, 20: 1500, 22: 1500, 24: 1500, 26: 1500 }
+// The estimate is a mean; a snapshot whose estimate is over this share of the room is refused.
+const ROOM_SHARE = 0.8
+// Without a heap walk's count: the fewest bytes an object takes (a small object with a few
+// fields), so that the count is over-estimated rather than under.
+const MIN_OBJECT_BYTES = 32
+
+function bytesPerObject(major) {
+  return BYTES_PER_OBJECT[major] || Math.max(...Object.values(BYTES_PER_OBJECT))
+}
+
+/**
+ * What a snapshot of a heap is expected to cost: `{ bytes, objects, counted }`. `objects` from a
+ * heap walk when there was one, else estimated from the heap's size.
+ */
+function snapshotCost({ objects, heapUsed, major }) {
+  const counted = objects > 0
+  const n = counted ? objects : Math.ceil(heapUsed / MIN_OBJECT_BYTES)
+  return { bytes: n * bytesPerObject(major), objects: n, counted }
+}
+
+/** The memory this process can still get: `{ bytes, what }`, or null when unknown. */
+function localRoom() {
+  if (typeof process.availableMemory === 'function') {
+    const available = process.availableMemory()
+    if (available > 0) return { bytes: available, what: 'the memory it can still get' }
+  }
+  const limit = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0
+  if (limit > 0 && limit < os.totalmem()) return { bytes: limit - process.memoryUsage.rss(), what: 'what is left under its memory limit' }
+  return { bytes: os.freemem(), what: "this machine's free memory" }
+}
+
+const mb = (n) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.round(n / 1024 / 1024)} MB`)
+
+/**
+ * Throws ERR_LEAKHUNT_NO_ROOM when the snapshot's estimated cost does not fit the room.
+ * `instead`: what to use instead, said in the refusal.
+ */
+function checkSnapshotRoom({ name, cost, room, heapUsed, instead }) {
+  if (room === null || cost.bytes <= room.bytes * ROOM_SHARE) return
+  const objects = `${cost.counted ? '' : 'an estimated '}${cost.objects.toLocaleString('en-US')} objects`
+  const err = codedError(
+    'ERR_LEAKHUNT_NO_ROOM',
+    `not taking the ${name} snapshot: the heap holds ${objects} (${mb(heapUsed)}), and V8 needs about ${(cost.bytes / cost.objects / 1024).toFixed(1)} KB per object to build a snapshot, about ${mb(cost.bytes)} in all, but ${room.what} is ${mb(room.bytes)}; taking it could get the process killed. ${instead}`,
+  )
+  err.estimate = { snapshotBytes: cost.bytes, objects: cost.objects, counted: cost.counted, roomBytes: room.bytes }
+  throw err
+}
+
+module.exports = { snapshotCost, localRoom, checkSnapshotRoom, bytesPerObject, ROOM_SHARE }
