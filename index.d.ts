@@ -532,6 +532,11 @@ export interface AttachedTarget {
    * free memory: a remote page, or a remote Node older than 20.13; snapshots were taken).
    */
   memoryCheck: 'passed' | 'off' | 'unknown'
+  /**
+   * The last snapshot's estimated cost: `objects` (counted by a heap walk when `counted`) at
+   * ~1.5 KB each, against `roomBytes` (null when unknown). Null with ignoreMemoryCheck.
+   */
+  snapshotEstimate: { bytes: number; objects: number; counted: boolean; roomBytes: number | null } | null
 }
 
 /** An emitter whose listener count for one event grows with the calls. */
@@ -607,11 +612,80 @@ export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'> {
    */
   wait?: number
   /**
-   * Take snapshots even when the target's heap is more than 80 % of the memory it can still
-   * get (a snapshot costs the target about its heap size again). Default false: refused with
-   * ERR_LEAKHUNT_NO_ROOM.
+   * Take snapshots even when their estimated cost is more than 80 % of the memory the target
+   * can still get. A snapshot costs about 1.5 KB per heap object while V8 builds it (counted
+   * by a heap walk first; a heap too big to count safely is refused too). Default false:
+   * refused with ERR_LEAKHUNT_NO_ROOM, whose message points to `profile`.
    */
   ignoreMemoryCheck?: boolean
+}
+
+/**
+ * `attach(target, { profile: ms, … })`: no snapshot. The target's sampling heap profiler runs
+ * for `profile` milliseconds while the action repeats (or, with `wait`, its own traffic runs),
+ * and the report is the allocation sites whose live memory grows.
+ */
+export interface AttachProfileOptions {
+  target?: string
+  pid?: number
+  request?: string | AttachRequest
+  eval?: string
+  command?: string
+  wait?: number
+  /** How long to profile, in milliseconds (>= 2000). About 20 profiles are taken over it. */
+  profile: number
+  /** One sample per this many bytes allocated (>= 1024). Default 32768, V8's. */
+  samplingInterval?: number
+  /** Also write what each allocation stack gained as a speedscope file (private, 0600). */
+  speedscope?: string
+  signal?: AbortSignal
+  onProgress?: (progress: HuntProgress) => void
+}
+
+/** A frame of an allocation stack, 1-based. V8's sampling profiler records functions: where each starts. */
+export interface ProfileFrame {
+  functionName: string
+  scriptName: string
+  line: number
+  column: number
+}
+
+/** An allocation site whose live sampled memory grows. */
+export interface ProfileSite {
+  /** The innermost frame of the program's own code (not Node's `node:` internals). */
+  location: ProfileFrame
+  /** The allocating stack, innermost first (the stack holding the most of the site's memory). */
+  stack: ProfileFrame[]
+  /** Theil–Sen slope of the site's live bytes. */
+  bytesPerMinute: number
+  /** Live bytes at the last profile: an estimate from `samples` (relative error about 1/sqrt(samples)). */
+  liveBytes: number
+  firstLiveBytes: number
+  samples: number
+  /** One-sided Mann–Kendall confidence that the series climbs (>= 0.99 for a site to be listed). */
+  confidence: number
+}
+
+export interface ProfileReport {
+  schemaVersion: 1
+  kind: 'profile'
+  /** The growing sites, largest growth first; empty when nothing grows. */
+  sites: ProfileSite[]
+  summary: {
+    growing: number
+    profiles: number
+    durationMs: number
+    samplingInterval: number
+    /** Allocation sites with live samples in any profile. */
+    sitesSeen: number
+    liveBytes: { first: number; last: number }
+    /** Actions completed while profiling; null with `wait`. */
+    calls: number | null
+    /** Always false: a profile takes no heap snapshot. */
+    snapshot: false
+    attached: { url: string; kind: 'node' | 'page'; action: string }
+    speedscope?: string
+  }
 }
 
 /**
@@ -631,6 +705,15 @@ export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'> {
  * if (report.leaks.length) console.log(formatReport(report))
  */
 export declare function attach(target: string | undefined, options: AttachOptions): Promise<HuntReport>
+/**
+ * With `profile`: no snapshot, the growing allocation sites (see AttachProfileOptions).
+ * @example
+ * const report = await attach(undefined, { pid: 4242, profile: 60_000, request: 'http://127.0.0.1:3000/login' })
+ * for (const site of report.sites) console.log(site.location, site.bytesPerMinute)
+ */
+export declare function attach(target: string | undefined, options: AttachProfileOptions): Promise<ProfileReport>
+/** The text of a profile report, as `leakhunt attach --profile` prints it. */
+export declare function formatProfileReport(report: ProfileReport): string
 
 export interface AssertNoLeaksOptions extends HuntOptions {
   /** Leaked objects (summed over the growth points judged leaks) that are still accepted. Default 0. */
@@ -768,6 +851,13 @@ export interface MonitorOptions {
    * apart (default 300000).
    */
   snapshotOnLeak?: { dir: string; maxSnapshots?: number; minIntervalMs?: number }
+  /**
+   * Run V8's sampling heap profiler beside the trend (through node:inspector), one profile per
+   * `sampleIntervalMs` (V8 collects garbage before each: a major GC per interval), so that
+   * 'leak' and stats() carry `sites`, the allocation sites whose live memory grows. With it,
+   * 'leak' waits up to 12 profiles for a site to be named. Default false.
+   */
+  profile?: boolean | { samplingInterval?: number }
 }
 
 export interface MemorySample {
@@ -787,6 +877,8 @@ export interface LeakEvidence {
   windowMs: number
   samples: Array<Pick<MemorySample, 'time' | 'heapUsed'>>
   heapUsed: number
+  /** With `profile`: the growing allocation sites, largest growth first (at most 10). */
+  sites?: ProfileSite[]
 }
 
 export interface MonitorStats {
@@ -817,6 +909,8 @@ export interface MonitorStats {
   forcedGcs: number
   /** Files written by snapshotOnLeak. */
   snapshots: string[]
+  /** With `profile`: the allocation sites growing now. */
+  sites?: ProfileSite[]
 }
 
 export interface Monitor {

@@ -9,6 +9,7 @@ const { attach } = require('./lib/attach.js')
 const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
 const { formatReport } = require('./lib/format.js')
+const { formatProfileReport } = require('./lib/profile.js')
 const { renderHtml } = require('./lib/html.js')
 const { monitor } = require('./lib/monitor.js')
 const { withCauses, diagnose } = require('./lib/diagnose.js')
@@ -155,6 +156,7 @@ module.exports = {
   hunt,
   attach,
   formatReport,
+  formatProfileReport,
   renderHtml,
   monitor,
   diagnose,

@@ -147,9 +147,13 @@ describe('leakhunt attach to a Node service started with --inspect', () => {
       report.leaks.map((p) => [p.holder.label, p.name, p.countPerIteration, p.verdict.reason]),
       [['placedOrders', 'Order', 1, 'grows-with-calls']],
     )
-    const { url, ...rest } = report.summary.attached
+    const { url, snapshotEstimate, ...rest } = report.summary.attached
     assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\//)
     assert.deepEqual(rest, { kind: 'node', action: `request GET http://127.0.0.1:${server.port}/orders`, memoryCheck: 'passed' })
+    // The memory check's estimate: objects counted by a heap walk, ~1.5 KB each.
+    assert.equal(snapshotEstimate.counted, true)
+    assert.ok(snapshotEstimate.objects > 10_000 && snapshotEstimate.objects < 1_000_000, JSON.stringify(snapshotEstimate))
+    assert.equal(snapshotEstimate.bytes, snapshotEstimate.objects * 1500)
     await assert.rejects(attach(server.inspector, {}), { code: 'ERR_INVALID_ARG_VALUE', message: /exactly one action .*got none/ })
     await assert.rejects(attach(server.inspector, { eval: '1', wait: 1000 }), { code: 'ERR_INVALID_ARG_VALUE', message: /got eval, wait/ })
     await assert.rejects(attach(server.inspector, { eval: '1', keepSnapshots: '/tmp' }), { code: 'ERR_INVALID_ARG_TYPE' })
@@ -299,6 +303,9 @@ describe('leakhunt attach to a page in headless Chromium', { skip: !CHROMIUM && 
     assert.match(stdout, /cause: Listener on a long-lived event target — a listener on window is added on every call and never removed/)
     assert.match(stdout, /fix: remove it with removeEventListener\(\)/)
     assert.match(stdout, /holds: .*10 Panel/)
+    // A class held by the lead carries where it is defined too, not only the lead.
+    const panel = widgetsPosition('class Panel', 'constructor()')
+    assert.ok(stdout.includes(`10 Panel (`) && new RegExp(`10 Panel \\([^)]*, class at file://${WIDGETS.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+\\)`).test(stdout), `${panel}\n${stdout}`)
   })
 
   it('finds intervals armed per call and never cleared', async () => {

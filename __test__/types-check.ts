@@ -1,5 +1,5 @@
 // Compiled by the test suite with `tsc --noEmit --strict`: the public types must describe real use.
-import { hunt, attach, formatReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
+import { hunt, attach, formatReport, formatProfileReport, ProfileReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
 
 async function main(): Promise<void> {
   const report: HuntReport = await hunt(async (i) => i, { iterations: 5, signal: new AbortController().signal, leakFilter: (g) => g.verdict.reason !== 'one-time' })
@@ -19,6 +19,13 @@ async function main(): Promise<void> {
   const page: HuntReport = await attach('http://127.0.0.1:9222', { target: 'localhost:8080', eval: "document.querySelector('#open').click()", ignoreMemoryCheck: false })
   const byPid: HuntReport = await attach(undefined, { pid: 4242, wait: 20_000 })
   console.log(attached.summary.attached?.kind, page.summary.attached?.url, byPid.summary.attached?.action)
+  const profiled: ProfileReport = await attach(undefined, { pid: 4242, profile: 60_000, request: 'http://127.0.0.1:3000/login', speedscope: '/tmp/growth.json' })
+  for (const site of profiled.sites) console.log(site.location.functionName, site.location.line, site.bytesPerMinute, site.samples, site.stack.length)
+  console.log(formatProfileReport(profiled), profiled.summary.snapshot)
+  const watched = monitor({ profile: { samplingInterval: 65_536 } })
+  watched.on('leak', (e) => console.log(e.sites?.[0]?.location.scriptName))
+  console.log(watched.stats().sites?.length)
+  watched.stop()
   const html: string = renderHtml(traced, { title: 'hunt' })
   for (const group of traced.leaks) if (group.cause.pattern !== 'unknown') console.log(group.cause.title, group.cause.hint)
   const m = monitor({ windowMs: 60_000, snapshotOnLeak: { dir: '/tmp/snaps' } })

@@ -14,7 +14,7 @@ const { callNative, invalidArg, codedError, checkOptions: checkKnown } = require
 const { HuntRun, idsReset, checkOptions: checkHuntOptions } = require('./hunt.js')
 const { SUPPORTED, platformName, wasiForced } = require('./platform.js')
 const { profileGrowth, profileReport, toSpeedscope } = require('./profile.js')
-const { snapshotCost, checkSnapshotRoom } = require('./room.js')
+const { snapshotCost, checkSnapshotRoom, checkCountRoom } = require('./room.js')
 
 const PROBE_GROUP = 'leakhunt-ids-probe'
 const ACTION_GROUP = 'leakhunt-action'
@@ -329,16 +329,14 @@ class RemoteHeap {
     const room = await this.room()
     if (room === null) this.memoryCheck = 'unknown'
     const major = Number(((await this.evaluateValue("typeof process === 'object' && process ? process.versions.node : ''")) || '0').split('.')[0])
-    if (this.objectCount === 0 && !this.tracking) await this.countObjects()
+    const instead = 'See what grows without a snapshot: --profile <ms> (attach(target, { profile: ms })) samples allocations instead; or pass --ignore-memory-check (ignoreMemoryCheck) to take it anyway.'
+    if (this.objectCount === 0 && !this.tracking) {
+      checkCountRoom({ name, room, heapUsed: usedSize, instead })
+      await this.countObjects()
+    }
     const cost = snapshotCost({ objects: this.objectCount, heapUsed: usedSize, major })
     this.snapshotEstimate = { bytes: cost.bytes, objects: cost.objects, counted: cost.counted, roomBytes: room ? room.bytes : null }
-    checkSnapshotRoom({
-      name,
-      cost,
-      room,
-      heapUsed: usedSize,
-      instead: 'See what grows without a snapshot: --profile <ms> (attach(target, { profile: ms })) samples allocations with no pause; or pass --ignore-memory-check (ignoreMemoryCheck) to take it anyway.',
-    })
+    checkSnapshotRoom({ name, cost, room, heapUsed: usedSize, instead })
   }
 
   /**
