@@ -476,7 +476,7 @@ export interface Verdict {
   entries?: { before: number; after: number }
   /** With 'bounded': the buffer and its cap (Node's resource-timing buffer: 250 entries unless changed). */
   bound?: { holder: string; cap: number }
-  /** Objects of this growth point still alive after round two (null without a second round). */
+  /** Entries of the leading class (what the holder gained directly) still alive after round two (null without a second round). */
   persisted: number | null
   /** New objects of the leading class that the same holder gained in round two (null without a second round). */
   grew: number | null
@@ -591,7 +591,8 @@ export interface AttachRequest {
   body?: string
 }
 
-export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'> {
+/** Where to attach and what to do per call (one action), for a hunt and for a profile alike. */
+export interface AttachAction {
   /** With a DevTools endpoint listing several targets: the one whose URL or title contains this. */
   target?: string
   /**
@@ -611,6 +612,9 @@ export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'> {
    * second, so counts per call are counts per second.
    */
   wait?: number
+}
+
+export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'>, AttachAction {
   /**
    * Take snapshots even when their estimated cost is more than 80 % of the memory the target
    * can still get. A snapshot costs about 1.5 KB per heap object while V8 builds it (counted
@@ -625,13 +629,7 @@ export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'> {
  * for `profile` milliseconds while the action repeats (or, with `wait`, its own traffic runs),
  * and the report is the allocation sites whose live memory grows.
  */
-export interface AttachProfileOptions {
-  target?: string
-  pid?: number
-  request?: string | AttachRequest
-  eval?: string
-  command?: string
-  wait?: number
+export interface AttachProfileOptions extends AttachAction {
   /** How long to profile, in milliseconds (>= 2000). About 20 profiles are taken over it. */
   profile: number
   /** One sample per this many bytes allocated (>= 1024). Default 32768, V8's. */

@@ -86,8 +86,11 @@ describe('leakhunt attach --profile: the growing allocation sites, no snapshot',
         assert.equal(flame.profiles[0].unit, 'bytes')
         assert.ok(flame.shared.frames.some((f) => f.name === 'login' || f.name === 'SessionRecord'))
 
-        const clean = await cli(['--pid', String(service.pid), '--profile', '20000', '--request', `http://127.0.0.1:${service.port}/health`, '--quiet'])
+        const html = path.join(path.dirname(speedscope), 'profile.html')
+        const clean = await cli(['--pid', String(service.pid), '--profile', '20000', '--request', `http://127.0.0.1:${service.port}/health`, '--quiet', '--html', html])
         assert.equal(clean.code, 0, `${clean.stdout}\n${clean.stderr}`)
+        assert.match(fs.readFileSync(html, 'utf8'), /<h1>No allocation site grows<\/h1>/)
+        assert.equal(fs.statSync(html).mode & 0o777, 0o600)
         assert.match(clean.stdout, /no allocation site grows over 20 s of sampled heap profiles/)
         assert.match(clean.stdout, /no heap snapshot taken/)
       } finally {
@@ -100,6 +103,9 @@ describe('leakhunt attach --profile: the growing allocation sites, no snapshot',
   it('refuses a bad duration and a bad input profile with clear errors', async () => {
     const { attach } = require('..')
     await assert.rejects(attach('127.0.0.1:1', { profile: 10, wait: 1000 }), /options\.profile/)
+    await assert.rejects(attach('127.0.0.1:1', { profile: 5000, wait: 1000, iterations: 5 }), /options\.iterations.*a profile takes no snapshot/)
+    assert.throws(() => require('..').monitor({ profile: 'yes' }), /options\.profile/)
+    assert.throws(() => require('..').monitor({ profile: { samplingInterval: 10 } }), /options\.profile/)
     const binding = require('../lib/binding.js')
     const { callNative } = require('../lib/errors.js')
     const series = new binding.ProfileSeries()

@@ -79,7 +79,7 @@ function churned(grown, point) {
  * and each is judged on its own counts (a one-time object under one holder is never judged by
  * what grew under another).
  * @param {object} first  report of round one (baseline, target, final)
- * @param {number[]|null} persisted  per growth point of `first`, its objects still alive after round two (by id)
+ * @param {number[]|null} persisted  per growth point of `first`, its leading class's entries still alive after round two (by id)
  * @param {object|null} grown  growth points of round two (final, confirm, confirm; holders older than the baseline)
  */
 function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
@@ -102,7 +102,9 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
       const kept = persisted[index]
       const grew = grownUnder(point, grown)
       const before = point.leadingCount
-      if (kept < MIN_PERSISTED * point.count) {
+      // The holder's entries of the leading class decide, not every member: what the entries
+      // hold may be replaced as they work (a task's re-armed timer) while the entries stay.
+      if (kept < MIN_PERSISTED * Math.max(1, point.leadingCount)) {
         verdict = { leak: false, reason: 'released', persisted: kept, grew }
       } else if (grew === 0) {
         verdict = { leak: false, reason: 'one-time', persisted: kept, grew }

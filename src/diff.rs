@@ -30,7 +30,7 @@ pub struct DiffOptions {
 /// For each group, how many of its members are alive in `later` (by id: exact, whatever
 /// else changed in between).
 pub fn still_alive(groups: &[GrowthPoint], later: &IdSnapshot) -> Vec<u64> {
-    groups.iter().map(|g| g.member_ids.iter().filter(|&&id| later.contains(id)).count() as u64).collect()
+    groups.iter().map(|g| g.entry_ids.iter().filter(|&&id| later.contains(id)).count() as u64).collect()
 }
 
 /// Nodes of `final_graph` whose id is new since the baseline and already existed in the target.
@@ -660,6 +660,8 @@ struct ClassAcc {
     /// The member nearest the holder: (steps below it, id, node).
     nearest: (u32, u32, NodeIndex),
     members: Vec<NodeIndex>,
+    /// Ids of the members that are entries, and of entries placed under another holder.
+    entry_ids: Vec<u32>,
 }
 
 /// The key members are counted under: closures a generator numbers are one family.
@@ -719,6 +721,7 @@ fn growth_point(
                 retained: 0,
                 nearest: (u32::MAX, u32::MAX, node),
                 members: Vec::new(),
+                entry_ids: Vec::new(),
             });
             classes_held.len() - 1
         });
@@ -732,6 +735,9 @@ fn growth_point(
         acc.retained += kept;
         acc.nearest = acc.nearest.min((place.depth, graph.ids[node as usize], node));
         acc.members.push(node);
+        if entry != Entry::Contents {
+            acc.entry_ids.push(graph.ids[node as usize]);
+        }
         self_size += size;
         retained += kept;
         if let Some(site) = trace.and_then(|t| t.site_of(node)) {
@@ -745,6 +751,7 @@ fn growth_point(
         if let Some(&slot) = index.get(&breakdown_key(graph, node)) {
             classes_held[slot].entries += 1;
             classes_held[slot].linked += (entry == Entry::Linked) as u64;
+            classes_held[slot].entry_ids.push(graph.ids[node as usize]);
         }
     }
     // Most numerous first; on a tie, the class nearer the holder (what a timer keeps before what
@@ -797,6 +804,14 @@ fn growth_point(
             .collect(),
         sample_ids,
         member_ids: held.iter().map(|&(v, _)| graph.ids[v as usize]).collect(),
+        // The leading class's entries (its members when none is an entry): what a holder that
+        // still grows keeps. Round two asks whether these live on, not all the members, whose
+        // contents may be replaced as they work (a re-armed timer, a fresh Date).
+        entry_ids: if leading.entry_ids.is_empty() {
+            leading.members.iter().map(|&v| graph.ids[v as usize]).collect()
+        } else {
+            leading.entry_ids.clone()
+        },
         location,
         allocation_stacks: trace.map(|t| t.top_stacks(&sites, TOP_STACKS)).unwrap_or_default(),
         traced_count: sites.values().sum(),

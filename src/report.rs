@@ -54,6 +54,9 @@ pub struct GrowthPoint {
     /// Every member's id, for checking later which are still alive (not sent to JavaScript).
     #[serde(skip)]
     pub member_ids: Vec<u32>,
+    /// The leading class's entries' ids: what `still_alive` asks about after round two.
+    #[serde(skip)]
+    pub entry_ids: Vec<u32>,
     /// Where the leading class is defined (a closure), or its constructor, when the heap knows.
     pub location: Option<SourceLocation>,
     /// The stacks that allocated most of the members, when the final snapshot was taken with
