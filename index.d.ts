@@ -574,8 +574,9 @@ export interface HuntReport {
  * calls, target snapshot, settle, final snapshot, and a second round when something survived.
  * Rejects with code ERR_LEAKHUNT_FN_THREW (the error as `cause`) if `fn` throws, ABORT_ERR on
  * abort, ERR_LEAKHUNT_BUSY if another hunt runs in this thread, ERR_LEAKHUNT_IDS_RESET if
- * another inspector session closed mid-hunt (V8 then forgets the object ids a diff needs).
- * Leaves no inspector session, listener or file behind.
+ * another inspector session closed mid-hunt (V8 then forgets the object ids a diff needs),
+ * ERR_LEAKHUNT_NO_ROOM when this process's memory could not hold a snapshot (~1.5 KB per heap
+ * object while V8 builds it). Leaves no inspector session, listener or file behind.
  * @example
  * const report = await hunt(async () => { await fetch('http://127.0.0.1:3000/orders') }, { iterations: 20 })
  * console.log(formatReport(report))
@@ -818,6 +819,8 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_NODE_VERSION'
   | 'ERR_LEAKHUNT_MONITOR_NEVER_FIRES'
   | 'ERR_LEAKHUNT_NO_INSPECTOR'
+  | 'ERR_LEAKHUNT_NO_ROOM'
+  | 'ERR_LEAKHUNT_PROFILE'
 
 export interface MonitorOptions {
   /** The sliding window the trend is fitted over. Default 600000 (10 minutes). */

@@ -145,6 +145,24 @@ describe('the memory check counts objects, not bytes', () => {
   })
 })
 
+describe('hunt() checks its own process the same way', () => {
+  const run = (shape) =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [path.join(__dirname, 'fixtures', 'hunt-no-room.js')], { timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '', SHAPE: shape, LIMIT_MB: '1536' } }, (err, stdout, stderr) => resolve({ err, stdout, stderr }))
+    })
+  it('rejects with ERR_LEAKHUNT_NO_ROOM in a process of 2 M small objects under a 1.5 GB limit, naming the way that fits', async () => {
+    const { stdout, stderr } = await run('objects')
+    const outcome = JSON.parse(stdout || JSON.stringify({ stderr }))
+    assert.equal(outcome.code, 'ERR_LEAKHUNT_NO_ROOM', stdout + stderr)
+    assert.match(outcome.message, /the heap holds [\d,]+ objects .* about 1\.5 KB per object/)
+    assert.match(outcome.message, /monitor\(\{ profile: true \}\)/)
+  })
+  it('hunts a process of 200 MB in large arrays under the same limit', async () => {
+    const { stdout, stderr } = await run('arrays')
+    assert.deepEqual(JSON.parse(stdout || '{}'), { ok: true, leaks: 0 }, stderr)
+  })
+})
+
 describe('monitor({ profile: true })', () => {
   it("emits 'leak' with the leaking function among its first two sites, within 90 s at ~100 MB/min", async () => {
     const child = path.join(__dirname, 'fixtures', 'monitor-profile.js')

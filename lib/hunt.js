@@ -11,6 +11,7 @@ const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, intoPrivateFile, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 const { withCauses } = require('./diagnose.js')
+const { checkLocalSnapshotRoom } = require('./room.js')
 const { redact } = require('./redact.js')
 const { mapReport } = require('./source-maps.js')
 
@@ -196,6 +197,8 @@ class LocalHeap {
     // idle, as it is through every await of asynchronous calls (measured on 18.16, 20.0, 20.15,
     // 20.20: a walk every ~150 ms on a 50 MB heap; 22.0, 22.23, 24.22: every ~470 ms).
     this.walksSpacedOut = Number(process.versions.v8.split('.')[0]) >= 12
+    // The memory check's count of objects and the heap then (lib/room.js).
+    this.roomMemo = new Float64Array(2)
   }
 
   /** Heap used at the last session snapshot's capture, read once; else heap used now. */
@@ -219,6 +222,10 @@ class LocalHeap {
     const walk = await this.inspectorGc.heapWalk()
     this.walked = walk !== null
     if (k === 0 && walk !== null) this.globalId[0] = this.inspectorGc.globalObjectId()
+    if (k === 0 && walk !== null && walk.objectCount > 0) {
+      this.roomMemo[0] = walk.objectCount
+      this.roomMemo[1] = process.memoryUsage().heapUsed
+    }
     return walk
   }
 
@@ -261,6 +268,13 @@ class LocalHeap {
    */
   async snapshot(name, k, { session, mode, write, file, beforeWalk, endWalks }) {
     if (k > 0) this.checkIds(name, 'snapshot')
+    // Do no harm to the process the hunt runs in: a snapshot costs ~1.5 KB per object. The
+    // objects are counted only before anything compares ids (a count forgets them).
+    await checkLocalSnapshotRoom(name, {
+      instead: 'Hunt it where memory allows (a test process with less in its heap, a machine with more), or see what grows without a snapshot: monitor({ profile: true }) or leakhunt attach --profile <ms>.',
+      mayCount: k === 0 && !this.walked && !this.inspectorGc.tracking,
+      memo: this.roomMemo,
+    })
     this.inspectorGc.discardConsoleEntries()
     // No GC of our own here: V8 collects all available garbage before it walks the heap
     // (HeapSnapshotGenerator::GenerateSnapshot), so heap used is read after the snapshot.

@@ -22,6 +22,9 @@ const { checkOptions: checkKnown, invalidArg, outOfRange, codedError, callNative
 const { forcedGc } = require('./gc.js')
 const binding = require('./binding.js')
 const { profileReport, GROWTH: PROFILE_GROWTH } = require('./profile.js')
+const { checkLocalSnapshotRoom } = require('./room.js')
+
+const ordinal = (n) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`
 
 const KINDS = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
@@ -200,6 +203,7 @@ class Monitor extends EventEmitter {
     this.lastFloor = { time: Date.now(), oldGeneration: oldGenerationUsed() }
     this.oldGenerationRate = 0
     this.profiler = this.options.profile ? new SamplingProfiler(this.options.profile) : null
+    this.roomMemo = new Float64Array(2)
     this.observer = new PerformanceObserver((list) => this.onEntries(list.getEntries()))
     this.observer.observe({ entryTypes: ['gc'] })
     // unref'd: a monitor never keeps a process alive.
@@ -319,19 +323,29 @@ class Monitor extends EventEmitter {
     const { dir, maxSnapshots, minIntervalMs } = this.options.snapshotOnLeak
     if (this.snapshots.length >= maxSnapshots || now - this.lastSnapshotAt < minIntervalMs) return
     this.lastSnapshotAt = now
-    try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-      const file = path.join(dir, `leakhunt-monitor-${process.pid}-${new Date(now).toISOString().replace(/[:.]/g, '-')}.heapsnapshot`)
-      // v8.writeHeapSnapshot, not the inspector: closing an inspector session would renumber
-      // objects, and these files are meant to be compared by `leakhunt analyze`.
-      v8.writeHeapSnapshot(file)
-      fs.chmodSync(file, 0o600)
-      this.snapshots.push(file)
-      this.emit('snapshot', { file, index: this.snapshots.length, of: maxSnapshots })
-    } catch (err) {
-      // A full disk must not take the service down: an 'error' event with no listener throws.
+    this.writeSnapshot(dir, now).catch((err) => {
+      // A full disk, or too little memory for a snapshot, must not take the service down: an
+      // 'error' event with no listener throws.
       if (this.listenerCount('error') > 0) this.emit('error', err)
-    }
+    })
+  }
+
+  async writeSnapshot(dir, now) {
+    // Counted before the first file only: a count makes V8 forget its object ids, which the
+    // files are compared by.
+    await checkLocalSnapshotRoom(`monitor's ${ordinal(this.snapshots.length + 1)}`, {
+      instead: 'Use monitor({ profile: true }) to see what grows without a snapshot.',
+      mayCount: this.snapshots.length === 0,
+      memo: this.roomMemo,
+    })
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const file = path.join(dir, `leakhunt-monitor-${process.pid}-${new Date(now).toISOString().replace(/[:.]/g, '-')}.heapsnapshot`)
+    // v8.writeHeapSnapshot, not the inspector: closing an inspector session would renumber
+    // objects, and these files are meant to be compared by `leakhunt analyze`.
+    v8.writeHeapSnapshot(file)
+    fs.chmodSync(file, 0o600)
+    this.snapshots.push(file)
+    this.emit('snapshot', { file, index: this.snapshots.length, of: this.options.snapshotOnLeak.maxSnapshots })
   }
 
   /** Plain numbers for a metrics system (Prometheus gauges, OpenTelemetry observables). */

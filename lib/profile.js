@@ -6,7 +6,8 @@
 // test monitor() uses. No pause, no copy of the heap: what a snapshot cannot do on a big heap.
 const binding = require('./binding.js')
 const { callNative } = require('./errors.js')
-const { bytes, plural, count } = require('./phrases.js')
+const { bytes, plural, count, frameCall } = require('./phrases.js')
+const { mapPlaces } = require('./source-maps.js')
 
 const PROFILE_SCHEMA_VERSION = 1
 // One sample per 32 KiB allocated (V8's default): about 30 samples per MB, so a site's estimate
@@ -122,6 +123,9 @@ function profileReport({ growth, calls, samplingInterval }, extra = {}) {
     samples: s.samples,
     confidence: s.confidence,
   }))
+  // Positions through the source maps beside the scripts (TypeScript, bundles), as for
+  // snapshots; the code V8 ran is kept as `generated`.
+  const sourceMaps = mapPlaces(sites.flatMap((s) => [s.location, ...s.stack]))
   return {
     schemaVersion: PROFILE_SCHEMA_VERSION,
     kind: 'profile',
@@ -135,13 +139,14 @@ function profileReport({ growth, calls, samplingInterval }, extra = {}) {
       liveBytes: { first: Math.round(growth.firstLiveBytes), last: Math.round(growth.lastLiveBytes) },
       calls: calls || null,
       snapshot: false,
+      sourceMaps,
       ...extra,
     },
   }
 }
 
-const place = (f) => `${f.scriptName || '(native)'}${f.line > 0 ? `:${f.line}:${f.column}` : ''}`
-const frameText = (f) => `${f.functionName || '(anonymous)'} (${place(f)})`
+// A frame as Node's traces print it, with the generated position when a source map moved it.
+const frameText = (f) => frameCall(f)
 
 /** The relative sampling error of an estimate from n samples, as a percentage. */
 const errorOf = (samples) => (samples > 0 ? Math.round(100 / Math.sqrt(samples)) : 100)

@@ -82,4 +82,62 @@ function checkSnapshotRoom({ name, cost, room, heapUsed, instead }) {
   throw err
 }
 
-module.exports = { snapshotCost, localRoom, checkSnapshotRoom, checkCountRoom, bytesPerObject, ROOM_SHARE }
+/**
+ * This process's heap objects, counted by one heap walk of V8's object tracker through a
+ * session of its own, stopped with HeapProfiler.disable (no snapshot). It forgets V8's object
+ * ids: only before anything compares ids (a hunt's baseline).
+ */
+async function countLocalObjects() {
+  const inspector = require('node:inspector')
+  const session = new inspector.Session()
+  session.connect()
+  const counts = new Map()
+  // Settle outside the callbacks: on Node 20 they run inside the inspector's dispatch.
+  const post = (method) => new Promise((resolve, reject) => session.post(method, {}, (err) => (err ? reject(err) : resolve())))
+  const walked = new Promise((resolve) => session.once('HeapProfiler.lastSeenObjectId', resolve))
+  session.on('HeapProfiler.heapStatsUpdate', ({ params }) => {
+    const u = params.statsUpdate
+    for (let i = 0; i + 2 < u.length; i += 3) counts.set(u[i], u[i + 1])
+  })
+  try {
+    await post('HeapProfiler.enable')
+    await post('HeapProfiler.startTrackingHeapObjects')
+    await walked
+  } finally {
+    await post('HeapProfiler.disable').catch(() => {})
+    session.disconnect()
+  }
+  let objects = 0
+  for (const n of counts.values()) objects += n
+  return objects
+}
+
+/**
+ * The check for a snapshot of this process (hunt(), monitor's snapshotOnLeak). Nothing to count
+ * when even a heap of the smallest objects would fit; else the objects are counted, when
+ * `mayCount` (before a hunt compares ids), or the last count is scaled with the heap.
+ * `memo` keeps the count between snapshots: [objects, heap used then], a typed array, so that
+ * a hunt makes no number box of its own mid-hunt. Throws ERR_LEAKHUNT_NO_ROOM.
+ */
+async function checkLocalSnapshotRoom(name, { instead, mayCount, memo = new Float64Array(2) }) {
+  const heapUsed = process.memoryUsage().heapUsed
+  const room = localRoom()
+  const major = Number(process.versions.node.split('.')[0])
+  const upper = snapshotCost({ objects: 0, heapUsed, major })
+  if (room === null || upper.bytes <= room.bytes * ROOM_SHARE) return null
+  if (!memo[0] && mayCount) {
+    checkCountRoom({ name, room, heapUsed, instead })
+    memo[0] = await countLocalObjects()
+    memo[1] = heapUsed
+  }
+  // Uncounted (allocation tracking on, ids already compared): the check cannot be made here.
+  if (!memo[0]) return null
+  const objects = Math.ceil(memo[0] * Math.max(1, heapUsed / memo[1]))
+  const cost = snapshotCost({ objects, heapUsed, major })
+  checkSnapshotRoom({ name, cost, room, heapUsed, instead })
+  return cost
+}
+
+module.exports = {
+  countLocalObjects,
+  checkLocalSnapshotRoom, snapshotCost, localRoom, checkSnapshotRoom, checkCountRoom, bytesPerObject, ROOM_SHARE }

@@ -270,4 +270,14 @@ const isIndex = (n) => Number.isInteger(n) && n >= 0
 const shown = (s) => (s && s.startsWith('data:') ? 'data: URL' : s && s.startsWith('file:') ? fileURLToPath(s) : String(s).slice(0, 200))
 const reason = (err) => String((err && err.message) || err).slice(0, 200)
 
-module.exports = { mapReport }
+/**
+ * Maps positions given as `{ scriptName, line, column }` (a sampled profile's frames) through
+ * the maps beside their scripts, in place; what it did, as `summary.sourceMaps` says it.
+ */
+function mapPlaces(places) {
+  const maps = new SourceMaps({ nodeCache: false })
+  for (const place of places) if (place.line > 0 && place.scriptName) maps.map(place)
+  return { mapped: maps.mapped, maps: maps.used.size, notes: maps.notes }
+}
+
+module.exports = { mapReport, mapPlaces }
