@@ -631,9 +631,9 @@ export interface AttachOptions extends Omit<HuntOptions, 'keepSnapshots'>, Attac
  * and the report is the allocation sites whose live memory grows.
  */
 export interface AttachProfileOptions extends AttachAction {
-  /** How long to profile, in milliseconds (>= 2000). About 20 profiles are taken over it. */
+  /** How long to profile, in milliseconds (>= 2000). 12 profiles are taken over it. */
   profile: number
-  /** One sample per this many bytes allocated (>= 1024). Default 32768, V8's. */
+  /** One sample per this many bytes allocated (>= 1024). Default 131072 (128 KiB; V8's own default, 32 KiB, costs the target more). */
   samplingInterval?: number
   /** Also write what each allocation stack gained as a speedscope file (private, 0600). */
   speedscope?: string

@@ -22,8 +22,8 @@ after(() => {
 })
 
 /** Starts the login service (no --inspect: --pid opens its inspector); resolves to its port and pid. */
-function startServer({ node = process.execPath, env = {} } = {}) {
-  const child = spawn(node, [SERVER], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } })
+function startServer({ node = process.execPath, env = {}, flags = [] } = {}) {
+  const child = spawn(node, [...flags, SERVER], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } })
   started.push(child)
   let out = ''
   let err = ''
@@ -111,6 +111,49 @@ describe('leakhunt attach --profile: the growing allocation sites, no snapshot',
     const series = new binding.ProfileSeries()
     assert.throws(() => callNative(() => series.add(0, '{"head":')), (err) => err.code === 'ERR_LEAKHUNT_PROFILE' && /not a sampled heap profile/.test(err.message))
     assert.throws(() => callNative(() => series.add(0, '['.repeat(100_000))), (err) => err.code === 'ERR_LEAKHUNT_PROFILE' && /nested deeper/.test(err.message))
+  })
+})
+
+describe('at scale: a heap too big to snapshot', () => {
+  // A 1.5 GB heap of ~1.5 M cached records (~3 M heap objects: a snapshot would need ~4.5 GB)
+  // in a 3 GB "container": the snapshot is refused before any walk; --profile still names the
+  // function that leaks a SessionRecord per login, slowly against the heap, amid garbage; and
+  // the clean route stays quiet. One Node (the runner's): the cost is the ballast's.
+  it('refuses the snapshot, names the leaking site with --profile, and the clean route exits 0', async () => {
+    const service = await startServer({ flags: ['--max-old-space-size=4096'], env: { BALLAST_RECORDS_MB: '1536', LIMIT_MB: '3072' } })
+    const stats = async () => JSON.parse(await (await fetch(`http://127.0.0.1:${service.port}/stats`)).text())
+    try {
+      const before = await stats()
+      assert.ok(before.heapUsed > 1.4 * 1024 ** 3, `heap ${before.heapUsed}`)
+
+      const hunt = await cli(['--pid', String(service.pid), '--request', `http://127.0.0.1:${service.port}/health`, '--quiet'])
+      assert.equal(hunt.code, 2, `${hunt.stdout}\n${hunt.stderr}`)
+      assert.match(hunt.stderr, /ERR_LEAKHUNT_NO_ROOM/)
+      assert.match(hunt.stderr, /--profile <ms>/)
+
+      const leaky = await cli(['--pid', String(service.pid), '--profile', '20000', '--request', `http://127.0.0.1:${service.port}/login`, '--json', '--quiet'])
+      assert.equal(leaky.code, 1, `${leaky.stdout}\n${leaky.stderr}`)
+      const report = JSON.parse(leaky.stdout)
+      assert.equal(report.summary.snapshot, false)
+      const wanted = [
+        ['login', lineOf('function login()')],
+        ['SessionRecord', lineOf('constructor(id)')],
+      ]
+      assert.ok(
+        report.sites.slice(0, 2).some((s) => wanted.some(([fn, line]) => s.location.functionName === fn && s.location.line === line)),
+        JSON.stringify(report.sites.slice(0, 3).map((s) => s.location)),
+      )
+      // The ballast does not grow: no site of it is reported.
+      assert.ok(report.sites.every((s) => s.location.functionName !== 'render' && s.location.line !== lineOf("text.toString('latin1'")), JSON.stringify(report.sites.map((s) => s.location)))
+      const grown = (await stats()).sessions
+      assert.ok(grown >= report.summary.calls, `${grown} sessions after ${report.summary.calls} calls`)
+
+      const clean = await cli(['--pid', String(service.pid), '--profile', '20000', '--request', `http://127.0.0.1:${service.port}/health`, '--json', '--quiet'])
+      assert.equal(clean.code, 0, `${clean.stdout}\n${clean.stderr}`)
+      assert.deepEqual(JSON.parse(clean.stdout).sites, [])
+    } finally {
+      service.child.kill()
+    }
   })
 })
 

@@ -7,7 +7,10 @@
 // 2. A heap too big to snapshot: the login service of the tests with BALLAST_OBJECTS small
 //    objects and a memory limit (LIMIT_MB): the snapshot hunt is refused, `--profile` names the
 //    leaking function, a clean route stays quiet; the longest event-loop pause of each.
-//   node bench/profile.js [overhead|big-heap|all]     (npm run bench:profile)
+// 3. Time to detection: monitor({ profile: true }) at its defaults (a floor every 5 s, one
+//    sample per 256 KiB) in a process leaking SessionRecords at RATES MB/min amid ten times
+//    as much garbage: how long until 'leak', and whether its first two sites name the leak.
+//   node bench/profile.js [overhead|big-heap|detection|all]     (npm run bench:profile)
 const { execFile, spawn } = require('node:child_process')
 const http = require('node:http')
 const path = require('node:path')
@@ -20,10 +23,23 @@ const SESSIONS = path.join(__dirname, '..', '__test__', 'fixtures', 'attach', 's
 if (process.argv[2] === '--service') service()
 else main(process.argv[2] || 'all')
 
-/** The CPU-bound service; PROFILE=1 runs monitor({ profile: true }) in it. */
+/**
+ * The CPU-bound service. PROFILE: 'monitor' runs monitor({ profile: true }) in it, 'plain'
+ * monitor() alone; 'session', 'enable' and 'sampling' take the profiler's parts one by one (an
+ * inspector session, HeapProfiler.enable, sampling with no profile taken), to tell what costs.
+ */
 function service() {
   const crypto = require('node:crypto')
-  if (process.env.PROFILE === '1') require('..').monitor({ profile: process.env.SAMPLING ? { samplingInterval: Number(process.env.SAMPLING) } : true })
+  const mode = process.env.PROFILE
+  const samplingInterval = Number(process.env.SAMPLING) || 256 * 1024
+  if (mode === 'monitor') require('..').monitor({ profile: { samplingInterval } })
+  if (mode === 'plain') require('..').monitor()
+  if (mode === 'session' || mode === 'enable' || mode === 'sampling') {
+    const session = new (require('node:inspector').Session)()
+    session.connect()
+    if (mode !== 'session') session.post('HeapProfiler.enable')
+    if (mode === 'sampling') session.post('HeapProfiler.startSampling', { samplingInterval })
+  }
   const body = Buffer.alloc(4096, 7)
   const server = http.createServer((req, res) => {
     let digest = body
@@ -47,7 +63,7 @@ function start(script, args, env, scriptArgs = []) {
   })
 }
 
-/** Requests completed in `seconds` by `connections` keep-alive loops. */
+/** Requests per second completed in `seconds` by `connections` keep-alive loops. */
 async function load(port, route, seconds, connections = 32) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
   const until = Date.now() + seconds * 1000
@@ -90,26 +106,58 @@ function get(port, route) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
+/** A process's CPU time in ms (user and system, from /proc: Linux only), or NaN. */
+function cpuMs(pid) {
+  try {
+    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in USER_HZ (100)
+  } catch {
+    return NaN
+  }
+}
+
+const RUNS = {
+  off: 'no profiling',
+  plain: 'monitor() without profiles',
+  monitor: 'monitor({ profile: true }) in the service',
+  attach: 'leakhunt attach --profile from outside',
+  session: 'an inspector session only',
+  enable: 'HeapProfiler.enable only',
+  sampling: 'sampling, no profile taken',
+}
+
 async function overhead() {
-  const runs = { off: [], monitor: [], attach: [] }
+  const modes = (process.env.MODES || 'off,plain,monitor,attach').split(',')
+  const runs = Object.fromEntries(modes.map((m) => [m, []]))
+  // The service's CPU time per request: what profiling costs the service itself, steadier than
+  // throughput when the load generator (and the CLI) share its cores.
+  const cpu = Object.fromEntries(modes.map((m) => [m, []]))
   for (let r = 0; r < ROUNDS; r++) {
-    for (const mode of Object.keys(runs)) {
-      const svc = await start(__filename, [], { PROFILE: mode === 'monitor' ? '1' : '0' }, ['--service'])
+    for (const mode of modes) {
+      const svc = await start(__filename, [], { PROFILE: mode, SAMPLING: process.env.MONITOR_SAMPLING || '' }, ['--service'])
       await load(svc.port, '/', 2) // warm-up: JIT, sockets
       let profiling = null
-      if (mode === 'attach') profiling = cli(['--pid', String(svc.pid), '--profile', String((SECONDS + 2) * 1000), '--wait', String((SECONDS + 2) * 1000), '--quiet'])
+      // ATTACH_MS: the --profile duration (a profile every ATTACH_MS / 12); the load is measured
+      // in its first SECONDS.
+      const attachMs = Number(process.env.ATTACH_MS || (SECONDS + 2) * 1000)
+      if (mode === 'attach') profiling = cli(['--pid', String(svc.pid), '--profile', String(attachMs), '--wait', String(attachMs), '--quiet', ...(process.env.ATTACH_SAMPLING ? ['--sampling-interval', process.env.ATTACH_SAMPLING] : [])])
       if (profiling) await new Promise((resolve) => setTimeout(resolve, 1000))
-      runs[mode].push(await load(svc.port, '/', SECONDS))
+      const cpuBefore = cpuMs(svc.pid)
+      const rate = await load(svc.port, '/', SECONDS)
+      runs[mode].push(rate)
+      cpu[mode].push(((cpuMs(svc.pid) - cpuBefore) * 1000) / (rate * SECONDS))
       if (profiling) await profiling
       svc.child.kill()
     }
   }
   const base = median(runs.off)
   console.log(`## Overhead on a CPU-bound HTTP service (${ROUNDS} rounds of ${SECONDS} s, 32 connections, medians)\n`)
-  console.log('| run | requests/s | against no profiling |\n| --- | --- | --- |')
-  console.log(`| no profiling | ${base.toFixed(0)} | 1.000 |`)
-  console.log(`| monitor({ profile: true }) in the service | ${median(runs.monitor).toFixed(0)} | ${(median(runs.monitor) / base).toFixed(3)} |`)
-  console.log(`| leakhunt attach --profile from outside | ${median(runs.attach).toFixed(0)} | ${(median(runs.attach) / base).toFixed(3)} |`)
+  const baseCpu = median(cpu.off)
+  console.log('| run | requests/s (each round) | median | against no profiling | service CPU per request | against no profiling |\n| --- | --- | --- | --- | --- | --- |')
+  for (const mode of modes) {
+    const c = median(cpu[mode])
+    console.log(`| ${RUNS[mode]} | ${runs[mode].map((x) => x.toFixed(0)).join(', ')} | ${median(runs[mode]).toFixed(0)} | ${(median(runs[mode]) / base).toFixed(3)} | ${c.toFixed(1)} µs | ${(c / baseCpu).toFixed(3)} |`)
+  }
 }
 
 async function bigHeap() {
@@ -139,7 +187,31 @@ async function bigHeap() {
   svc.child.kill()
 }
 
+async function detection() {
+  const fixture = path.join(__dirname, '..', '__test__', 'fixtures', 'monitor-profile.js')
+  const source = require('node:fs').readFileSync(fixture, 'utf8').split('\n')
+  const leakLines = ['function login()', 'constructor(id)', 'function tick()'].map((t) => source.findIndex((l) => l.includes(t)) + 1)
+  const rates = (process.env.RATES || '100,30,10,3').split(',').map(Number)
+  console.log("## Time to detection: monitor({ profile: true }) at its defaults\n")
+  console.log('| leak rate | heap slope seen | \'leak\' after | first site | site rate | samples | named in the first two |\n| --- | --- | --- | --- | --- | --- | --- |')
+  for (const rate of rates) {
+    // 280 logins per 100 ms tick leak ~100 MB/min (the test's fixture).
+    const env = { ...process.env, NODE_OPTIONS: '', LOGINS_PER_TICK: String(Math.max(1, Math.round(2.8 * rate))), SAMPLE_MS: '5000', TIMEOUT_MS: String(Number(process.env.DETECTION_TIMEOUT_MS || 600_000)) }
+    const { code, stdout, stderr } = await new Promise((resolve) => execFile(process.execPath, [fixture], { env, maxBuffer: 64 << 20 }, (err, out, errText) => resolve({ code: err ? err.code : 0, stdout: out, stderr: errText })))
+    if (code !== 0) {
+      console.log(`| ${rate} MB/min | — | none: ${stderr.trim().slice(0, 200)} | | | | |`)
+      continue
+    }
+    const leak = JSON.parse(stdout)
+    const first = leak.sites[0]
+    const named = leak.sites.slice(0, 2).some((s) => s.location.scriptName.endsWith('monitor-profile.js') && leakLines.includes(s.location.line))
+    const mb = (b) => `${(b / 1048576).toFixed(1)} MB/min`
+    console.log(`| ${rate} MB/min | ${mb(leak.heapSlope)} | ${(leak.afterMs / 1000).toFixed(0)} s | ${first ? `${first.location.functionName || '(anonymous)'} :${first.location.line}` : 'none'} | ${first ? mb(first.bytesPerMinute) : ''} | ${first ? first.samples : ''} | ${named ? 'yes' : 'no'} |`)
+  }
+}
+
 async function main(what) {
   if (what === 'overhead' || what === 'all') await overhead()
   if (what === 'big-heap' || what === 'all') await bigHeap()
+  if (what === 'detection' || what === 'all') await detection()
 }

@@ -113,7 +113,7 @@ Options:
                           milliseconds while the action repeats (or its own traffic runs with
                           --wait) and report the allocation sites whose live memory grows
                           (for heaps too big to snapshot; exit 1 when a site grows)
-  --sampling-interval B   with --profile: one sample per B bytes allocated (default 32768)
+  --sampling-interval B   with --profile: one sample per B bytes allocated (default 131072)
   --speedscope FILE       with --profile: also write the live memory each stack gained as a
                           speedscope profile (open it at https://www.speedscope.app)
   --ignore-memory-check   take snapshots even when the target's memory looks too small for one

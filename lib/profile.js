@@ -10,11 +10,13 @@ const { bytes, plural, count, frameCall } = require('./phrases.js')
 const { mapPlaces } = require('./source-maps.js')
 
 const PROFILE_SCHEMA_VERSION = 1
-// One sample per 32 KiB allocated (V8's default): about 30 samples per MB, so a site's estimate
-// from n samples is off by about 1/sqrt(n).
-const SAMPLING_INTERVAL = 32 * 1024
-// Profiles over the duration: enough points for the trend test, few enough to cost nothing.
-const PROFILES_PER_RUN = 20
+// One sample per 128 KiB allocated: 8 samples per MB, so a site's estimate from n samples is off
+// by about 1/sqrt(n). V8's 32 KiB default and a profile a second cost a CPU-bound service 16 %
+// of its CPU per request (bench/profile.js); both are what a profile costs the target.
+const SAMPLING_INTERVAL = 128 * 1024
+// Profiles over the duration: enough points for the trend test, few enough to cost little
+// (V8 collects garbage before each answer).
+const PROFILES_PER_RUN = 12
 const MIN_PROFILE_INTERVAL_MS = 250
 const GROWTH = { minBytesPerMinute: 256 * 1024, minConfidence: 0.99, minPoints: 5 }
 
