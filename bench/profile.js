@@ -12,6 +12,7 @@
 //    as much garbage: how long until 'leak', and whether its first two sites name the leak.
 //   node bench/profile.js [overhead|big-heap|detection|all]     (npm run bench:profile)
 const { execFile, spawn } = require('node:child_process')
+const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
 
@@ -32,7 +33,7 @@ function service() {
   const crypto = require('node:crypto')
   const mode = process.env.PROFILE
   const samplingInterval = Number(process.env.SAMPLING) || 256 * 1024
-  if (mode === 'monitor') require('..').monitor({ profile: { samplingInterval } })
+  if (mode === 'monitor') require('..').monitor({ profile: process.env.SAMPLING ? { samplingInterval } : true })
   if (mode === 'plain') require('..').monitor()
   if (mode === 'session' || mode === 'enable' || mode === 'sampling') {
     const session = new (require('node:inspector').Session)()
@@ -87,12 +88,15 @@ async function load(port, route, seconds, connections = 32) {
   return done / seconds
 }
 
-function cli(args) {
+/** Runs node with `args` to its end: its exit code, output and time taken. */
+function runNode(args, env = {}) {
   return new Promise((resolve) => {
     const started = Date.now()
-    execFile(process.execPath, [CLI, 'attach', ...args], { maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr, ms: Date.now() - started }))
+    execFile(process.execPath, args, { maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr, ms: Date.now() - started }))
   })
 }
+
+const cli = (args) => runNode([CLI, 'attach', ...args], { NO_COLOR: '1' })
 
 function get(port, route) {
   return new Promise((resolve, reject) => {
@@ -109,7 +113,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 /** A process's CPU time in ms (user and system, from /proc: Linux only), or NaN. */
 function cpuMs(pid) {
   try {
-    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in USER_HZ (100)
   } catch {
     return NaN
@@ -132,14 +136,14 @@ async function overhead() {
   // The service's CPU time per request: what profiling costs the service itself, steadier than
   // throughput when the load generator (and the CLI) share its cores.
   const cpu = Object.fromEntries(modes.map((m) => [m, []]))
+  // ATTACH_MS: the --profile duration (its profiles spread over it); the load is measured in
+  // its first SECONDS.
+  const attachMs = Number(process.env.ATTACH_MS || (SECONDS + 2) * 1000)
   for (let r = 0; r < ROUNDS; r++) {
     for (const mode of modes) {
       const svc = await start(__filename, [], { PROFILE: mode, SAMPLING: process.env.MONITOR_SAMPLING || '' }, ['--service'])
       await load(svc.port, '/', 2) // warm-up: JIT, sockets
       let profiling = null
-      // ATTACH_MS: the --profile duration (a profile every ATTACH_MS / 12); the load is measured
-      // in its first SECONDS.
-      const attachMs = Number(process.env.ATTACH_MS || (SECONDS + 2) * 1000)
       if (mode === 'attach') profiling = cli(['--pid', String(svc.pid), '--profile', String(attachMs), '--wait', String(attachMs), '--quiet', ...(process.env.ATTACH_SAMPLING ? ['--sampling-interval', process.env.ATTACH_SAMPLING] : [])])
       if (profiling) await new Promise((resolve) => setTimeout(resolve, 1000))
       const cpuBefore = cpuMs(svc.pid)
@@ -189,15 +193,15 @@ async function bigHeap() {
 
 async function detection() {
   const fixture = path.join(__dirname, '..', '__test__', 'fixtures', 'monitor-profile.js')
-  const source = require('node:fs').readFileSync(fixture, 'utf8').split('\n')
+  const source = fs.readFileSync(fixture, 'utf8').split('\n')
   const leakLines = ['function login()', 'constructor(id)', 'function tick()'].map((t) => source.findIndex((l) => l.includes(t)) + 1)
   const rates = (process.env.RATES || '100,30,10,3').split(',').map(Number)
   console.log("## Time to detection: monitor({ profile: true }) at its defaults\n")
   console.log('| leak rate | heap slope seen | \'leak\' after | first site | site rate | samples | named in the first two |\n| --- | --- | --- | --- | --- | --- | --- |')
   for (const rate of rates) {
     // 280 logins per 100 ms tick leak ~100 MB/min (the test's fixture).
-    const env = { ...process.env, NODE_OPTIONS: '', LOGINS_PER_TICK: String(Math.max(1, Math.round(2.8 * rate))), SAMPLE_MS: '5000', TIMEOUT_MS: String(Number(process.env.DETECTION_TIMEOUT_MS || 600_000)) }
-    const { code, stdout, stderr } = await new Promise((resolve) => execFile(process.execPath, [fixture], { env, maxBuffer: 64 << 20 }, (err, out, errText) => resolve({ code: err ? err.code : 0, stdout: out, stderr: errText })))
+    const env = { NODE_OPTIONS: '', LOGINS_PER_TICK: String(Math.max(1, Math.round(2.8 * rate))), SAMPLE_MS: '5000', TIMEOUT_MS: String(Number(process.env.DETECTION_TIMEOUT_MS || 600_000)) }
+    const { code, stdout, stderr } = await runNode([fixture], env)
     if (code !== 0) {
       console.log(`| ${rate} MB/min | — | none: ${stderr.trim().slice(0, 200)} | | | | |`)
       continue

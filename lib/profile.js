@@ -11,8 +11,8 @@ const { mapPlaces } = require('./source-maps.js')
 
 const PROFILE_SCHEMA_VERSION = 1
 // One sample per 128 KiB allocated: 8 samples per MB, so a site's estimate from n samples is off
-// by about 1/sqrt(n). V8's 32 KiB default and a profile a second cost a CPU-bound service 16 %
-// of its CPU per request (bench/profile.js); both are what a profile costs the target.
+// by about 1/sqrt(n). V8's 32 KiB default, with a profile a second, cost a CPU-bound service 16 %
+// more CPU per request (bench/profile.js): the sampling and the profiles are what a run costs.
 const SAMPLING_INTERVAL = 128 * 1024
 // Profiles over the duration: enough points for the trend test, few enough to cost little
 // (V8 collects garbage before each answer).
