@@ -146,16 +146,100 @@ pub fn group<'a>(
         by_holder.entry(place.holder).or_default().push((node, place));
     }
     let all: std::collections::HashSet<NodeIndex> = members.iter().copied().collect();
+    let folded = fold_parts_of_other_leaks(graph, &members, &placed, &all, older, &mut by_holder);
     let mut groups: Vec<GrowthPoint> = by_holder
         .into_iter()
         .map(|(holder, held)| {
             let mut point = growth_point(graph, doms, tree, trace.as_ref(), &covered, holder, &held, &all, older, options);
             point.shared_with = owners.shared_with(graph, tree, holder, &held);
+            for &other in folded.get(&holder).into_iter().flatten() {
+                if other != ROOT && !point.shared_with.iter().any(|s| s.holder.id == graph.ids[other as usize]) {
+                    point.shared_with.push(SharedHolder { holder: holder_of(graph, other), retainer_path: tree.path(graph, other) });
+                }
+            }
             point
         })
         .collect();
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
     Grouped { groups, internal_count, ignored_count }
+}
+
+/// Holders that gained no entries, only objects another holder's new objects hold too (a Map's
+/// key strings, which the sessions an audit Array owns keep as their `id`): they are not a
+/// leak of their own, as the other leak's objects keep them whichever holder lets go, so their
+/// objects join that leak and the holder is named beside it. A holder that gained entries grows
+/// itself, and stays an entry (one of marked's extension lists, listed `alongside` its lead).
+/// Only into a larger group (on a tie, the lower id), so that two holders that hold each
+/// other's objects fold one way. Returns, per holder that took others in, the holders folded
+/// into it.
+fn fold_parts_of_other_leaks(
+    graph: &HeapGraph,
+    members: &[NodeIndex],
+    placed: &[Placement],
+    all: &std::collections::HashSet<NodeIndex>,
+    older: &[u32],
+    by_holder: &mut HashMap<NodeIndex, Vec<(NodeIndex, Placement)>>,
+) -> HashMap<NodeIndex, Vec<NodeIndex>> {
+    let mut folded: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+    if by_holder.len() < 2 {
+        return folded;
+    }
+    let holder_of_member: HashMap<NodeIndex, NodeIndex> = members.iter().zip(placed).map(|(&m, p)| (m, p.holder)).collect();
+    // Per member: the other holders whose members hold it by a strong edge.
+    let mut held_from: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+    for (&u, place) in members.iter().zip(placed) {
+        for e in graph.edges(u) {
+            let v = graph.edge_to[e];
+            let Some(&other) = holder_of_member.get(&v) else { continue };
+            if other != place.holder && graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map") {
+                let list = held_from.entry(v).or_default();
+                if !list.contains(&place.holder) {
+                    list.push(place.holder);
+                }
+            }
+        }
+    }
+    if held_from.is_empty() {
+        return folded;
+    }
+    let rank = |h: NodeIndex, by_holder: &HashMap<NodeIndex, Vec<(NodeIndex, Placement)>>| {
+        (std::cmp::Reverse(by_holder[&h].len()), graph.ids[h as usize])
+    };
+    let mut order: Vec<NodeIndex> = by_holder.keys().copied().collect();
+    order.sort_by_key(|&h| rank(h, by_holder));
+    let mut into: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    for &h in &order {
+        let held = &by_holder[&h];
+        let mut common: Vec<NodeIndex> = held_from.get(&held[0].0).cloned().unwrap_or_default();
+        for (m, _) in &held[1..] {
+            if common.is_empty() {
+                break;
+            }
+            let from = held_from.get(m).map_or(&[][..], |l| &l[..]);
+            common.retain(|c| from.contains(c));
+        }
+        // The largest of them, and only one ranked before this holder: folds never go round.
+        let Some(&lead) = common.iter().filter(|&&c| rank(c, by_holder) < rank(h, by_holder)).min_by_key(|&&c| rank(c, by_holder)) else {
+            continue;
+        };
+        if entries(graph, h, held, all, older).0.iter().all(|&e| e == Entry::Contents) {
+            into.insert(h, lead);
+        }
+    }
+    for (&h, _) in into.clone().iter() {
+        let mut lead = into[&h];
+        while let Some(&next) = into.get(&lead) {
+            lead = next;
+        }
+        let moved = by_holder.remove(&h).unwrap_or_default();
+        let target = by_holder.get_mut(&lead).expect("a lead is never folded");
+        target.extend(moved.into_iter().map(|(m, p)| (m, Placement { holder: lead, depth: p.depth + 1, along_list: p.along_list })));
+        folded.entry(lead).or_default().push(h);
+    }
+    for list in folded.values_mut() {
+        list.sort_by_key(|&h| graph.ids[h as usize]);
+    }
+    folded
 }
 
 /// The surviving objects a report speaks of: not V8's own, held by the program, not ignored.
@@ -1077,6 +1161,50 @@ mod tests {
         assert_eq!((jobs.count, jobs.leading_count, jobs.count_per_iteration), (3, 3, Some(1.0)));
         assert_eq!(grouped.groups.len(), 1);
         assert!(jobs.shared_with.is_empty(), "the Object holds one job of three: not a holder of the same objects");
+    }
+
+    /// root -> global -> byId (a Map: key string, session per entry) and -> audit (an Array
+    /// of the same sessions, older than the Map, so it owns them). The search reaches the key
+    /// strings through the Map's table before the sessions that hold them as `id`: yet they
+    /// are part of the sessions, kept by them whichever holder goes, so one growth point.
+    #[test]
+    fn objects_another_leaks_objects_hold_are_part_of_that_leak() {
+        let mut nodes = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "global", 3, 10),
+            node("object", "Map", 7, 20),
+            node("array", "", 9, 64),
+            node("object", "Array", 5, 20),
+            node("array", "", 11, 64),
+        ];
+        let mut edges = vec![
+            edge(0, "shortcut", "global", 1),
+            edge(1, "property", "byId", 2),
+            edge(1, "property", "audit", 4),
+            edge(2, "internal", "table", 3),
+            edge(4, "internal", "elements", 5),
+        ];
+        for k in 0..4u32 {
+            let key = nodes.len();
+            nodes.push(node("string", &format!("s{k}"), 13 + 4 * k, 24));
+            nodes.push(node("object", "UserSession", 15 + 4 * k, 40));
+            edges.push(edge(3, "internal", &(3 + 3 * k).to_string(), key));
+            edges.push(edge(3, "internal", &(4 + 3 * k).to_string(), key + 1));
+            edges.push(edge(5, "element", &k.to_string(), key + 1));
+            edges.push(edge(key + 1, "property", "id", key));
+        }
+        let s = AnalyzedSnapshot::new(graph_of(&nodes, &edges));
+        let baseline = ids(&[1, 3, 5, 7]);
+        let target = ids(&s.graph.ids.clone());
+        let surviving = surviving_nodes(&s.graph, &baseline, &target);
+        let options = DiffOptions { iterations: Some(4), ..DiffOptions::default() };
+        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let found: Vec<_> = grouped.groups.iter().map(|g| (g.holder.name.clone(), g.name.clone(), g.count)).collect();
+        assert_eq!(grouped.groups.len(), 1, "{found:?}");
+        let point = &grouped.groups[0];
+        assert_eq!((point.holder.id, point.name.as_str(), point.leading_count), (5, "UserSession", 4));
+        assert_eq!(point.count, 8, "four sessions and their four keys, counted once");
+        assert_eq!(point.shared_with.iter().map(|h| h.holder.id).collect::<Vec<_>>(), vec![7], "the Map is named beside it");
     }
 
     #[test]
