@@ -169,9 +169,7 @@ pub fn group<'a>(
 /// leak of their own, as the other leak's objects keep them whichever holder lets go, so their
 /// objects join that leak and the holder is named beside it. A holder that gained entries grows
 /// itself, and stays an entry (one of marked's extension lists, listed `alongside` its lead).
-/// Only into a larger group (on a tie, the lower id), so that two holders that hold each
-/// other's objects fold one way. Returns, per holder that took others in, the holders folded
-/// into it.
+/// Returns, per holder that took others in, the holders folded into it.
 fn fold_parts_of_other_leaks(
     graph: &HeapGraph,
     members: &[NodeIndex],
@@ -185,13 +183,14 @@ fn fold_parts_of_other_leaks(
         return folded;
     }
     let holder_of_member: HashMap<NodeIndex, NodeIndex> = members.iter().zip(placed).map(|(&m, p)| (m, p.holder)).collect();
+    let strong = |e: usize| graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map");
     // Per member: the other holders whose members hold it by a strong edge.
     let mut held_from: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
     for (&u, place) in members.iter().zip(placed) {
         for e in graph.edges(u) {
             let v = graph.edge_to[e];
             let Some(&other) = holder_of_member.get(&v) else { continue };
-            if other != place.holder && graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map") {
+            if other != place.holder && strong(e) {
                 let list = held_from.entry(v).or_default();
                 if !list.contains(&place.holder) {
                     list.push(place.holder);
@@ -202,32 +201,52 @@ fn fold_parts_of_other_leaks(
     if held_from.is_empty() {
         return folded;
     }
+    // Holders that gained entries first (they never fold), then the larger: a fold goes only to
+    // a holder ranked before, so folds never go round.
+    let only_contents: std::collections::HashSet<NodeIndex> = by_holder
+        .iter()
+        .filter(|(&h, held)| entries(graph, h, held, all, older).0.iter().all(|&e| e == Entry::Contents))
+        .map(|(&h, _)| h)
+        .collect();
     let rank = |h: NodeIndex, by_holder: &HashMap<NodeIndex, Vec<(NodeIndex, Placement)>>| {
-        (std::cmp::Reverse(by_holder[&h].len()), graph.ids[h as usize])
+        (only_contents.contains(&h), std::cmp::Reverse(by_holder[&h].len()), graph.ids[h as usize])
     };
     let mut order: Vec<NodeIndex> = by_holder.keys().copied().collect();
     order.sort_by_key(|&h| rank(h, by_holder));
     let mut into: HashMap<NodeIndex, NodeIndex> = HashMap::new();
     for &h in &order {
         let held = &by_holder[&h];
-        let mut common: Vec<NodeIndex> = held_from.get(&held[0].0).cloned().unwrap_or_default();
-        for (m, _) in &held[1..] {
-            if common.is_empty() {
+        // The holders ranked before this one whose objects hold some of its objects.
+        let mut leads: Vec<NodeIndex> = held.iter().filter_map(|(m, _)| held_from.get(m)).flatten().copied().collect();
+        leads.sort_by_key(|&c| rank(c, by_holder));
+        leads.dedup();
+        leads.retain(|&c| rank(c, by_holder) < rank(h, by_holder));
+        if leads.is_empty() || !only_contents.contains(&h) {
+            continue;
+        }
+        // A lead takes them if all of them hang from its objects: held by them, or by what they
+        // hold among this holder's objects (a key held as a ConsString, and the string's parts).
+        let mine: std::collections::HashSet<NodeIndex> = held.iter().map(|&(m, _)| m).collect();
+        for &lead in leads.iter().take(4) {
+            let mut reached: std::collections::HashSet<NodeIndex> =
+                held.iter().map(|&(m, _)| m).filter(|m| held_from.get(m).is_some_and(|l| l.contains(&lead))).collect();
+            let mut stack: Vec<NodeIndex> = reached.iter().copied().collect();
+            while let Some(u) = stack.pop() {
+                for e in graph.edges(u) {
+                    let v = graph.edge_to[e];
+                    if mine.contains(&v) && strong(e) && reached.insert(v) {
+                        stack.push(v);
+                    }
+                }
+            }
+            if reached.len() == mine.len() {
+                into.insert(h, lead);
                 break;
             }
-            let from = held_from.get(m).map_or(&[][..], |l| &l[..]);
-            common.retain(|c| from.contains(c));
-        }
-        // The largest of them, and only one ranked before this holder: folds never go round.
-        let Some(&lead) = common.iter().filter(|&&c| rank(c, by_holder) < rank(h, by_holder)).min_by_key(|&&c| rank(c, by_holder)) else {
-            continue;
-        };
-        if entries(graph, h, held, all, older).0.iter().all(|&e| e == Entry::Contents) {
-            into.insert(h, lead);
         }
     }
-    for (&h, _) in into.clone().iter() {
-        let mut lead = into[&h];
+    for (&h, &first) in &into {
+        let mut lead = first;
         while let Some(&next) = into.get(&lead) {
             lead = next;
         }
@@ -1193,6 +1212,14 @@ mod tests {
             edges.push(edge(5, "element", &k.to_string(), key + 1));
             edges.push(edge(key + 1, "property", "id", key));
         }
+        // The last key is a ConsString (`user${n}@host`): its parts hang from it, not from a
+        // session, and go with it.
+        let cons = nodes.len() - 2;
+        nodes[cons] = node("concatenated string", "s3@host", 25, 32);
+        for (k, part) in ["s3", "@host"].into_iter().enumerate() {
+            nodes.push(node("string", part, 41 + 2 * k as u32, 24));
+            edges.push(edge(cons, "internal", if k == 0 { "first" } else { "second" }, nodes.len() - 1));
+        }
         let s = AnalyzedSnapshot::new(graph_of(&nodes, &edges));
         let baseline = ids(&[1, 3, 5, 7]);
         let target = ids(&s.graph.ids.clone());
@@ -1203,7 +1230,7 @@ mod tests {
         assert_eq!(grouped.groups.len(), 1, "{found:?}");
         let point = &grouped.groups[0];
         assert_eq!((point.holder.id, point.name.as_str(), point.leading_count), (5, "UserSession", 4));
-        assert_eq!(point.count, 8, "four sessions and their four keys, counted once");
+        assert_eq!(point.count, 10, "four sessions, their four keys and a key's two parts, counted once");
         assert_eq!(point.shared_with.iter().map(|h| h.holder.id).collect::<Vec<_>>(), vec![7], "the Map is named beside it");
     }
 
