@@ -305,7 +305,7 @@ export interface GrowthPoint {
    * its storage, in new collections it holds, and along lists from there) when the round began
    * and when it ended. A holder that gains new objects but not entries is churn.
    */
-  holderEntries: { before: number; after: number } | null
+  holderEntries: { before: number; after: number; keptBySuccessors: number } | null
   /** When the leading class is Promise: how many of them have settled (a cache of results, not waiters). */
   settledPromises: number | null
 }

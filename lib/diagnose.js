@@ -563,6 +563,10 @@ function pathThroughHolder(point) {
 /** The growth point's holder, named as its user would write it. */
 function growthLabel(point) {
   const { path, h } = pathThroughHolder(point)
+  // A scope that gains through one of its variables (reassigned to a value that keeps the one
+  // before): the variable, as the user wrote it.
+  const below = path[h + 1]
+  if (h >= 0 && /Context$/.test(path[h].name) && below && below.edgeType === 'context' && IDENTIFIER.test(below.edge)) return below.edge
   return holderLabel(path, h)
 }
 

@@ -58,6 +58,8 @@ const count = (n) => n.toLocaleString('en-US')
 const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
 /** "3 per call", "1 every 4 calls", or null when the number of calls is unknown. */
+const STRING_KINDS = new Set(['string', 'concatenated string', 'sliced string'])
+
 function rate(point) {
   const c = point.countPerIteration
   if (c === null || c === undefined) return null
@@ -86,6 +88,11 @@ const growthName = (point) => (point.holder && (point.holder.label || point.hold
 
 /** "gains 1 PluginHandle per call" / "gains 20 PluginHandle". */
 function gains(point) {
+  // One string, longer after every call (`log += line`): its bytes grow, not a count of entries.
+  const calls = point.countPerIteration ? Math.round((point.leadingCount || 1) / point.countPerIteration) : 0
+  if (STRING_KINDS.has(point.kind) && point.leadingCount <= 1 && calls > 1 && point.count >= calls) {
+    return `grows by ${bytes(Math.round(point.selfSize / calls))} per call (one string, appended to on every call)`
+  }
   const r = rate(point)
   return r ? `gains ${r.replace(/ per call| every/, (m) => ` ${point.name}${m}`)}` : `gains ${count(point.leadingCount || point.count)} ${point.name}`
 }

@@ -70,6 +70,8 @@ function churned(grown, point) {
   const again = grown.leaks.find((g) => g.holder.id === point.holder.id)
   const entries = again && again.holderEntries
   if (!entries) return null
+  // Its old entries kept by the new ones (`log += line`): as many entries, but a chain.
+  if (entries.keptBySuccessors > 0) return null
   return entries.after - entries.before < MIN_ENTRY_GROWTH * again.leadingCount ? entries : null
 }
 

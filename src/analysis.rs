@@ -441,7 +441,12 @@ pub fn analyze(
             let before = diff::holder_entries(&start.graph, point.holder.id, &older.ids);
             let after = diff::holder_entries(graph, point.holder.id, &older.ids);
             if let (Some(before), Some(after)) = (before, after) {
-                point.holder_entries = Some(crate::report::HolderEntries { before, after });
+                let before_ids: Vec<u32> = before.iter().map(|&v| start.graph.ids[v as usize]).collect();
+                point.holder_entries = Some(crate::report::HolderEntries {
+                    before: before.len() as u64,
+                    after: after.len() as u64,
+                    kept_by_successors: diff::kept_by_successors(graph, &before_ids, &after),
+                });
             }
         }
     }

@@ -684,19 +684,19 @@ fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<Node
     out
 }
 
-/// How many entries a holder has in one snapshot: what it reaches directly or through its
-/// storage (a Map's values, not its keys), what new collections among those hold (a list
-/// replaced on every call by a longer copy), and the lists that run from there (Node's timer
-/// list). Compared between the two finals of a hunt, it tells growth (more entries) from churn
-/// (new objects in place of old ones: a full ring buffer, an LRU cache at its size). Bounded,
-/// as a holder can be large; `None` when the holder is not in this snapshot.
-pub fn holder_entries(graph: &HeapGraph, holder_id: u32, older: &[u32]) -> Option<u64> {
+/// A holder's entries in one snapshot: what it reaches directly or through its storage (a
+/// Map's values, not its keys), what new collections among those hold (a list replaced on
+/// every call by a longer copy), and the lists that run from there (Node's timer list).
+/// Compared between the two finals of a hunt, it tells growth (more entries) from churn (new
+/// objects in place of old ones: a full ring buffer, an LRU cache at its size). Bounded, as a
+/// holder can be large; `None` when the holder is not in this snapshot.
+pub fn holder_entries(graph: &HeapGraph, holder_id: u32, older: &[u32]) -> Option<Vec<NodeIndex>> {
     const BUDGET: usize = 1 << 20;
     let holder = graph.find_id(holder_id)?;
     let is_older = |v: NodeIndex| older.binary_search(&graph.ids[v as usize]).is_ok();
     let mut seen: std::collections::HashSet<NodeIndex> = std::collections::HashSet::new();
     let mut stack = reached_from(graph, holder, older);
-    let mut count = 0u64;
+    let mut entries = Vec::new();
     while let Some(v) = stack.pop() {
         if seen.len() >= BUDGET || !seen.insert(v) || v == holder {
             continue;
@@ -705,10 +705,39 @@ pub fn holder_entries(graph: &HeapGraph, holder_id: u32, older: &[u32]) -> Optio
             stack.extend(reached_from(graph, v, older));
             continue;
         }
-        count += 1;
+        entries.push(v);
         stack.extend(list_links(graph, v));
     }
-    Some(count)
+    Some(entries)
+}
+
+/// Of a holder's entries at the start of a round (`before`, ids), how many are still alive at
+/// its end (`graph`) yet no longer its entries, kept instead by the entries it gained (`after`):
+/// the holder replaced each value by one that keeps the one before (`log += line`, a ConsString
+/// whose first half is the old log). As many entries, but not churn: a chain that grows.
+pub fn kept_by_successors(graph: &HeapGraph, before: &[u32], after: &[NodeIndex]) -> u64 {
+    const BUDGET: usize = 1 << 18;
+    let now: std::collections::HashSet<u32> = after.iter().map(|&v| graph.ids[v as usize]).collect();
+    let demoted: std::collections::HashSet<NodeIndex> =
+        before.iter().filter(|id| !now.contains(id)).filter_map(|&id| graph.find_id(id)).collect();
+    if demoted.is_empty() {
+        return 0;
+    }
+    let was: std::collections::HashSet<u32> = before.iter().copied().collect();
+    let mut stack: Vec<NodeIndex> = after.iter().copied().filter(|&v| !was.contains(&graph.ids[v as usize])).collect();
+    let mut seen: std::collections::HashSet<NodeIndex> = stack.iter().copied().collect();
+    let mut kept = 0;
+    while let Some(u) = stack.pop() {
+        for e in graph.edges(u) {
+            let v = graph.edge_to[e];
+            if seen.len() >= BUDGET || graph.edge_kind(e) == EdgeKind::Weak || graph.edge_is_named(e, "map") || !seen.insert(v) {
+                continue;
+            }
+            kept += demoted.contains(&v) as u64;
+            stack.push(v);
+        }
+    }
+    kept
 }
 
 /// The next nodes of a list through `u`: nodes of its class and shape it holds by a property,
@@ -1099,13 +1128,51 @@ mod tests {
         let s = timers_kept_in_an_array();
         let older = [1, 3, 5, 7, 9];
         // The Array: its three timers through the elements storage.
-        assert_eq!(holder_entries(&s.graph, 9, &older), Some(3));
+        assert_eq!(holder_entries(&s.graph, 9, &older).map(|e| e.len()), Some(3));
         // Node's list: the first timer, and the two linked after it.
-        assert_eq!(holder_entries(&s.graph, 5, &older), Some(3));
+        assert_eq!(holder_entries(&s.graph, 5, &older).map(|e| e.len()), Some(3));
         let heap = heap();
         // The Map of `heap()`: five entries, whatever their age.
-        assert_eq!(holder_entries(&heap.graph, 5, &[1, 3, 5, 7, 9]), Some(5));
+        assert_eq!(holder_entries(&heap.graph, 5, &[1, 3, 5, 7, 9]).map(|e| e.len()), Some(5));
         assert_eq!(holder_entries(&heap.graph, 999, &[]), None, "not in this snapshot");
+    }
+
+    /// root -> global -> module scope (a Context) -> `log`, a ConsString whose first half is
+    /// the log of the round's start (id 21), and -> `ring`, an Array whose slot 0 was replaced.
+    #[test]
+    fn an_old_entry_kept_by_its_successor_is_a_chain_not_churn() {
+        let nodes = vec![
+            node("synthetic", "", 1, 0),
+            node("object", "global", 3, 10),
+            node("object", "system / Context", 5, 20),
+            node("concatenated string", "request 2", 31, 32),
+            node("concatenated string", "request 1", 21, 32),
+            node("string", "request 2", 33, 24),
+            node("object", "Array", 7, 20),
+            node("array", "", 9, 40),
+            node("object", "Line", 35, 20),
+        ];
+        let edges = vec![
+            edge(0, "shortcut", "global", 1),
+            edge(1, "property", "scope", 2),
+            edge(2, "context", "log", 3),
+            edge(3, "internal", "first", 4),
+            edge(3, "internal", "second", 5),
+            edge(2, "context", "ring", 6),
+            edge(6, "internal", "elements", 7),
+            edge(7, "element", "0", 8),
+        ];
+        let s = AnalyzedSnapshot::new(graph_of(&nodes, &edges));
+        let older = [1, 3, 5, 7, 9];
+        let scope = holder_entries(&s.graph, 5, &older).unwrap();
+        // The scope: `log` (the old log now its first half) and `ring`: as many as at the start.
+        assert_eq!(scope.len(), 2);
+        assert_eq!(kept_by_successors(&s.graph, &[21, 7], &scope), 1, "the old log, kept by the new one");
+        // The ring's old line (23) is gone: churn.
+        let ring = holder_entries(&s.graph, 7, &older).unwrap();
+        assert_eq!(kept_by_successors(&s.graph, &[23], &ring), 0);
+        // Alive but kept elsewhere, not by what replaced it: churn too.
+        assert_eq!(kept_by_successors(&s.graph, &[33], &ring), 0);
     }
 
     #[test]

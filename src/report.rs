@@ -80,9 +80,13 @@ pub struct SharedHolder {
 
 /// A holder's entries at the start and the end of a round (`diff::holder_entries`).
 #[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HolderEntries {
     pub before: u64,
     pub after: u64,
+    /// Entries of the start still alive at the end, no longer entries but kept by the new
+    /// ones (`diff::kept_by_successors`): a chain, not churn.
+    pub kept_by_successors: u64,
 }
 
 /// The object that grows: older than the baseline, and holding the new objects.
