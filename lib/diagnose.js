@@ -141,7 +141,7 @@ function keeping(point, each) {
 const RULES = [
   {
     pattern: 'event-listener',
-    match(path, h) {
+    match(path, h, point) {
       // A page's event target (Blink): target → blink::EventTargetData → its listener vectors
       // → blink::RegisteredEventListener → V8EventListener → the function.
       const data = path.findIndex((step, i) => i >= 1 && i <= h + 1 && step.name === 'blink::EventTargetData')
@@ -168,6 +168,18 @@ const RULES = [
         const entry = eventTarget ? path[i + 2] : below
         const event = eventTarget ? unquote(entry && entry.key) || null : below && below.edgeType === 'property' ? below.edge : null
         const on = `${emitter.name}${variableOf(path, i - 1) ? ` (\`${variableOf(path, i - 1)}\`)` : ''}`
+        // once() wraps the listener in a function of node:events that removes itself when the
+        // event fires (`bound onceWrapper()` up to Node 22, `wrapper()` since): an event that
+        // never comes keeps every one.
+        const once = !eventTarget && point && point.location && point.location.scriptName === 'node:events' && /\b(onceWrapper|wrapper)\(\)$/.test(point.name)
+        if (once) {
+          return {
+            title: 'Listener on a long-lived emitter',
+            detail: `a listener ${event ? `for '${event}' ` : ''}on ${on} is added with once() on every call, and its event never came`,
+            hint: `once() removes it only when ${event ? `'${event}'` : 'the event'} fires: remove it with off() when the work is done (events.once() with { signal } does so when you abort)`,
+            holder: { emitter: emitter.name, event },
+          }
+        }
         return {
           title: 'Listener on a long-lived emitter',
           detail: `a listener ${event ? `for '${event}' ` : ''}on ${on} is added on every call and never removed`,
@@ -530,9 +542,26 @@ function esModule(point, path, h) {
   }
 }
 
+/**
+ * CommonJS: require() of a file deleted from require.cache loads and runs it again as a new
+ * Module, and Node adds each one to its parent Module's `children` array, which nothing trims:
+ * every copy stays, with all it exports.
+ */
+function reloadedModule(point, path, h) {
+  if (h < 1 || point.name !== 'Module' || path[h].edge !== 'children' || path[h - 1].name !== 'Module') return null
+  return {
+    pattern: 'module-cache',
+    title: 'CommonJS module loaded again per call',
+    label: path[h - 1].moduleFile ? `${moduleName(path[h - 1].moduleFile)}'s module.children` : undefined,
+    detail: "require() after deleting the file from require.cache loads and runs it again as a new Module, and the parent module's `children` keeps every copy, with all it exports, for the life of the process",
+    hint: 'require the module once and reuse what it exports (read data files with fs and JSON.parse); to reload code, also remove the old Module from its parent\'s `children`, or run it in a Worker you terminate',
+    holder: {},
+  }
+}
+
 function diagnose(point) {
   const { path, h } = pathThroughHolder(point)
-  const modules = esModule(point, path, h)
+  const modules = esModule(point, path, h) || reloadedModule(point, path, h)
   if (modules) return modules
   const resource = openResource(point, path, h)
   if (resource) return resource
