@@ -298,6 +298,17 @@ const RULES = [
       if (!key || key.edgeType !== 'property' || !(point.linkedCount * 2 > point.leadingCount)) return null
       const label = holderLabel(path, h)
       const at = IDENTIFIER.test(symbolName(key.edge)) ? `${label}.${symbolName(key.edge)}` : `${label}[…]`
+      // The holder is itself a link of the list, older than the calls: nothing is replaced,
+      // the list is appended to at its end and nothing takes links off (a work queue whose
+      // consumer is stuck behind a task that never finishes).
+      if (path[h].name === point.name) {
+        return {
+          title: 'A linked list appended to on every call',
+          detail: `the list that runs from \`${label}\` through \`.${symbolName(key.edge)}\` gains ${article(point.name)} at its end on every call, and none is taken off`,
+          hint: 'take links off as their work is done; if it is a queue of pending work, its consumer is stuck or too slow (a concurrency limit reached by tasks that never finish): settle those tasks, or bound the queue',
+          holder: { variable: label },
+        }
+      }
       return {
         title: 'A value wrapped again on every call',
         detail: `\`${at}\` is replaced on every call by a new ${point.name} that keeps the one before it: a chain as long as the calls`,
