@@ -503,6 +503,22 @@ const OPEN_RESOURCES = [
     hint: 'port.close() (either end closes both) when done',
   },
   {
+    // fs.watch() returns an FSWatcher over a native FSEvent handle; fs.watchFile() a StatWatcher.
+    classes: ['FSWatcher', 'StatWatcher'],
+    title: 'File watchers started per call, never closed',
+    label: 'file watchers started per call',
+    detail: 'a file watcher started per call is never closed: each keeps a native watch and its listener, and all the listener reaches',
+    hint: 'watcher.close() when done (for fs.watchFile(), fs.unwatchFile() with the same listener), or watch once and share the watcher',
+  },
+  {
+    // A zlib stream's native state (a Zlib handle) holds the stream until it ends or is destroyed.
+    classes: ['Gzip', 'Gunzip', 'Deflate', 'Inflate', 'DeflateRaw', 'InflateRaw', 'Unzip', 'BrotliCompress', 'BrotliDecompress'],
+    title: 'Compression streams made per call, never ended',
+    label: 'zlib streams made per call',
+    detail: "a zlib stream made per call is never ended or destroyed: its native compressor, its buffers and its stream state stay",
+    hint: "end() it when the data is written (or destroy() it), or use zlib's one-shot functions (zlib.gzip(), zlib.gzipSync()) for data in memory",
+  },
+  {
     classes: ['Socket', 'TCP', 'Pipe'],
     title: 'Sockets opened per call, never closed',
     label: 'sockets opened per call',
@@ -514,23 +530,26 @@ const OPEN_RESOURCES = [
 /**
  * An open resource that only native handles hold: the growth point's holder is the roots or
  * one of V8's subroots (Node's handles are global handles). The entry is then named by the
- * resource the user created, counted per call.
+ * resource the user created, counted per call. A resource the program also keeps (in an
+ * Array, a Set, a Map) may be reached through the program's collection first (a zlib stream
+ * on Node 24, whose handle no longer holds it strongly): the same cause, under that holder.
  */
 function openResource(point, path, h) {
-  if (h >= 0 && path[h].nodeType !== 'synthetic') return null
+  const fromRoots = h < 0 || path[h].nodeType === 'synthetic'
   const held = new Map((point.breakdown || []).map((c) => [c.name, c]))
-  const kind = OPEN_RESOURCES.find((r) => r.classes.some((c) => held.has(c)))
+  const kind = fromRoots ? OPEN_RESOURCES.find((r) => r.classes.some((c) => held.has(c))) : OPEN_RESOURCES.find((r) => r.classes.includes(point.name))
   if (!kind) return null
-  const resource = kind.classes.find((c) => held.has(c))
+  const { classes, objectsEach, label, ...cause } = kind
+  const resource = classes.find((c) => held.has(c)) || point.name
   const calls = point.countPerIteration ? point.leadingCount / point.countPerIteration : null
+  if (!fromRoots) return { pattern: 'open-resource', ...cause, holder: { resource } }
   if (calls) {
     point.name = resource
     point.kind = 'object'
-    point.leadingCount = held.get(resource).count / (kind.objectsEach || 1)
+    point.leadingCount = held.get(resource).count / (objectsEach || 1)
     point.countPerIteration = point.leadingCount / calls
   }
-  const { classes, objectsEach, ...cause } = kind
-  return { pattern: 'open-resource', ...cause, holder: { resource } }
+  return { pattern: 'open-resource', ...cause, label, holder: { resource } }
 }
 
 /**
