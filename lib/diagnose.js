@@ -519,6 +519,15 @@ const OPEN_RESOURCES = [
     hint: "end() it when the data is written (or destroy() it), or use zlib's one-shot functions (zlib.gzip(), zlib.gzipSync()) for data in memory",
   },
   {
+    // Enabled hooks live in node:internal/async_hooks' list of active hooks until disabled.
+    classes: ['AsyncHook'],
+    always: true,
+    title: 'Async hooks enabled per call, never disabled',
+    label: 'async hooks enabled per call',
+    detail: "an async hook created and enabled per call is never disabled: Node's list of active hooks keeps each one, its callbacks and all they reach, and calls every one on each asynchronous operation",
+    hint: 'hook.disable() when done, or create and enable one hook at start-up (AsyncLocalStorage for per-request state)',
+  },
+  {
     classes: ['Socket', 'TCP', 'Pipe'],
     title: 'Sockets opened per call, never closed',
     label: 'sockets opened per call',
@@ -539,10 +548,11 @@ function openResource(point, path, h) {
   const held = new Map((point.breakdown || []).map((c) => [c.name, c]))
   const kind = fromRoots ? OPEN_RESOURCES.find((r) => r.classes.some((c) => held.has(c))) : OPEN_RESOURCES.find((r) => r.classes.includes(point.name))
   if (!kind) return null
-  const { classes, objectsEach, label, ...cause } = kind
+  const { classes, objectsEach, label, always, ...cause } = kind
   const resource = classes.find((c) => held.has(c)) || point.name
   const calls = point.countPerIteration ? point.leadingCount / point.countPerIteration : null
-  if (!fromRoots) return { pattern: 'open-resource', ...cause, holder: { resource } }
+  // Under the program's collection, named by it; under Node's own list, by what the user made.
+  if (!fromRoots) return { pattern: 'open-resource', ...cause, ...(always ? { label } : {}), holder: { resource } }
   if (calls) {
     point.name = resource
     point.kind = 'object'
