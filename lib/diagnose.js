@@ -90,7 +90,10 @@ function holderLabel(path, h) {
         start = 'globalThis'
         break
       }
-      if (isClosure(owner)) {
+      // A function's property names the holder from that function, unless the function is
+      // itself a property of another function (express's app._router, a router() function):
+      // then from the outer one.
+      if (isClosure(owner) && !(owner.edgeType === 'property' && path[i - 2] && isClosure(path[i - 2]))) {
         start = calledBy(path, i - 1)
         break
       }
@@ -319,7 +322,7 @@ const RULES = [
   },
   {
     pattern: 'class-static',
-    match(path, h) {
+    match(path, h, point) {
       // A function's property (a class's static, or `createThing.instances`), or the function
       // itself gaining properties.
       const step = path[h]
@@ -334,10 +337,19 @@ const RULES = [
       }
       if (!fn) return null
       const isClass = /^[A-Z]/.test(fn)
+      // Named from the outer function when this one is its property (app._router.stack).
+      const label = holderLabel(path, h)
+      const at = property !== '<key>' && label.endsWith(`.${property}`) ? label : `${fn}.${property}`
+      // Entries that each bring a function of their own: a handler registered per call
+      // (middleware, a route, a hook), to register once.
+      const functions = (point.breakdown || []).filter((c) => c.kind === 'closure').reduce((n, c) => Math.max(n, c.count), 0)
+      const handlers = point.kind !== 'closure' && point.leadingCount > 1 && functions >= point.leadingCount
       return {
         title: isClass ? 'Class static' : 'Property of a long-lived function',
-        detail: `${fn}.${property} lives as long as the ${isClass ? 'class' : 'function'}, and grows on every call`,
-        hint: `remove entries from ${fn}.${property} when they are done, bound it, or key it weakly (WeakMap/WeakRef)`,
+        detail: `${at} lives as long as the ${isClass ? 'class' : 'function'}, and grows on every call`,
+        hint: handlers
+          ? `each entry of ${at} brings a function: if a handler (middleware, a route, a hook) is registered on every call, register it once at start-up; otherwise remove entries when they are done, or bound it`
+          : `remove entries from ${at} when they are done, bound it, or key it weakly (WeakMap/WeakRef)`,
         holder: { className: fn, property },
       }
     },
