@@ -175,6 +175,16 @@ const RULES = [
         // event fires (`bound onceWrapper()` up to Node 22, `wrapper()` since): an event that
         // never comes keeps every one.
         const once = !eventTarget && point && point.location && point.location.scriptName === 'node:events' && /\b(onceWrapper|wrapper)\(\)$/.test(point.name)
+        // Listeners node:readline's Interface puts on its input stream: one Interface per call,
+        // never closed.
+        if (!eventTarget && point && point.location && /^node:(internal\/)?readline\b/.test(point.location.scriptName || '')) {
+          return {
+            title: 'readline interfaces created per call, never closed',
+            detail: `a readline Interface made per call on ${on} adds its listeners to that stream and is never closed`,
+            hint: 'rl.close() when done with it (or make one Interface for the stream and share it)',
+            holder: { emitter: emitter.name, event },
+          }
+        }
         if (once) {
           return {
             title: 'Listener on a long-lived emitter',
