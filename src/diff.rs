@@ -685,7 +685,7 @@ fn reached_from(graph: &HeapGraph, holder: NodeIndex, older: &[u32]) -> Vec<Node
 }
 
 /// A holder's entries in one snapshot: what it reaches directly or through its storage (a
-/// Map's values, not its keys), what new collections among those hold (a list replaced on
+/// Map's values, not its keys), what new collections among those hold too (a list replaced on
 /// every call by a longer copy), and the lists that run from there (Node's timer list).
 /// Compared between the two finals of a hunt, it tells growth (more entries) from churn (new
 /// objects in place of old ones: a full ring buffer, an LRU cache at its size). Bounded, as a
@@ -701,9 +701,11 @@ pub fn holder_entries(graph: &HeapGraph, holder_id: u32, older: &[u32]) -> Optio
         if seen.len() >= BUDGET || !seen.insert(v) || v == holder {
             continue;
         }
+        // A new collection is an entry, and so is what it holds: a plain object literal pushed
+        // per call is one entry more however little it holds (`{ id: 7 }`, Smis only, has no
+        // edges), and a list replaced by a longer copy counts its contents.
         if classes::is_collection(graph, v) && !is_older(v) {
             stack.extend(reached_from(graph, v, older));
-            continue;
         }
         entries.push(v);
         stack.extend(list_links(graph, v));
