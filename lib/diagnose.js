@@ -550,6 +550,18 @@ const OPEN_RESOURCES = [
     hint: 'hook.disable() when done, or create and enable one hook at start-up (AsyncLocalStorage for per-request state)',
   },
   {
+    // vm.createContext(): a new global with all of JavaScript's builtins, which Node's native
+    // ContextifyContext keeps (through the environment's cleanup queue) while its sandbox
+    // object lives; the objects show only that native record on their path.
+    classes: [],
+    onPath: 'ContextifyContext',
+    resource: 'vm context',
+    title: 'vm contexts created per call and kept',
+    label: 'vm contexts created per call',
+    detail: 'each vm.createContext() makes a new global object with its own copy of every JavaScript builtin, and Node keeps it as long as its sandbox object is reachable: the sandboxes are kept, so every context stays',
+    hint: 'reuse one context (vm.runInContext() on the same context, resetting what the script changes), or drop the sandbox object when done; to isolate untrusted code per call, run it in a Worker you terminate',
+  },
+  {
     classes: ['Socket', 'TCP', 'Pipe'],
     title: 'Sockets opened per call, never closed',
     label: 'sockets opened per call',
@@ -567,6 +579,19 @@ const OPEN_RESOURCES = [
  */
 function openResource(point, path, h) {
   const fromRoots = h < 0 || path[h].nodeType === 'synthetic'
+  // Known by a native record: on the path from the roots (Node 20, 22), or among what the
+  // program's own holder keeps (Node 24 shows the sandbox's edge to it): named under that holder.
+  const native = OPEN_RESOURCES.find(
+    (r) => r.onPath && (fromRoots ? path.some((s) => s.name.endsWith(r.onPath)) : (point.breakdown || []).some((c) => c.name.endsWith(r.onPath))),
+  )
+  if (native) {
+    const { classes, onPath, resource, label, ...cause } = native
+    if (point.countPerIteration) {
+      point.name = resource
+      point.kind = 'object'
+    }
+    return { pattern: 'open-resource', ...cause, ...(fromRoots ? { label } : {}), holder: { resource } }
+  }
   const held = new Map((point.breakdown || []).map((c) => [c.name, c]))
   const kind = fromRoots ? OPEN_RESOURCES.find((r) => r.classes.some((c) => held.has(c))) : OPEN_RESOURCES.find((r) => r.classes.includes(point.name))
   if (!kind) return null
