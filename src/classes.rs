@@ -67,6 +67,9 @@ pub fn class_name(graph: &HeapGraph, node: NodeIndex) -> String {
         NodeKind::Number => "(heap number)".to_string(),
         NodeKind::Symbol => "(symbol)".to_string(),
         NodeKind::BigInt => "(bigint)".to_string(),
+        // V8 names a RegExp by its source: one class, however many patterns (a RegExp built
+        // per call from a value would otherwise be a class of one, never seen to grow).
+        NodeKind::RegExp => "RegExp".to_string(),
         NodeKind::Closure => {
             let (prefix, named) = match bound_target(graph, node) {
                 Some(target) => ("bound ", target),

@@ -205,7 +205,7 @@ fn fold_parts_of_other_leaks(
     // a holder ranked before, so folds never go round.
     let only_contents: std::collections::HashSet<NodeIndex> = by_holder
         .iter()
-        .filter(|(&h, held)| entries(graph, h, held, all, older).0.iter().all(|&e| e == Entry::Contents))
+        .filter(|(&h, held)| entries(graph, h, held, all, older, None).0.iter().all(|&e| e == Entry::Contents))
         .map(|(&h, _)| h)
         .collect();
     let rank = |h: NodeIndex, by_holder: &HashMap<NodeIndex, Vec<(NodeIndex, Placement)>>| {
@@ -542,6 +542,7 @@ fn entries(
     held: &[(NodeIndex, Placement)],
     all: &std::collections::HashSet<NodeIndex>,
     older: &[u32],
+    calls: Option<u32>,
 ) -> (Vec<Entry>, Vec<(NodeIndex, Entry)>) {
     let position: HashMap<NodeIndex, usize> = held.iter().enumerate().map(|(k, &(v, _))| (v, k)).collect();
     let mut entry = vec![Entry::Contents; held.len()];
@@ -556,7 +557,19 @@ fn entries(
         starts.extend(direct);
         match new[..] {
             [only] if classes::is_collection(graph, only) => from = only,
-            _ => break,
+            _ => {
+                // A few new Arrays, Maps or Sets, fewer than one per two calls (a Map of lists,
+                // each replaced by a longer copy on every call): what they hold are entries too,
+                // as the lists die with each copy while their contents stay. A list gained per
+                // call (a parsed template's tokens) is itself the entry.
+                let lists: Vec<NodeIndex> = new.into_iter().filter(|&v| is_container(graph, v)).collect();
+                if calls.is_some_and(|calls| !lists.is_empty() && 2 * lists.len() <= calls as usize) {
+                    for list in lists {
+                        starts.extend(reached_from(graph, list, older));
+                    }
+                }
+                break;
+            }
         }
     }
     // Along the lists: bounded, as an old list can be long.
@@ -580,6 +593,11 @@ fn entries(
         }
     }
     (entry, elsewhere)
+}
+
+/// An Array, a Map or a Set: a collection of entries, not a record with fields.
+fn is_container(graph: &HeapGraph, node: NodeIndex) -> bool {
+    graph.kind(node) == NodeKind::Object && matches!(graph.name(node), "Array" | "Map" | "Set")
 }
 
 /// How a member stands to its holder.
@@ -842,7 +860,7 @@ fn growth_point(
     let mut classes_held: Vec<ClassAcc> = Vec::new();
     let mut sites: HashMap<u32, u64> = HashMap::new();
     let (mut self_size, mut retained) = (0, 0);
-    let (is_entry, elsewhere) = entries(graph, holder, held, all, older);
+    let (is_entry, elsewhere) = entries(graph, holder, held, all, older, options.iterations);
     for (&(node, place), &entry) in held.iter().zip(&is_entry) {
         let key = breakdown_key(graph, node);
         let slot = *index.entry(key.clone()).or_insert_with(|| {
