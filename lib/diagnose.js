@@ -9,7 +9,7 @@
 // variable); a holder that fits none says so instead of guessing.
 
 const nodePath = require('node:path')
-const { rate: perCallText, article } = require('./phrases.js')
+const { rate: perCallText, article, callsOf } = require('./phrases.js')
 const { asSibling } = require('./verdict.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
@@ -171,13 +171,10 @@ const RULES = [
         const entry = eventTarget ? path[i + 2] : below
         const event = eventTarget ? unquote(entry && entry.key) || null : below && below.edgeType === 'property' ? below.edge : null
         const on = `${emitter.name}${variableOf(path, i - 1) ? ` (\`${variableOf(path, i - 1)}\`)` : ''}`
-        // once() wraps the listener in a function of node:events that removes itself when the
-        // event fires (`bound onceWrapper()` up to Node 22, `wrapper()` since): an event that
-        // never comes keeps every one.
-        const once = !eventTarget && point && point.location && point.location.scriptName === 'node:events' && /\b(onceWrapper|wrapper)\(\)$/.test(point.name)
         // Listeners node:readline's Interface puts on its input stream: one Interface per call,
         // never closed.
-        if (!eventTarget && point && point.location && /^node:(internal\/)?readline\b/.test(point.location.scriptName || '')) {
+        const scriptName = (point.location && point.location.scriptName) || ''
+        if (!eventTarget && /^node:(internal\/)?readline\b/.test(scriptName)) {
           return {
             title: 'readline interfaces created per call, never closed',
             detail: `a readline Interface made per call on ${on} adds its listeners to that stream and is never closed`,
@@ -185,7 +182,10 @@ const RULES = [
             holder: { emitter: emitter.name, event },
           }
         }
-        if (once) {
+        // once() wraps the listener in a function of node:events that removes itself when the
+        // event fires (`bound onceWrapper()` up to Node 22, `wrapper()` since): an event that
+        // never comes keeps every one.
+        if (!eventTarget && scriptName === 'node:events' && /\b(onceWrapper|wrapper)\(\)$/.test(point.name)) {
           return {
             title: 'Listener on a long-lived emitter',
             detail: `a listener ${event ? `for '${event}' ` : ''}on ${on} is added with once() on every call, and its event never came`,
@@ -217,7 +217,7 @@ const RULES = [
       const pageTimers = path.slice(h, h + 4).some((step) => /DOMTimerCoordinator$|^DOMTimer$/.test(step.name))
       if (!timerList && !pageTimers && !(below && TIMERS.has(below.name)) && !TIMERS.has(point.name)) return null
       const timers = (point.breakdown || []).find((c) => TIMERS.has(c.name))
-      const calls = point.countPerIteration && point.leadingCount ? point.leadingCount / point.countPerIteration : null
+      const calls = callsOf(point)
       const rate = timers && calls ? timers.count / calls : null
       const each = heldInstance(point)
       const armed = rate === null ? 'timers armed per call stay' : `${Number.isInteger(rate) ? rate : rate.toFixed(2)} timer${rate === 1 ? '' : 's'} armed per call ${rate === 1 ? 'stays' : 'stay'}`
@@ -597,9 +597,9 @@ function openResource(point, path, h) {
   if (!kind) return null
   const { classes, objectsEach, label, always, ...cause } = kind
   const resource = classes.find((c) => held.has(c)) || point.name
-  const calls = point.countPerIteration ? point.leadingCount / point.countPerIteration : null
   // Under the program's collection, named by it; under Node's own list, by what the user made.
   if (!fromRoots) return { pattern: 'open-resource', ...cause, ...(always ? { label } : {}), holder: { resource } }
+  const calls = callsOf(point)
   if (calls) {
     point.name = resource
     point.kind = 'object'
@@ -724,7 +724,7 @@ function withModulesTogether(report) {
   const lead = held.find(throughLoad) || held.find(throughLoader) || held[0]
   const modules = Math.max(0, ...held.flatMap((p) => (p.breakdown || []).filter((c) => c.name === 'ModuleWrap').map((c) => c.count)))
   if (modules > 0 && lead.countPerIteration) {
-    const calls = lead.leadingCount / lead.countPerIteration
+    const calls = callsOf(lead)
     lead.name = 'ES module'
     lead.kind = 'object'
     lead.leadingCount = modules

@@ -57,9 +57,14 @@ function bytes(n) {
 const count = (n) => n.toLocaleString('en-US')
 const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
-/** "3 per call", "1 every 4 calls", or null when the number of calls is unknown. */
 const STRING_KINDS = new Set(['string', 'concatenated string', 'sliced string'])
 
+/** How many calls a growth point was measured over (its count over its rate), or null when unknown. */
+function callsOf(point) {
+  return point.countPerIteration && point.leadingCount ? point.leadingCount / point.countPerIteration : null
+}
+
+/** "3 per call", "1 every 4 calls", or null when the number of calls is unknown. */
 function rate(point) {
   const c = point.countPerIteration
   if (c === null || c === undefined) return null
@@ -89,7 +94,7 @@ const growthName = (point) => (point.holder && (point.holder.label || point.hold
 /** "gains 1 PluginHandle per call" / "gains 20 PluginHandle". */
 function gains(point) {
   // One string, longer after every call (`log += line`): its bytes grow, not a count of entries.
-  const calls = point.countPerIteration ? Math.round((point.leadingCount || 1) / point.countPerIteration) : 0
+  const calls = Math.round(callsOf(point) || 0)
   if (STRING_KINDS.has(point.kind) && point.leadingCount <= 1 && calls > 1 && point.count >= calls) {
     return `grows by ${bytes(Math.round(point.selfSize / calls))} per call (one string, appended to on every call)`
   }
@@ -141,4 +146,4 @@ function sharedList(point) {
   return (point.sharedWith || []).map((s) => `\`${s.holder.label}\` (${article(s.holder.name)})`).join(', ')
 }
 
-module.exports = { programClassAt, article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+module.exports = { callsOf, programClassAt, article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }

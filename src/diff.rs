@@ -183,14 +183,13 @@ fn fold_parts_of_other_leaks(
         return folded;
     }
     let holder_of_member: HashMap<NodeIndex, NodeIndex> = members.iter().zip(placed).map(|(&m, p)| (m, p.holder)).collect();
-    let strong = |e: usize| graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map");
     // Per member: the other holders whose members hold it by a strong edge.
     let mut held_from: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
     for (&u, place) in members.iter().zip(placed) {
         for e in graph.edges(u) {
             let v = graph.edge_to[e];
             let Some(&other) = holder_of_member.get(&v) else { continue };
-            if other != place.holder && strong(e) {
+            if other != place.holder && holds_strongly(graph, e) {
                 let list = held_from.entry(v).or_default();
                 if !list.contains(&place.holder) {
                     list.push(place.holder);
@@ -234,7 +233,7 @@ fn fold_parts_of_other_leaks(
             while let Some(u) = stack.pop() {
                 for e in graph.edges(u) {
                     let v = graph.edge_to[e];
-                    if mine.contains(&v) && strong(e) && reached.insert(v) {
+                    if mine.contains(&v) && holds_strongly(graph, e) && reached.insert(v) {
                         stack.push(v);
                     }
                 }
@@ -731,6 +730,12 @@ pub fn holder_entries(graph: &HeapGraph, holder_id: u32, older: &[u32]) -> Optio
     Some(entries)
 }
 
+/// Whether an edge keeps its target alive as the program's doing: not a weak edge, and not an
+/// object's hidden class (`map`), which every object of a shape shares.
+fn holds_strongly(graph: &HeapGraph, e: usize) -> bool {
+    graph.edge_kind(e) != EdgeKind::Weak && !graph.edge_is_named(e, "map")
+}
+
 /// Of a holder's entries at the start of a round (`before`, ids), how many are still alive at
 /// its end (`graph`) yet no longer its entries, kept instead by the entries it gained (`after`):
 /// the holder replaced each value by one that keeps the one before (`log += line`, a ConsString
@@ -750,7 +755,7 @@ pub fn kept_by_successors(graph: &HeapGraph, before: &[u32], after: &[NodeIndex]
     while let Some(u) = stack.pop() {
         for e in graph.edges(u) {
             let v = graph.edge_to[e];
-            if seen.len() >= BUDGET || graph.edge_kind(e) == EdgeKind::Weak || graph.edge_is_named(e, "map") || !seen.insert(v) {
+            if seen.len() >= BUDGET || !holds_strongly(graph, e) || !seen.insert(v) {
                 continue;
             }
             kept += demoted.contains(&v) as u64;
