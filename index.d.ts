@@ -198,6 +198,7 @@ export interface LeakCause {
     | 'finalization-registry'
     | 'collection-cache'
     | 'module-variable'
+    | 'grows-in-bytes'
     | 'unknown'
   /** e.g. 'Listener on a long-lived emitter' */
   title: string
@@ -308,6 +309,34 @@ export interface GrowthPoint {
   holderEntries: { before: number; after: number; keptBySuccessors: number } | null
   /** When the leading class is Promise: how many of them have settled (a cache of results, not waiters). */
   settledPromises: number | null
+  /**
+   * With verdict 'grows-in-bytes': the value that grew in bytes while no count of objects did
+   * (a Buffer replaced by a bigger copy, an Array of numbers), and by how much.
+   */
+  bytesGrowth?: BytesGrowth
+}
+
+/**
+ * A value a holder keeps in one slot, measured at round one's final snapshot, halfway through
+ * round two and at its end. A Buffer or typed array is measured by its length (its bytes may
+ * be a slice of Node's shared pool), an Array of numbers by its length at 8 bytes a number.
+ */
+export interface BytesGrowth {
+  /** Bytes gained per call over round two. */
+  perCall: number
+  /**
+   * 'string'; 'view': a Buffer, typed array or DataView with its ArrayBuffer; 'arrayBuffer';
+   * 'numbers': an Array whose store holds numbers only.
+   */
+  form: 'string' | 'view' | 'arrayBuffer' | 'numbers'
+  /** The value's class: 'Buffer', 'Float64Array', '(string)', 'Array'. */
+  value: string
+  /** The variable or property that holds it ('elements' for an Array's own store). */
+  slot: string
+  /** Its bytes at round one's final snapshot, halfway through round two, and at its end. */
+  bytes: { start: number; middle: number; end: number }
+  /** Calls in each half of round two. */
+  callsPerHalf: number
 }
 
 /** Another holder of a growth point's objects. */
@@ -394,7 +423,7 @@ export interface SnapshotSummary {
 
 export interface HuntProgress {
   /**
-   * 'warmup' | 'track' | 'walk:baseline' | 'iterations' | 'walk:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:confirm';
+   * 'warmup' | 'track' | 'walk:baseline' | 'iterations' | 'walk:target' | 'settle' | 'snapshot:final' | 'analysis' | 'confirm' | 'snapshot:middle' | 'snapshot:confirm';
    * 'snapshot:baseline' instead of 'walk:baseline' with `confirm: false`, for asynchronous calls
    * that wait on the event loop (a timer, I/O) on Node 18 and 20, and over `attach`; 'snapshot:target' instead of 'walk:target' too with
    * keepSnapshots or without an inspector.
@@ -468,10 +497,12 @@ export interface Verdict {
    * growth three snapshots cannot tell from a queue that drains later;
    * 'bounded': held by one of Node's buffers with a fixed cap (see `bound`);
    * 'churn': round two gave the holder new objects but not more entries (a full ring buffer,
-   * an LRU cache at its size: each new object replaced an old one; see `entries`).
+   * an LRU cache at its size: each new object replaced an old one; see `entries`);
+   * 'grows-in-bytes': a value the holder keeps grew by about as many bytes in each half of
+   * round two (see `bytesGrowth`), however many objects it has (a leak).
    * Each growth point is judged on its own: round two's growth points are matched by holder id.
    */
-  reason: 'grows-with-calls' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'unconfirmed' | 'bounded' | 'churn'
+  reason: 'grows-with-calls' | 'grows-in-bytes' | 'survived' | 'one-time' | 'released' | 'not-with-calls' | 'filtered' | 'single' | 'unconfirmed' | 'bounded' | 'churn'
   /** With 'churn': the holder's entries when round two began and when it ended. */
   entries?: { before: number; after: number }
   /** With 'bounded': the buffer and its cap (Node's resource-timing buffer: 250 entries unless changed). */

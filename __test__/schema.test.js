@@ -41,12 +41,17 @@ it('a real report has exactly the fields index.d.ts declares', async () => {
   bus.setMaxListeners(0)
   class Order {}
   let n = 0
+  // And two leaks in bytes: an Array of numbers, a Buffer replaced by a bigger copy.
+  const latencies = []
+  let log = Buffer.alloc(0)
   const report = await hunt(
     () => {
       kept.set(`order-${n++}`, new Order())
       bus.on('placed', () => {})
+      latencies.push(Math.random())
+      log = Buffer.concat([log, Buffer.from(`order ${n} placed\n`)])
     },
-    { iterations: 8 },
+    { iterations: 20 },
   )
   const interfaces = declaredInterfaces()
   check(interfaces, 'HuntReport', report, 'report')
@@ -64,7 +69,9 @@ it('a real report has exactly the fields index.d.ts declares', async () => {
     if (point.location) check(interfaces, 'SourceLocation', point.location, `${at}.location`)
     for (const a of point.alongside || []) check(interfaces, 'SiblingGrowth', a, `${at}.alongside`)
     for (const step of [...point.retainerPath, ...point.samplePath]) check(interfaces, 'PathStep', step, `${at} path step`)
+    if (point.bytesGrowth) check(interfaces, 'BytesGrowth', point.bytesGrowth, `${at}.bytesGrowth`)
   }
+  assert.equal(report.leaks.filter((p) => p.bytesGrowth).length, 2, 'both leaks in bytes are there to check')
   assert.ok(report.listenerGrowth.length > 0, 'the listener growth is there to check too')
   for (const g of report.listenerGrowth) check(interfaces, 'ListenerGrowth', g, 'listenerGrowth')
 })

@@ -11,7 +11,7 @@ const os = require('node:os')
 const { spawn } = require('node:child_process')
 const binding = require('./binding.js')
 const { callNative, invalidArg, codedError, checkOptions: checkKnown } = require('./errors.js')
-const { HuntRun, idsReset, checkOptions: checkHuntOptions } = require('./hunt.js')
+const { HuntRun, idsReset, sizeNeedsLength, checkOptions: checkHuntOptions } = require('./hunt.js')
 const { SUPPORTED, platformName, wasiForced } = require('./platform.js')
 const { profileGrowth, profileReport, toSpeedscope } = require('./profile.js')
 const { snapshotCost, checkSnapshotRoom, checkCountRoom } = require('./room.js')
@@ -290,6 +290,30 @@ class RemoteHeap {
     } finally {
       await this.call('Runtime.releaseObjectGroup', { objectGroup: PROBE_GROUP })
     }
+  }
+
+  /** See LocalHeap.sizeNeedsLength: the target's Buffer pool is 8 KB (64 KB from Node 24 on). */
+  sizeNeedsLength(size) {
+    return sizeNeedsLength(size, [8192, 65536])
+  }
+
+  /** See LocalHeap.lengthsOf: the target's inspector describes its objects. */
+  async lengthsOf(ids) {
+    const lengths = []
+    try {
+      for (const id of ids) {
+        if (!id) {
+          lengths.push(null)
+          continue
+        }
+        const found = await this.call('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: PROBE_GROUP }).catch(() => null)
+        const match = found && found.result && /\((\d+)\)$/.exec(found.result.description || '')
+        lengths.push(match ? Number(match[1]) : null)
+      }
+    } finally {
+      await this.call('Runtime.releaseObjectGroup', { objectGroup: PROBE_GROUP })
+    }
+    return lengths
   }
 
   /** See LocalHeap.checkIds. */

@@ -9,7 +9,7 @@
 // variable); a holder that fits none says so instead of guessing.
 
 const nodePath = require('node:path')
-const { rate: perCallText, article, callsOf } = require('./phrases.js')
+const { rate: perCallText, article, callsOf, bytes } = require('./phrases.js')
 const { asSibling } = require('./verdict.js')
 
 const COLLECTIONS = new Set(['Map', 'Set', 'Array', 'Object', 'WeakMap'])
@@ -646,8 +646,64 @@ function reloadedModule(point, path, h) {
   }
 }
 
+/**
+ * A value that grows in bytes, not in objects (`verdict.reason` 'grows-in-bytes'): a Buffer or
+ * typed array replaced by a bigger copy, a string appended to, an Array of numbers. The fix
+ * depends on what the bytes are for, so it names the usual ways: stream them out, keep a
+ * bounded tail, aggregate.
+ */
+function grownInBytes(point, path, h) {
+  const grown = point.bytesGrowth
+  if (!grown || h < 0) return null
+  const label = valueLabel(path, h, grown)
+  const perCall = `${bytes(Math.round(grown.perCall))} per call`
+  if (grown.form === 'numbers') {
+    const numbers = Math.round(grown.perCall / 8)
+    return {
+      title: 'An Array of numbers that only grows',
+      label,
+      detail: `\`${label}\` gains ${numbers >= 1 ? `${numbers} number${numbers === 1 ? '' : 's'}` : 'numbers'} per call (${perCall}) and none is ever removed: an Array of every value measured, as long as the process lives`,
+      hint: 'aggregate instead of keeping every value: a histogram (perf_hooks.createHistogram() keeps min, max, mean and percentiles in fixed memory) or running sums; if the values themselves are needed, keep the last N in a ring (a fixed-size array and an index that wraps) or write them out',
+      holder: { variable: label, bytesPerCall: String(Math.round(grown.perCall)) },
+    }
+  }
+  if (grown.form === 'string') {
+    return {
+      title: 'A string that only grows',
+      label,
+      detail: `\`${label}\` grows by ${perCall}: text is added to it on every call and nothing ever cuts it`,
+      hint: 'write what you add to a stream or a log file as it comes (fs.createWriteStream) instead of keeping it in a string, or keep only its tail (text.slice(-N)) if the last lines are what you need',
+      holder: { variable: label, bytesPerCall: String(Math.round(grown.perCall)) },
+    }
+  }
+  const buffer = grown.value === 'Buffer' || grown.form === 'arrayBuffer'
+  return {
+    title: `${article(grown.value)} replaced by a bigger copy on every call`,
+    label,
+    detail: `\`${label}\` grows by ${perCall}: each call copies it with more appended${buffer ? ' (Buffer.concat)' : ''} and nothing ever cuts it, so the last copy holds everything since the start`,
+    hint: buffer
+      ? 'stream what you append to a file or a socket as it comes (fs.createWriteStream) instead of keeping it, or keep a bounded tail (a fixed-size ring buffer, or subarray(-N) of each copy)'
+      : `allocate one ${grown.value} at the size it may reach and reuse it as a ring (an index that wraps), or aggregate the values (a histogram) instead of keeping each one`,
+    holder: { variable: label, bytesPerCall: String(Math.round(grown.perCall)) },
+  }
+}
+
+/**
+ * The value's name as its user writes it: the variable (`webhookLog`), the object's property
+ * (`stats.samples`), or the Array itself (`latencies`).
+ */
+function valueLabel(path, h, grown) {
+  const slot = path[h + 1]
+  if (slot && slot.edgeType === 'context' && IDENTIFIER.test(slot.edge)) return slot.edge
+  const holder = holderLabel(path, h)
+  if (slot && slot.edgeType === 'property') return appendPart(holder, IDENTIFIER.test(symbolName(grown.slot)) ? symbolName(grown.slot) : '[…]')
+  return holder
+}
+
 function diagnose(point) {
   const { path, h } = pathThroughHolder(point)
+  const bytesCause = grownInBytes(point, path, h)
+  if (bytesCause) return { pattern: 'grows-in-bytes', ...bytesCause }
   const modules = esModule(point, path, h) || reloadedModule(point, path, h)
   if (modules) return modules
   const resource = openResource(point, path, h)

@@ -22,8 +22,9 @@ const DEFAULTS = { iterations: 20, warmup: 3, settleMs: 100, confirm: true, incl
 // Options with no default value, known all the same (anything else is refused by name).
 const UNSET = { signal: undefined, onProgress: undefined, leakFilter: undefined, keepSnapshots: undefined, ignore: undefined, ignoreHeldBy: undefined }
 
-const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm']
-const PHASES = ['warmup', 'track', 'walk:baseline', 'snapshot:baseline', 'iterations', 'walk:target', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:confirm']
+// 'middle': halfway through round two, taken only to measure values that may grow in bytes.
+const SNAPSHOTS = ['baseline', 'target', 'final', 'confirm', 'middle']
+const PHASES = ['warmup', 'track', 'walk:baseline', 'snapshot:baseline', 'iterations', 'walk:target', 'snapshot:target', 'settle', 'snapshot:final', 'analysis', 'confirm', 'snapshot:middle', 'snapshot:confirm']
 
 /**
  * Heap used over the hunt (the picture of the method: the heap climbing with the calls, the
@@ -257,6 +258,16 @@ class LocalHeap {
     await pending
   }
 
+  /** The length of each object (by snapshot id; 0 for none) that V8's inspector describes, else null. */
+  lengthsOf(ids) {
+    return this.inspectorGc.lengthsOf(ids)
+  }
+
+  /** Whether the heap shows a value's size only roughly: see sizeNeedsLength. */
+  sizeNeedsLength(size) {
+    return sizeNeedsLength(size, [Buffer.poolSize])
+  }
+
   /** Before the baseline: the id probe runs once, so what it compiles and caches is old by then. */
   prepare() {
     this.inspectorGc.globalObjectId()
@@ -368,6 +379,12 @@ class HuntRun {
     // Set by round one; declared here so that no property is added to this object mid-hunt.
     this.halfOfCalls = Math.max(1, Math.floor(o.iterations / 2))
     this.listenersGrew = 0
+    // Values that may grow in bytes (diff::growing_values): how many, and each one's bytes at
+    // the first final, halfway through round two and at its end (NaN where it is gone).
+    this.growingValues = 0
+    this.valueBytes = new Float64Array(MAX_GROWING_VALUES * 3).fill(NaN)
+    // Which values are measured by their length (see measureValues), chosen at the first.
+    this.byLength = new Uint8Array(MAX_GROWING_VALUES)
     // Whether a call returned a promise, and whether the calls wait on the event loop (a timer,
     // I/O; what the warm-up saw, assumed without one): then the loop turns during the calls,
     // and V8's tracking timer walks the heap at every turn once it is due.
@@ -427,7 +444,8 @@ class HuntRun {
     await this.snapshot(2, 'full')
     this.progress('analysis')
     const points = await callNative(() => this.session.analyze('first', 'baseline', 'target', 'final', this.analyzeOptions))
-    this.lap('analysis')
+    // Values replaced since the baseline, which may grow in bytes: measured in round two.
+    const values = this.o.confirm ? callNative(() => this.session.growingValueCount('first')) : 0
     // Listeners can pile up without new objects (one function added again and again). Counted
     // against a baseline snapshot's census; after a walk, the lists that may have grown go to
     // round two, whose census of the two finals counts them.
@@ -436,7 +454,34 @@ class HuntRun {
       this.method === 'watermarks'
         ? callNative(() => session.listenersThatMayHaveGrown('baseline', 'final', this.halfOfCalls))
         : callNative(() => session.listenerGrowthCount('baseline', 'final', this.halfOfCalls))
-    return points > 0 || this.listenersGrew > 0
+    const found = points > 0 || this.listenersGrew > 0 || values > 0
+    this.growingValues = Math.min(MAX_GROWING_VALUES, values)
+    if (this.growingValues > 0) await this.measureValues(0, 'final')
+    this.lap('analysis')
+    return found
+  }
+
+  /**
+   * The bytes of each value that may grow, as snapshot `name` holds them (at = 0, 1, 2: the
+   * first final, the middle of round two, its end). Where the heap does not tell the size (a
+   * Buffer that is a slice of Node's shared pool, an Array's store with room to spare), the
+   * object's length does, read through the heap source's inspector: V8 finds an object by id
+   * only by walking the heap, so a few values at most are measured so, chosen at the first.
+   */
+  async measureValues(at, name) {
+    const sizes = await callNative(() => this.session.measureValues('first', name))
+    if (at === 0) {
+      let chosen = 0
+      for (let i = 0; i < this.growingValues; i++) {
+        this.byLength[i] = chosen < MAX_LENGTH_LOOKUPS && sizes[i] && this.heap.sizeNeedsLength(sizes[i]) ? 1 : 0
+        chosen += this.byLength[i]
+      }
+    }
+    const lengths = await this.heap.lengthsOf(sizes.map((size, i) => (size && this.byLength[i] ? size.id : 0)))
+    for (let i = 0; i < this.growingValues; i++) {
+      const size = sizes[i]
+      this.valueBytes[i * 3 + at] = size ? exactBytes(size, lengths[i]) : NaN
+    }
   }
 
   /** A walk's watermark; else a snapshot parsed in full for its listener census, kept as ids. */
@@ -448,14 +493,26 @@ class HuntRun {
     await this.snapshot(0, 'census')
   }
 
-  /** Twice the calls, settle, a confirm snapshot, and round two's growth points. */
+  /**
+   * Twice the calls, settle, a confirm snapshot, and round two's growth points. Values that may
+   * grow in bytes are measured halfway too: growth in step with the calls, not a value that
+   * reached its cap, is the same over both halves.
+   */
   async roundTwo() {
-    await this.callTimes('confirm', this.secondRoundCalls)
+    const half = this.growingValues > 0 ? this.o.iterations : 0
+    if (half > 0) {
+      await this.callTimes('confirm', half)
+      await this.settle()
+      await this.snapshot(4, 'full')
+      await this.measureValues(1, 'middle')
+    }
+    await this.callTimes('confirm', this.secondRoundCalls - half)
     await this.settle()
     await this.snapshot(3, 'full')
     this.progress('analysis')
     // Holders older than the first baseline: round two finds round one's growth points again.
     await callNative(() => this.session.analyze('grown', 'final', 'confirm', 'confirm', this.secondRoundOptions, 'baseline'))
+    if (half > 0) await this.measureValues(2, 'confirm')
     this.lap('analysis')
   }
 
@@ -468,7 +525,8 @@ class HuntRun {
     const persisted = confirmed ? callNative(() => session.stillAlive('first', 'confirm')) : null
     const grown = confirmed ? session.report('grown') : null
     if (o.trackAllocations) withoutOwnFrames(first.leaks)
-    const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy })
+    const values = confirmed && this.growingValues > 0 ? { growing: session.growingValues('first'), bytes: this.valueBytes, callsPerHalf: this.o.iterations } : null
+    const { leaks, retained } = judge(first, persisted, grown, { leakFilter: o.leakFilter, ignoreHeldBy: o.ignoreHeldBy, values })
     const perSnapshot = (values) => Object.fromEntries(SNAPSHOTS.slice(0, taken).map((name, k) => [name, values[k]]))
     // Causes are read before redaction: they name variables and events, never string contents.
     const report = withCauses({
@@ -612,7 +670,9 @@ class HuntRun {
     const walkedTarget = this.method === 'walked target'
     // The walks end with the first final, unless round two's calls never let the loop turn.
     const endWalks = k === 2 && (walkedTarget || (this.asyncCalls && this.loopTurns))
-    const options = { session: this.session, mode, write: this.write, file: this.keptFiles[k], beforeWalk: walkedTarget && k === 0, endWalks }
+    // The middle of round two is measured, never compared by id: no file of it is kept.
+    const file = name === 'middle' ? undefined : this.keptFiles[k]
+    const options = { session: this.session, mode, write: this.write, file, beforeWalk: walkedTarget && k === 0, endWalks }
     this.snapshotBytes[k] = await this.heap.snapshot(name, k, options)
     this.heapUsed[k] = this.heap.heapUsed()
     this.timeline.mark(k, this.heapUsed[k])
@@ -641,9 +701,35 @@ class HuntRun {
   }
 }
 
+/** Values measured at most (diff::growing_values keeps as many, largest first). */
+const MAX_GROWING_VALUES = 64
+/** Values measured by their length at most: each read walks the heap (~0.5 µs an object). */
+const MAX_LENGTH_LOOKUPS = 4
+
+/**
+ * Whether a value's size in the heap is only an upper bound its length would correct: an
+ * Array of numbers (its store has room to spare), a view whose backing store is a Buffer pool
+ * (`poolSizes`: Node's Buffer.poolSize; a small Buffer is a slice of it).
+ */
+function sizeNeedsLength(size, poolSizes) {
+  return size.form === 'numbers' || (size.form === 'view' && poolSizes.includes(size.storeBytes))
+}
+
+/**
+ * A value's bytes from its length where the heap source read one (`"Buffer(6200)"`,
+ * `"Array(184)"`: a view's elements, or an Array's numbers at 8 bytes each, as V8 stores a
+ * double or a small integer on a 64-bit heap), else as the snapshot shows it.
+ */
+function exactBytes(size, length) {
+  if (length === null || length === undefined) return size.bytes
+  if (size.form === 'numbers') return length * 8
+  const perElement = globalThis[size.name] && globalThis[size.name].BYTES_PER_ELEMENT
+  return length * (perElement || 1)
+}
+
 /** Resolves on the next pass over Node's tick queue, once the microtasks queued now have run. */
 function nextTick() {
   return new Promise((resolve) => process.nextTick(resolve))
 }
 
-module.exports = { hunt, HuntRun, idsReset, checkOptions, DEFAULTS, SCHEMA_VERSION }
+module.exports = { hunt, HuntRun, idsReset, checkOptions, sizeNeedsLength, DEFAULTS, SCHEMA_VERSION }

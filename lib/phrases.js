@@ -59,6 +59,14 @@ const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
 const STRING_KINDS = new Set(['string', 'concatenated string', 'sliced string'])
 
+/** What a value that grows in bytes is, by its form (values::ValueForm). */
+const VALUE_PHRASES = {
+  string: () => 'one string, longer after every call',
+  view: (name) => `one ${name}, replaced by a bigger copy on every call`,
+  arrayBuffer: () => 'one ArrayBuffer, replaced by a bigger copy on every call',
+  numbers: () => 'an Array of numbers, longer after every call',
+}
+
 /** How many calls a growth point was measured over (its count over its rate), or null when unknown. */
 function callsOf(point) {
   return point.countPerIteration && point.leadingCount ? point.leadingCount / point.countPerIteration : null
@@ -93,6 +101,9 @@ const growthName = (point) => (point.holder && (point.holder.label || point.hold
 
 /** "gains 1 PluginHandle per call" / "gains 20 PluginHandle". */
 function gains(point) {
+  // A value that grows in bytes, not in objects: its bytes per call, and what it is.
+  const grown = point.bytesGrowth
+  if (grown) return `grows by ${bytes(Math.round(grown.perCall))} per call (${VALUE_PHRASES[grown.form](grown.value)})`
   // One string, longer after every call (`log += line`): its bytes grow, not a count of entries.
   const calls = Math.round(callsOf(point) || 0)
   if (STRING_KINDS.has(point.kind) && point.leadingCount <= 1 && calls > 1 && point.count >= calls) {

@@ -30,6 +30,16 @@ const MIN_GROWTH = 1.5
  * (new objects it holds directly) replaced old entries with new ones: churn, not growth.
  */
 const MIN_ENTRY_GROWTH = 0.5
+/**
+ * A value that grows in bytes (a Buffer replaced by a bigger copy, numbers pushed into an
+ * Array) is measured at the first final, halfway through round two and at its end: each half
+ * must add bytes, at least this share of what the other half added (a value that reached its
+ * cap halfway, a log cut to its last lines, adds less in the second half, or nothing), and at
+ * least MIN_BYTES_PER_CALL per call over the round.
+ */
+const MIN_HALF_RATIO = 0.5
+const MIN_BYTES_PER_CALL = 1
+
 /** Without a second round, a holder that gained one object over this many calls or more did not grow with them. */
 const MIN_CALLS_FOR_SINGLE = 4
 
@@ -84,13 +94,20 @@ function churned(grown, point) {
  * @param {number[]|null} persisted  per growth point of `first`, its leading class's entries still alive after round two (by id)
  * @param {object|null} grown  growth points of round two (final, confirm, confirm; holders older than the baseline)
  */
-function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
+function judge(first, persisted, grown, { leakFilter, ignoreHeldBy, values } = {}) {
   const leaks = []
   const retained = []
-  for (const [index, point] of first.leaks.entries()) {
+  const inBytes = valuesGrowing(values)
+  // A holder whose value grew in bytes and that no count of objects showed (an Array of
+  // numbers gains no object): a growth point of its own, made from the value.
+  const points = [...first.leaks, ...[...inBytes.values()].filter((g) => !first.leaks.some((p) => p.holder.id === g.value.holder.id)).map(valuePoint)]
+  for (const [index, point] of points.entries()) {
     let verdict
     const bound = boundedBy(point)
-    if (bound) {
+    const bytesGrew = inBytes.get(point.holder.id)
+    if (index >= first.leaks.length) {
+      verdict = { leak: true, reason: 'grows-in-bytes', persisted: null, grew: null }
+    } else if (bound) {
       verdict = { leak: false, reason: 'bounded', persisted: persisted ? persisted[index] : null, grew: null, bound: { holder: bound.holder, cap: bound.cap } }
     } else if (!persisted || !grown) {
       // Without a second round, one object over several calls is not growth with the calls,
@@ -119,13 +136,67 @@ function judge(first, persisted, grown, { leakFilter, ignoreHeldBy } = {}) {
           : { leak: true, reason: 'grows-with-calls', persisted: kept, grew }
       }
     }
+    // Counted in objects it did not grow (one value replaced by the next), in bytes it did.
+    if (bytesGrew && !verdict.leak && verdict.reason !== 'bounded') verdict = { ...verdict, leak: true, reason: 'grows-in-bytes' }
     const judged = { ...point, verdict }
+    if (bytesGrew && verdict.reason === 'grows-in-bytes') judged.bytesGrowth = bytesGrew.growth
     if (verdict.leak && (heldByAny(judged, ignoreHeldBy) || (leakFilter && !leakFilter(judged)))) {
       judged.verdict = { ...verdict, leak: false, reason: 'filtered' }
     }
     ;(judged.verdict.leak ? leaks : retained).push(judged)
   }
   return { leaks: withSiblingsTogether(leaks), retained }
+}
+
+/**
+ * The values that grew in bytes over both halves of round two, alike, by holder id (the one
+ * growing fastest where a holder has several): each with its growth (index.d.ts: BytesGrowth).
+ */
+function valuesGrowing(values) {
+  const found = new Map()
+  if (!values) return found
+  const { growing, bytes, callsPerHalf } = values
+  growing.forEach((value, i) => {
+    const [start, middle, end] = [bytes[i * 3], bytes[i * 3 + 1], bytes[i * 3 + 2]]
+    const first = middle - start
+    const second = end - middle
+    if (!(first > 0 && second > 0) || Math.min(first, second) < MIN_HALF_RATIO * Math.max(first, second)) return
+    const perCall = (end - start) / (2 * callsPerHalf)
+    if (perCall < MIN_BYTES_PER_CALL) return
+    const known = found.get(value.holder.id)
+    if (known && known.growth.perCall >= perCall) return
+    const growth = { perCall, form: value.value.form, value: value.value.name, slot: value.slot.edge, bytes: { start, middle, end }, callsPerHalf }
+    found.set(value.holder.id, { value, growth })
+  })
+  return found
+}
+
+/** A growth point made from a value that grew in bytes where no object was new (an Array of numbers). */
+function valuePoint({ value, growth }) {
+  const size = growth.bytes.end
+  const kind = value.value.form === 'string' ? 'string' : 'object'
+  return {
+    name: value.value.name,
+    kind,
+    holder: value.holder,
+    sharedWith: [],
+    holderEntries: null,
+    settledPromises: null,
+    count: 1,
+    leadingCount: 1,
+    linkedCount: 0,
+    countPerIteration: null,
+    selfSize: size,
+    retainedSize: size,
+    retainerPath: value.retainerPath,
+    samplePath: [value.slot],
+    breakdown: [{ name: value.value.name, kind, count: 1, selfSize: size, retainedSize: size }],
+    sampleIds: [value.value.id],
+    location: null,
+    allocationStacks: [],
+    tracedCount: 0,
+    internal: false,
+  }
 }
 
 /** A growth point as an `alongside` entry of another (index.d.ts: SiblingGrowth). */

@@ -434,6 +434,8 @@ pub fn analyze(
         None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
     };
     let mut grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
+    // A first round's values that may grow in bytes; a second round only counts objects.
+    let growing_values = if holders_from.is_none() { diff::growing_values(graph, tree, &surviving, &older.ids) } else { Vec::new() };
     // A second round starts from a full snapshot: each holder's entries there and at the end
     // tell growth from churn.
     if let (Some(_), Snapshot::Full(start)) = (holders_from, baseline) {
@@ -472,6 +474,7 @@ pub fn analyze(
             parse_ms: 0.0,
             analysis_ms: started.elapsed().as_secs_f64() * 1000.0,
         },
+        growing_values,
     })
 }
 

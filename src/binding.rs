@@ -495,6 +495,27 @@ impl HuntSession {
         guarded(|| self.inner.listeners_that_may_have_grown(&mark, &later, min_growth))
     }
 
+    /// How many values of a kept report may grow in bytes: a number, as above.
+    #[napi]
+    pub fn growing_value_count(&self, report: String) -> napi::Result<u32> {
+        guarded(|| self.inner.growing_value_count(&report))
+    }
+
+    /// A kept report's values that may grow in bytes (call this only once the snapshots are all
+    /// taken).
+    #[napi(ts_return_type = "Array<GrowingValue>")]
+    pub fn growing_values(&self, report: String) -> napi::Result<Json> {
+        to_value(&guarded(|| self.inner.growing_values(&report))?)
+    }
+
+    /// Each growing value of a kept report as a later snapshot holds it (null where it is
+    /// gone). Waits (on the thread pool) for that snapshot's parse.
+    #[napi(ts_return_type = "Promise<Array<ValueSize | null>>")]
+    pub fn measure_values(&self, report: String, snapshot: String) -> napi::Result<AsyncTask<MeasureValuesTask>> {
+        let analyzer = guarded(|| self.inner.analyzer(&[&snapshot, &snapshot, &snapshot]))?;
+        Ok(AsyncTask::new(MeasureValuesTask { analyzer, report, snapshot }))
+    }
+
     /// A kept report, as plain data (call this only once the snapshots are all taken).
     #[napi(ts_return_type = "LeakReport")]
     pub fn report(&self, name: String) -> napi::Result<Json> {
@@ -505,6 +526,25 @@ impl HuntSession {
     #[napi]
     pub fn clear(&mut self) {
         self.inner.clear();
+    }
+}
+
+pub struct MeasureValuesTask {
+    analyzer: Analyzer,
+    report: String,
+    snapshot: String,
+}
+
+impl Task for MeasureValuesTask {
+    type Output = Json;
+    type JsValue = Json;
+
+    fn compute(&mut self) -> napi::Result<Json> {
+        to_value(&guarded(|| self.analyzer.measure_values(&self.report, &self.snapshot))?)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Json) -> napi::Result<Json> {
+        Ok(output)
     }
 }
 

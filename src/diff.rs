@@ -6,9 +6,10 @@ use crate::allocations::AllocationTrace;
 use crate::classes::{self, ClassKey};
 use crate::dominators::Dominators;
 use crate::graph::{HeapGraph, NodeIndex, ROOT};
-use crate::report::{GrowthPoint, HeldClass, Holder, SharedHolder, SourceLocation};
+use crate::report::{GrowingValue, GrowthPoint, HeldClass, Holder, SharedHolder, SourceLocation};
 use crate::retainers::RetainerTree;
 use crate::snapshot::{EdgeKind, IdSnapshot, NodeKind};
+use crate::values;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -162,6 +163,54 @@ pub fn group<'a>(
         .collect();
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
     Grouped { groups, internal_count, ignored_count }
+}
+
+/// Values kept most; the rest are too small to matter next to them.
+const MAX_GROWING_VALUES: usize = 64;
+
+/// Values an older holder of the program replaced since the baseline (a new string, Buffer,
+/// typed array or ArrayBuffer in one of its variables or properties), and Arrays of numbers
+/// that got a new element store (V8 replaces the store as the Array outgrows it). Either may be
+/// a leak that grows in bytes and not in objects (`log = Buffer.concat([log, body])`,
+/// `latencies.push(ms)`): one value for one, so no count of objects can see it. Only more
+/// calls can tell it from a value that keeps its size, so these are measured again later
+/// (`values::measure_slot`), largest first.
+pub fn growing_values(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeIndex], older: &[u32]) -> Vec<GrowingValue> {
+    let is_older = |x: NodeIndex| older.binary_search(&graph.ids[x as usize]).is_ok();
+    let mut found: HashMap<(NodeIndex, usize), NodeIndex> = HashMap::new();
+    for &value in surviving {
+        let (Some(holder), Some(edge)) = (tree.parent(value), tree.parent_edge(value)) else { continue };
+        if holder == ROOT || !is_older(holder) || !tree.is_held_by_program(holder) {
+            continue;
+        }
+        // A variable of a scope, or a property or the element store of an object of the
+        // program: its own slots, not V8's storage or bookkeeping.
+        let slot = match graph.edge_kind(edge) {
+            EdgeKind::Context => true,
+            EdgeKind::Property => !classes::is_internal(graph, holder),
+            _ => graph.edge_is_named(edge, "elements") && !classes::is_internal(graph, holder),
+        };
+        if slot && values::form_of(graph, holder, edge, value).is_some() {
+            found.insert((holder, edge), value);
+        }
+    }
+    let mut grown: Vec<GrowingValue> = found
+        .into_iter()
+        .filter_map(|((holder, edge), value)| {
+            let form = values::form_of(graph, holder, edge, value)?;
+            let mut path = tree.path(graph, value);
+            let slot = path.pop()?;
+            Some(GrowingValue {
+                holder: holder_of(graph, holder),
+                retainer_path: path,
+                slot,
+                value: values::measure(graph, holder, value, form),
+            })
+        })
+        .collect();
+    grown.sort_by(|a, b| b.value.bytes.cmp(&a.value.bytes).then(a.holder.id.cmp(&b.holder.id)));
+    grown.truncate(MAX_GROWING_VALUES);
+    grown
 }
 
 /// Holders that gained no entries, only objects another holder's new objects hold too (a Map's

@@ -22,6 +22,7 @@ pub mod retainers;
 pub mod sampling;
 pub mod session;
 pub mod snapshot;
+pub mod values;
 
 #[cfg(test)]
 mod test_support;

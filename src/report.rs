@@ -7,6 +7,7 @@
 pub use crate::allocations::{AllocationStack, StackFrame};
 pub use crate::classes::SourceLocation;
 use crate::retainers::PathStep;
+pub use crate::values::{ValueForm, ValueSize};
 use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 2;
@@ -159,6 +160,23 @@ pub struct LeakReport {
     pub schema_version: u32,
     pub leaks: Vec<GrowthPoint>,
     pub summary: ReportSummary,
+    /// Values that older holders replaced or grew in place during the calls: what a hunt
+    /// measures again after more calls, as a leak may grow in bytes and not in objects.
+    #[serde(skip)]
+    pub growing_values: Vec<GrowingValue>,
+}
+
+/// A value an older holder keeps in one slot, replaced since the baseline (a new string,
+/// Buffer, typed array) or, for an Array of numbers, given a new element store.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrowingValue {
+    pub holder: Holder,
+    /// Root first, ending at the holder.
+    pub retainer_path: Vec<PathStep>,
+    /// The step from the holder to the value: the variable, property or element store.
+    pub slot: PathStep,
+    pub value: ValueSize,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -10,9 +10,11 @@ use crate::analysis::{self, Snapshot, Watermark};
 use crate::background::{ChunkSink, SnapshotInProgress};
 use crate::diff::{self, DiffOptions};
 use crate::error::{LeakhuntError, Result};
+use crate::graph::NodeIndex;
 use crate::listeners::{self, ListenerGrowth};
-use crate::report::LeakReport;
+use crate::report::{GrowingValue, LeakReport, ValueSize};
 use crate::snapshot::ParseMode;
+use crate::values;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -45,6 +47,11 @@ struct Kept {
     parsing: Mutex<HashMap<String, SnapshotInProgress>>,
     snapshots: Mutex<HashMap<String, Arc<Snapshot>>>,
     reports: Mutex<HashMap<String, LeakReport>>,
+}
+
+fn with_report<T>(kept: &Kept, name: &str, read: impl FnOnce(&LeakReport) -> T) -> Result<T> {
+    let reports = lock(&kept.reports);
+    reports.get(name).map(read).ok_or_else(|| LeakhuntError::Usage(format!("no report named {name:?}")))
 }
 
 fn lock<T>(map: &Mutex<HashMap<String, T>>) -> MutexGuard<'_, HashMap<String, T>> {
@@ -128,6 +135,17 @@ impl HuntSession {
         self.with_report(report, |r| diff::still_alive(&r.leaks, &later.ids()))
     }
 
+    /// How many values of a kept report may grow in bytes (`diff::growing_values`): a number,
+    /// so that asking between snapshots puts nothing on the JS heap being measured.
+    pub fn growing_value_count(&self, report: &str) -> Result<u32> {
+        self.with_report(report, |r| r.growing_values.len() as u32)
+    }
+
+    /// A kept report's values that may grow in bytes.
+    pub fn growing_values(&self, report: &str) -> Result<Vec<GrowingValue>> {
+        self.with_report(report, |r| r.growing_values.clone())
+    }
+
     /// Emitters whose listener count for one event grew by `min_growth` or more from the
     /// census of `earlier` to the snapshot `later`, parsed in full.
     pub fn listener_growth(&self, earlier: &str, later: &str, min_growth: u32) -> Result<Vec<ListenerGrowth>> {
@@ -151,8 +169,7 @@ impl HuntSession {
 
     /// Reads a kept report.
     pub fn with_report<T>(&self, name: &str, read: impl FnOnce(&LeakReport) -> T) -> Result<T> {
-        let reports = lock(&self.kept.reports);
-        reports.get(name).map(read).ok_or_else(|| LeakhuntError::Usage(format!("no report named {name:?}")))
+        with_report(&self.kept, name, read)
     }
 
     /// Frees every snapshot and report; parses still running are cancelled.
@@ -165,6 +182,30 @@ impl HuntSession {
 }
 
 impl Analyzer {
+    /// Each of a kept report's growing values as its holder keeps it in a later snapshot
+    /// (parsed in full, waited for): None where the holder or the slot is gone. Blocks: run it
+    /// off the main thread.
+    pub fn measure_values(&self, report: &str, snapshot: &str) -> Result<Vec<Option<ValueSize>>> {
+        let later = self.wait_for(snapshot)?;
+        let later = later.full(&format!("snapshot {snapshot:?}"))?;
+        let graph = &later.graph;
+        with_report(&self.kept, report, |r| {
+            let mut at: HashMap<u32, NodeIndex> = r.growing_values.iter().map(|v| (v.holder.id, NodeIndex::MAX)).collect();
+            for (index, id) in graph.ids.iter().enumerate() {
+                if let Some(slot) = at.get_mut(id) {
+                    *slot = index as NodeIndex;
+                }
+            }
+            r.growing_values
+                .iter()
+                .map(|v| match at.get(&v.holder.id) {
+                    Some(&holder) if holder != NodeIndex::MAX => values::measure_slot(graph, holder, &v.slot),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
     /// Diffs three snapshots (waiting for their parses) into a report kept as `result`;
     /// returns its number of growth points. Holders are older than `holders_from` when named
     /// (a second round names the first round's baseline). Blocks: run it off the main thread.

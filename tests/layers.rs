@@ -15,6 +15,7 @@ const LAYERS: &[&str] = &[
     "classes",
     "dominators",
     "retainers",
+    "values",
     "allocations",
     "listeners",
     "sampling",
