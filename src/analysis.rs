@@ -359,14 +359,14 @@ const MIN_SAMPLE: usize = 20;
 
 /// Refuses a baseline and a target that are not of one process: their diff would report
 /// hundreds of "leaks" that are only two different heaps.
-fn check_one_process(baseline: &IdSnapshot, target: &IdSnapshot) -> Result<()> {
+fn check_one_process(baseline: &IdSnapshot, target: &IdSnapshot, new_count: usize) -> Result<()> {
     let unrelated = |why: String| {
         Err(LeakhuntError::Unrelated(format!(
             "{why} between {} and {}: take all snapshots from one process, with no inspector session closed in between",
             baseline.source, target.source
         )))
     };
-    let shared = diff::shared_share(&baseline.ids, &target.ids);
+    let shared = diff::shared_share_given(&baseline.ids, &target.ids, new_count);
     if shared < MIN_SHARED {
         return unrelated(format!(
             "only {:.0} % of the baseline's objects are in the target (one process keeps most of them)",
@@ -417,8 +417,9 @@ pub fn analyze(
     let graph = &analyzed.graph;
     let baseline_ids = baseline.ids_beside(final_);
     let target_ids = target.ids_beside(final_);
-    check_one_process(&baseline_ids, &target_ids)?;
-    let surviving = diff::surviving_nodes(graph, &baseline_ids, &target_ids);
+    let new = diff::new_ids(&baseline_ids.ids, &target_ids.ids);
+    check_one_process(&baseline_ids, &target_ids, new.len())?;
+    let surviving = diff::surviving_among(graph, &new);
     progress.enter(Phase::Retainers);
     let tree = analyzed.retainers();
     progress.enter(Phase::Diff);
@@ -433,7 +434,9 @@ pub fn analyze(
         Some(snapshot) => snapshot.ids_beside(final_),
         None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
     };
+    eprintln!("T before group {:?}", started.elapsed());
     let mut grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
+    eprintln!("T group {:?}", started.elapsed());
     // A first round's values that may grow in bytes; a second round only counts objects.
     let growing_values = if holders_from.is_none() { diff::growing_values(graph, tree, &surviving, &older.ids) } else { Vec::new() };
     // A second round starts from a full snapshot: each holder's entries there and at the end

@@ -42,15 +42,29 @@ pub fn still_alive(groups: &[GrowthPoint], later: &IdSnapshot) -> Vec<u64> {
 ///
 /// The ids new in the target are found first, by one merge of the two sorted id sets: they
 /// are few next to the heap, so the final graph's millions of ids are then looked up in a
-/// small array that stays in cache (two binary searches per node in the full sets took
+/// small bitmap that stays in cache (two binary searches per node in the full sets took
 /// 0.2 s of a 1.6 s analysis of 3 × 521 MB).
 pub fn surviving_nodes(final_graph: &HeapGraph, baseline: &IdSnapshot, target: &IdSnapshot) -> Vec<NodeIndex> {
-    let new = new_ids(&baseline.ids, &target.ids);
+    surviving_among(final_graph, &new_ids(&baseline.ids, &target.ids))
+}
+
+/// `surviving_nodes` of the ids new in the target (`new_ids`), found already.
+pub fn surviving_among(final_graph: &HeapGraph, new: &[u32]) -> Vec<NodeIndex> {
     let (Some(&lowest), Some(&highest)) = (new.first(), new.last()) else { return Vec::new() };
+    // A bit per odd id between the lowest and the highest new one: one test per node, where a
+    // binary search per node in range cost several times the whole pass.
+    let mut is_new = vec![0u64; ((highest - lowest) / 2) as usize / 64 + 1];
+    for &id in new {
+        let bit = ((id - lowest) / 2) as usize;
+        is_new[bit / 64] |= 1 << (bit % 64);
+    }
     (0..final_graph.node_count() as NodeIndex)
         .filter(|&n| {
             let id = final_graph.ids[n as usize];
-            id >= lowest && id <= highest && new.binary_search(&id).is_ok()
+            id >= lowest && id <= highest && id % 2 == 1 && {
+                let bit = ((id - lowest) / 2) as usize;
+                is_new[bit / 64] & (1 << (bit % 64)) != 0
+            }
         })
         .collect()
 }
@@ -59,18 +73,19 @@ pub fn surviving_nodes(final_graph: &HeapGraph, baseline: &IdSnapshot, target: &
 /// process most survive (a hunt keeps well over 90 %); snapshots of two processes, or taken
 /// across an inspector session that closed (V8 numbers objects anew), share almost none.
 pub fn shared_share(baseline: &[u32], target: &[u32]) -> f64 {
-    let (mut b, mut total, mut shared) = (0, 0u64, 0u64);
-    for &id in baseline.iter().filter(|&&id| id % 2 == 1) {
-        total += 1;
-        while b < target.len() && target[b] < id {
-            b += 1;
-        }
-        shared += (target.get(b) == Some(&id)) as u64;
-    }
+    shared_share_given(baseline, target, new_ids(baseline, target).len())
+}
+
+/// `shared_share`, given how many of the target's odd ids the baseline lacks (`new_ids`, which
+/// the diff needs anyway): each odd id of the target is either the baseline's or new, so the
+/// shared ones are counted without a second merge of the two sets.
+pub fn shared_share_given(baseline: &[u32], target: &[u32], new_count: usize) -> f64 {
+    let odd = |ids: &[u32]| ids.iter().filter(|&&id| id % 2 == 1).count();
+    let total = odd(baseline);
     if total == 0 {
         1.0
     } else {
-        shared as f64 / total as f64
+        odd(target).saturating_sub(new_count) as f64 / total as f64
     }
 }
 
@@ -93,7 +108,7 @@ pub fn same_objects(baseline: &[(u32, u64)], target: &[(u32, u64)]) -> (usize, u
 }
 
 /// Odd (JS heap) ids of `target` that `baseline` lacks; both sorted, and so is the result.
-fn new_ids(baseline: &[u32], target: &[u32]) -> Vec<u32> {
+pub fn new_ids(baseline: &[u32], target: &[u32]) -> Vec<u32> {
     let mut new = Vec::new();
     let mut b = 0;
     for &id in target {
@@ -135,7 +150,7 @@ pub fn group<'a>(
 ) -> Grouped {
     let (members, internal_count, ignored_count) = members(graph, tree, surviving, options);
     let doms = if members.is_empty() { None } else { dominators() };
-    let owners = direct_owners(graph, tree, older, &members);
+    let owners = direct_owners(graph, tree, doms, older, &members);
     let by_tree = place_under_holders(graph, tree, older, &members, &HashMap::new());
     let moved = owners.to_move(&members, &by_tree);
     let placed = if moved.is_empty() { by_tree } else { place_under_holders(graph, tree, older, &members, &moved) };
@@ -473,15 +488,11 @@ fn holder_of(graph: &HeapGraph, node: NodeIndex) -> Holder {
 
 /// Two passes over the heap's edges: one finds what holds each member (an older object, or
 /// storage), the other what holds that storage.
-fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members: &[NodeIndex]) -> DirectOwners {
+fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, doms: Option<&Dominators>, older: &[u32], members: &[NodeIndex]) -> DirectOwners {
     if members.is_empty() {
         return DirectOwners { owners: HashMap::new() };
     }
     let n = graph.node_count();
-    let mut is_member = vec![false; n];
-    for &m in members {
-        is_member[m as usize] = true;
-    }
     // An owner is the program's object, older than the baseline: not V8's storage or internals.
     let can_own = |x: NodeIndex| {
         x != ROOT
@@ -495,42 +506,63 @@ fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members:
     let mut candidates: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
     // Storage holding members: storage -> (member, slot edge).
     let mut in_storage: HashMap<NodeIndex, Vec<(NodeIndex, usize)>> = HashMap::new();
-    for u in 0..n as NodeIndex {
-        let storage = classes::is_storage(graph, u);
-        let mut owner_checked = None;
-        for e in graph.edges(u) {
-            let v = graph.edge_to[e];
-            if !is_member[v as usize] || !followed(e) {
-                continue;
-            }
-            if storage {
-                in_storage.entry(u).or_default().push((v, e));
-            } else if *owner_checked.get_or_insert_with(|| can_own(u)) && !continues_chain(graph, u, v, e) {
-                candidates.entry(v).or_default().push(u);
+    // What one essential edge at most leads to is held by its parent in the retainer tree
+    // alone (the tree's edge is then that edge): the common case, which needs no pass over the
+    // heap. Otherwise every edge of the heap is read: the node's kind first, so that only
+    // storage and possible owners have their edges read, and a member is a bit test (a bitmap
+    // of the heap stays in cache).
+    let single_holder = |v: NodeIndex| -> Option<(NodeIndex, usize)> {
+        let doms = doms?;
+        if doms.has_several_retainers(v) {
+            return None;
+        }
+        Some((tree.parent(v)?, tree.parent_edge(v)?))
+    };
+    let mut held_by = |u: NodeIndex, v: NodeIndex, e: usize| {
+        if !followed(e) {
+            return;
+        }
+        if classes::is_storage(graph, u) {
+            in_storage.entry(u).or_default().push((v, e));
+        } else if matches!(graph.kind(u), NodeKind::Object | NodeKind::Closure) && can_own(u) && !continues_chain(graph, u, v, e) {
+            candidates.entry(v).or_default().push(u);
+        }
+    };
+    let by_tree: Option<Vec<(NodeIndex, NodeIndex, usize)>> = members.iter().map(|&v| single_holder(v).map(|(u, e)| (u, v, e))).collect();
+    match by_tree {
+        Some(held) => held.into_iter().for_each(|(u, v, e)| held_by(u, v, e)),
+        None => {
+            let is_member = NodeSet::of(n, members);
+            for (u, v, e) in edges_into(graph, &is_member) {
+                held_by(u, v, e);
             }
         }
     }
-    if !in_storage.is_empty() {
-        for w in 0..n as NodeIndex {
-            if classes::is_storage(graph, w) {
-                continue;
-            }
-            let mut owner_checked = None;
-            for e in graph.edges(w) {
-                let Some(held) = in_storage.get(&graph.edge_to[e]) else { continue };
-                if !followed(e) || !*owner_checked.get_or_insert_with(|| can_own(w)) {
-                    continue;
-                }
-                // A Map's or a dictionary's keys are not what it holds: its values are.
-                let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
-                let s = graph.edge_to[e];
-                for &(m, slot) in held {
-                    if !(keyed && crate::retainers::is_key_slot(graph, s, slot)) {
-                        candidates.entry(m).or_default().push(w);
-                    }
-                }
+    let mut storage_owners = Vec::new();
+    let stored: Option<Vec<(NodeIndex, NodeIndex, usize)>> = in_storage.keys().map(|&s| single_holder(s).map(|(w, e)| (w, s, e))).collect();
+    let mut add_storage_owner = |w: NodeIndex, s: NodeIndex, e: usize| {
+        if classes::is_storage(graph, w) || !followed(e) || !can_own(w) {
+            return;
+        }
+        // A Map's or a dictionary's keys are not what it holds: its values are.
+        let keyed = graph.edge_is_named(e, "table") || graph.edge_is_named(e, "properties");
+        for &(m, slot) in &in_storage[&s] {
+            if !(keyed && crate::retainers::is_key_slot(graph, s, slot)) {
+                storage_owners.push((m, w));
             }
         }
+    };
+    match stored {
+        Some(held) => held.into_iter().for_each(|(w, s, e)| add_storage_owner(w, s, e)),
+        None => {
+            let holds_members = NodeSet::of(n, &in_storage.keys().copied().collect::<Vec<_>>());
+            for (w, s, e) in edges_into(graph, &holds_members) {
+                add_storage_owner(w, s, e);
+            }
+        }
+    }
+    for (m, w) in storage_owners {
+        candidates.entry(m).or_default().push(w);
     }
     let mut weight: HashMap<NodeIndex, usize> = HashMap::new();
     for list in candidates.values_mut() {
@@ -552,6 +584,84 @@ fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, older: &[u32], members:
         })
         .collect();
     DirectOwners { owners }
+}
+
+/// Every edge `(from, to, edge)` into `targets` from a node that may hold a member directly
+/// (`kinds_that_may_hold`), in the heap's order: a pass over all the heap's edges, each a bit
+/// test, split over two threads (in WebAssembly, one after the other: see
+/// `analysis::side_by_side`).
+fn edges_into(graph: &HeapGraph, targets: &NodeSet) -> Vec<(NodeIndex, NodeIndex, usize)> {
+    let scanned = kinds_that_may_hold(graph);
+    let scan = |nodes: std::ops::Range<NodeIndex>| {
+        let mut found = Vec::new();
+        for u in nodes {
+            if !scanned[graph.types[u as usize] as usize] {
+                continue;
+            }
+            let first = graph.first_edge[u as usize] as usize;
+            for (k, &v) in graph.edge_to[first..graph.first_edge[u as usize + 1] as usize].iter().enumerate() {
+                if targets.contains(v) {
+                    found.push((u, v, first + k));
+                }
+            }
+        }
+        found
+    };
+    let n = graph.node_count() as NodeIndex;
+    // Halves of the edges, not of the nodes: an array of a million elements is one node.
+    let middle = graph.first_edge.partition_point(|&e| (e as usize) < graph.edge_count() / 2).min(n as usize) as NodeIndex;
+    if cfg!(target_family = "wasm") {
+        let mut found = scan(0..middle);
+        found.extend(scan(middle..n));
+        return found;
+    }
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| scan(middle..n));
+        let mut found = scan(0..middle);
+        found.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        found
+    })
+}
+
+/// By node type: whether a node of that type may hold a member directly, as an object or a
+/// closure of the program, or as storage (`classes::is_storage`, whose native backing stores
+/// are told by name, later). A table, so that a pass over the heap skips the rest by one load.
+fn kinds_that_may_hold(graph: &HeapGraph) -> Vec<bool> {
+    graph
+        .layout
+        .node_kinds
+        .iter()
+        .map(|k| {
+            matches!(
+                k,
+                NodeKind::Object
+                    | NodeKind::Closure
+                    | NodeKind::Array
+                    | NodeKind::Hidden
+                    | NodeKind::Code
+                    | NodeKind::ObjectShape
+                    | NodeKind::Native
+            )
+        })
+        .collect()
+}
+
+/// A set of nodes as a bitmap of the heap: a test per edge of a pass over the whole heap.
+struct NodeSet(Vec<u64>);
+
+impl NodeSet {
+    fn of(node_count: usize, nodes: &[NodeIndex]) -> NodeSet {
+        let mut words = vec![0u64; node_count.div_ceil(64)];
+        for &v in nodes {
+            words[v as usize / 64] |= 1 << (v % 64);
+        }
+        NodeSet(words)
+    }
+
+    #[inline]
+    fn contains(&self, v: NodeIndex) -> bool {
+        self.0[v as usize / 64] & (1 << (v % 64)) != 0
+    }
 }
 
 /// Whether `u` holds `v` as the link of a list of one class and shape (`u._idleNext`): an older
@@ -836,19 +946,40 @@ fn list_links(graph: &HeapGraph, u: NodeIndex) -> Vec<NodeIndex> {
     out
 }
 
-/// Members dominated by another member: already in that one's retained size. One forward pass
-/// in preorder marks them (a dominator comes first).
+/// Members dominated by another member: already in that one's retained size. Each member's
+/// dominators are walked up to the root, and what a walk learnt is kept, so every node is
+/// visited once however many members share its chain: members are few next to the heap.
 fn dominated_by_members(graph: &HeapGraph, doms: Option<&Dominators>, members: &[NodeIndex]) -> Vec<bool> {
-    let n = graph.node_count();
-    let mut covered = vec![false; n];
+    let mut covered = vec![false; graph.node_count()];
     let Some(doms) = doms else { return covered };
-    let mut is_member = vec![false; n];
+    let is_member: std::collections::HashSet<NodeIndex> = members.iter().copied().collect();
+    // Whether a member dominates the node (strictly), for the nodes walked so far.
+    let mut below_member: HashMap<NodeIndex, bool> = HashMap::new();
+    let mut chain = Vec::new();
     for &v in members {
-        is_member[v as usize] = true;
-    }
-    for &v in doms.order.iter().skip(1) {
-        let d = doms.idom[v as usize] as usize;
-        covered[v as usize] = covered[d] || is_member[d];
+        let mut x = v;
+        let mut answer = false;
+        while x != ROOT {
+            let d = doms.idom[x as usize];
+            if let Some(&known) = below_member.get(&x) {
+                answer = known;
+                break;
+            }
+            chain.push(x);
+            if is_member.contains(&d) {
+                answer = true;
+                break;
+            }
+            if d == x {
+                break;
+            }
+            x = d;
+        }
+        // Every node walked is below the same answer's member, or below none.
+        for y in chain.drain(..) {
+            below_member.insert(y, answer);
+        }
+        covered[v as usize] = answer;
     }
     covered
 }
@@ -1030,12 +1161,15 @@ mod tests {
     use super::*;
     use crate::analysis::AnalyzedSnapshot;
     use crate::retainers::PathStep;
-    use crate::test_support::{edge, graph_of, node};
+    use crate::test_support::{edge, graph_from_edges, graph_of, node};
 
+    /// An id set as a parser makes it: sorted (a test's node order need not be).
     fn ids(list: &[u32]) -> IdSnapshot {
+        let mut sorted = list.to_vec();
+        sorted.sort_unstable();
         IdSnapshot {
             source: "t".into(),
-            ids: list.to_vec(),
+            ids: sorted,
             fingerprints: Vec::new(),
             node_count: list.len() as u64,
             edge_count: 0,
@@ -1327,6 +1461,26 @@ mod tests {
     /// of the same sessions, older than the Map, so it owns them). The search reaches the key
     /// strings through the Map's table before the sessions that hold them as `id`: yet they
     /// are part of the sessions, kept by them whichever holder goes, so one growth point.
+    /// Members one edge at most leads to take their holders from the retainer tree; the
+    /// others, from a pass over the heap's edges (always, without a dominator tree). Both roads
+    /// must place every member alike.
+    #[test]
+    fn direct_owners_from_the_tree_are_those_a_pass_over_the_edges_finds() {
+        let single = AnalyzedSnapshot::new(graph_from_edges(6, &[(0, 1), (1, 2), (2, 3), (2, 4), (1, 5)], &[0, 10, 20, 30, 30, 30]));
+        for (s, older) in [(timers_kept_in_an_array(), vec![1, 3, 5, 7, 9]), (heap(), vec![1, 3, 5, 7, 9]), (single, vec![1, 3, 5])] {
+            let members: Vec<NodeIndex> =
+                (0..s.graph.node_count() as NodeIndex).filter(|&v| older.binary_search(&s.graph.ids[v as usize]).is_err()).collect();
+            let by_tree = direct_owners(&s.graph, s.retainers(), Some(s.dominators()), &older, &members);
+            let by_pass = direct_owners(&s.graph, s.retainers(), None, &older, &members);
+            let sorted = |o: &DirectOwners| {
+                let mut all: Vec<_> = o.owners.iter().map(|(m, (owner, others))| (*m, *owner, others.clone())).collect();
+                all.sort();
+                all
+            };
+            assert_eq!(sorted(&by_tree), sorted(&by_pass));
+        }
+    }
+
     #[test]
     fn objects_another_leaks_objects_hold_are_part_of_that_leak() {
         let mut nodes = vec![

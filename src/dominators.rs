@@ -13,6 +13,18 @@ pub struct Dominators {
     /// All nodes in depth-first preorder from the root: a node's dominator always comes
     /// before it, so one forward pass can push facts down the dominator tree.
     pub order: Vec<NodeIndex>,
+    /// A bit per node, set when two essential edges or more lead to it: a node without it
+    /// has one holder at most, which the retainer tree already knows (`diff::direct_owners`
+    /// then needs no pass over the heap's edges).
+    several_retainers: Vec<u64>,
+}
+
+impl Dominators {
+    /// Whether two essential edges or more lead to `node`.
+    #[inline]
+    pub fn has_several_retainers(&self, node: NodeIndex) -> bool {
+        self.several_retainers[node as usize / 64] & (1 << (node % 64)) != 0
+    }
 }
 
 /// Dominators over the essential edges (`HeapGraph::is_essential`). Nodes the root cannot
@@ -26,6 +38,10 @@ pub struct Dominators {
 /// that is tens of MB less to allocate and fault in, which is most of what this pass costs.
 pub fn compute(graph: &HeapGraph) -> Dominators {
     let DepthFirst { dfnum, vertex, parent, retainer_count } = number_depth_first(graph);
+    let mut several_retainers = vec![0u64; retainer_count.len().div_ceil(64)];
+    for (node, _) in retainer_count.iter().enumerate().filter(|(_, &count)| count > 1) {
+        several_retainers[node / 64] |= 1 << (node % 64);
+    }
     let preds = numbered_retainers(graph, &dfnum, retainer_count);
     // Not needed again: freeing it before the next arrays lowers the peak, which is here.
     drop(dfnum);
@@ -34,7 +50,7 @@ pub fn compute(graph: &HeapGraph) -> Dominators {
     immediate_dominators(&mut idom, semi);
     let idom = by_node_index(&vertex, idom);
     let retained = retained_sizes(graph, &vertex, &idom);
-    Dominators { idom, retained, order: vertex }
+    Dominators { idom, retained, order: vertex, several_retainers }
 }
 
 /// The depth-first search from the root, then from every node it did not reach.
