@@ -134,6 +134,43 @@ function heldInstance(point) {
   return candidates.find((c) => c.cleanup) || candidates[0] || null
 }
 
+/** The package a script belongs to: `nunjucks`, `@scope/name`; null for the program's own code. */
+function packageOf(scriptName) {
+  const found = [...String(scriptName || '').matchAll(/node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/g)]
+  return found.length ? found[found.length - 1][1].replace(/\\/g, '/') : null
+}
+
+/**
+ * For listeners a package defines (their function is in node_modules): the package and the
+ * object made per call that each listener keeps, which is what the program can release.
+ */
+function listenerOwner(point) {
+  const pkg = point.kind === 'closure' && point.location && packageOf(point.location.scriptName)
+  if (!pkg) return null
+  const each = heldInstance(point)
+  return each && each.count * 2 >= point.leadingCount ? { pkg, each } : null
+}
+
+/**
+ * For entries that are not themselves the objects they keep (records, bound functions): the
+ * package whose class each entry keeps an instance of, one per entry, when that class has a
+ * method that ends it (`return()` of a pub/sub iterator).
+ */
+function keptFor(point) {
+  const each = heldInstance(point)
+  const pkg = each && each.cleanup && each.name !== point.name && each.location && packageOf(each.location.scriptName)
+  return pkg && each.count * 2 >= point.leadingCount ? { pkg, each } : null
+}
+
+/** The fix for what an object made per call left behind: its cleanup method, or one object. */
+function ownerHint(each, goes) {
+  if (each.cleanup === 'return') {
+    return `call return() on each ${each.name} when its consumer is gone (a for await…of left by break or return calls it; a subscription whose client went away must call it): ${goes}`
+  }
+  if (each.cleanup) return `call ${each.name}.prototype.${each.cleanup}() on each ${each.name} when done with it (${goes}), or make one ${each.name} and share it instead of one per call`
+  return `make one ${each.name} and share it instead of one per call: nothing in it removes what it added`
+}
+
 /** ", each keeping a RequestContext alive", saying when it is an AsyncLocalStorage store. */
 function keeping(point, each) {
   if (!each) return ''
@@ -193,6 +230,19 @@ const RULES = [
             holder: { emitter: emitter.name, event },
           }
         }
+        // A listener a package added for an object the program made per call (a template
+        // Environment on a shared loader, a pub/sub iterator on its emitter, a server on
+        // `process`): the program never held that listener, so off() is no fix it can apply.
+        const madeFor = listenerOwner(point)
+        if (madeFor) {
+          const { pkg, each } = madeFor
+          return {
+            title: `Listeners ${pkg} adds for ${article(each.name)} made per call`,
+            detail: `${pkg} adds a listener ${event ? `for '${event}' ` : ''}on ${on} for each ${each.name}, one is made on every call, and the listener is never removed: it keeps its ${each.name} alive`,
+            hint: ownerHint(each, 'its listener goes with it'),
+            holder: { emitter: emitter.name, event, instance: each.name, cleanup: each.cleanup || null },
+          }
+        }
         return {
           title: 'Listener on a long-lived emitter',
           detail: `a listener ${event ? `for '${event}' ` : ''}on ${on} is added on every call and never removed`,
@@ -234,6 +284,18 @@ const RULES = [
           holder: { timer, instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
         }
       }
+      // An object made per call that arms a timer of its own (a connection pool's reaper) and
+      // has a method that ends it: the fix is that method, whatever else the object holds
+      // (pending promises of a pool are not an awaitable timer).
+      if (each && each.cleanup) {
+        return {
+          title: `Timers ${article(each.name)} made per call keeps armed`,
+          label: `timers armed per call${list}`,
+          detail: `${armed} pending, armed by ${article(each.name)} made on every call (its own interval or timeout)${keeping(point, each)}: a pending timer keeps its callback and all it reaches`,
+          hint: ownerHint(each, 'its timer goes with it'),
+          holder: { timer, instance: each.name, cleanup: each.cleanup },
+        }
+      }
       // A timer whose callback settles a promise (timers/promises' setTimeout/setInterval, a
       // promisified sleep) gives its caller no handle: only an AbortSignal cancels it.
       const awaitable = timers && (point.breakdown || []).some((c) => c.name === 'Promise' && c.count >= timers.count)
@@ -250,11 +312,8 @@ const RULES = [
         title: 'Timers armed per call, never cleared',
         label: `timers armed per call${list}`,
         detail: `${armed} pending (a setInterval, or a setTimeout not yet fired or that re-arms itself)${keeping(point, each)}: a pending timer keeps its callback and all it reaches`,
-        hint:
-          each && each.cleanup
-            ? `call ${each.name}.prototype.${each.cleanup}() on each ${each.name} when done with it (its timer goes with it), or share one ${each.name} instead of making one per call`
-            : 'keep the handle and clearInterval()/clearTimeout() it when the work is done (or on shutdown)',
-        holder: { timer, instance: each ? each.name : null, cleanup: each ? each.cleanup || null : null },
+        hint: 'keep the handle and clearInterval()/clearTimeout() it when the work is done (or on shutdown)',
+        holder: { timer, instance: each ? each.name : null, cleanup: null },
       }
     },
   },
@@ -455,6 +514,18 @@ const RULES = [
       const noun = kind === 'Object' ? `${step.name === 'Object' ? 'a plain object' : `a ${step.name}`} used as a dictionary` : article(kind)
       const rate = perCallText(point)
       const settled = point.name === 'Promise' && point.settledPromises > 0 ? ': settled promises, a cache of results that keeps every one' : ''
+      // Entries a package keeps for an object the program made per call (a pub/sub's record
+      // of each subscription's iterator): the program releases the object, not the entries.
+      const owner = keptFor(point)
+      if (owner) {
+        const { pkg, each } = owner
+        return {
+          title: `Entries ${pkg} keeps for ${article(each.name)} made per call`,
+          detail: `\`${label}\` (${noun}) gains ${rate ? rate.replace(/^1 (per|every)/, '1 entry $1').replace(/^([\d.]+) per/, '$1 entries per') : 'entries'}, each kept by ${pkg} for ${article(each.name)} made on every call and never ended`,
+          hint: ownerHint(each, `${pkg} removes its entry then`),
+          holder: { collection: kind, variable: label, instance: each.name, cleanup: each.cleanup },
+        }
+      }
       return {
         title: kind === 'Object' ? 'Object used as a dictionary without eviction' : `${kind} used as a cache without eviction`,
         detail: `\`${label}\` (${noun}) gains ${rate ? rate.replace(/^1 (per|every)/, '1 entry $1').replace(/^([\d.]+) per/, '$1 entries per') : 'entries'} and never loses one${settled}`,

@@ -197,10 +197,37 @@ pub fn class_of(graph: &HeapGraph, object: NodeIndex) -> Option<NodeIndex> {
 /// How a node appears in a retainer path: its class, or the (cut) text of a string.
 pub fn display_name(graph: &HeapGraph, node: NodeIndex) -> String {
     if graph.kind(node).is_string() {
-        format!("\"{}\"", truncate_for_display(graph.name(node), MAX_DISPLAY_CHARS))
+        format!("\"{}\"", truncate_for_display(&string_text(graph, node, MAX_DISPLAY_CHARS + 1), MAX_DISPLAY_CHARS))
     } else {
         truncate_for_display(&class_name(graph, node), 80)
     }
+}
+
+/// A string's text, up to `max_chars` characters: V8 names a concatenation
+/// "(concatenated string)", so its text is read from its parts, first then second (an event
+/// name built as `'order:' + id` is one on every Node release checked, 20 to 24).
+pub fn string_text(graph: &HeapGraph, node: NodeIndex, max_chars: usize) -> String {
+    if graph.kind(node) != NodeKind::ConcatenatedString {
+        return graph.name(node).to_string();
+    }
+    let mut text = String::new();
+    let mut stack = vec![node];
+    // Parts are few for a name; the bound is for a long chain of appends.
+    let mut budget = 4096;
+    while let Some(s) = stack.pop() {
+        if text.chars().count() >= max_chars || budget == 0 {
+            break;
+        }
+        budget -= 1;
+        if graph.kind(s) == NodeKind::ConcatenatedString {
+            let (first, second) = (graph.edge_target(s, "first"), graph.edge_target(s, "second"));
+            stack.extend(second);
+            stack.extend(first);
+        } else if graph.kind(s).is_string() {
+            text.push_str(graph.name(s));
+        }
+    }
+    text
 }
 
 /// V8's own objects: reported only when asked (`includeInternals`), since every run of any
@@ -237,9 +264,14 @@ pub fn cleanup_method(graph: &HeapGraph, object: NodeIndex) -> Option<&'static s
         if graph.kind(proto) != NodeKind::Object {
             return None;
         }
-        let found = CLEANUP_METHODS.iter().find(|m| graph.edge_target(proto, m).is_some_and(|f| graph.kind(f) == NodeKind::Closure));
-        if let Some(m) = found {
+        let method = |m: &str| graph.edge_target(proto, m).is_some_and(|f| graph.kind(f) == NodeKind::Closure);
+        if let Some(m) = CLEANUP_METHODS.iter().find(|m| method(m)) {
             return Some(m);
+        }
+        // An iterator ends with return() (what `break` in a for-await calls): a pub/sub
+        // iterator unsubscribes its listener there.
+        if method("next") && method("return") {
+            return Some("return");
         }
         proto = graph.edge_target(proto, "__proto__")?;
     }

@@ -667,10 +667,44 @@ impl NodeSet {
 /// Whether `u` holds `v` as the link of a list of one class and shape (`u._idleNext`): an older
 /// link of a chain is not the chain's holder.
 fn continues_chain(graph: &HeapGraph, u: NodeIndex, v: NodeIndex, e: usize) -> bool {
-    graph.edge_kind(e) == EdgeKind::Property
-        && (graph.types[u as usize], graph.names[u as usize]) == (graph.types[v as usize], graph.names[v as usize])
-        && shape(graph, u).is_some()
-        && shape(graph, u) == shape(graph, v)
+    graph.edge_kind(e) == EdgeKind::Property && links_a_list(graph, u, v, e)
+}
+
+/// Whether the property edge `e` from `u` to `v` links two nodes of one list: of one class,
+/// and of one shape (`shape`), or made one from the other. V8 gives an object a new hidden
+/// class when a field's type widens (`history: null`, then an object: the old map is
+/// deprecated), so objects with the same own properties are of one shape whatever their maps.
+/// And an object made from the previous one by `Object.create` (a child logger that derives
+/// from its parent, as pino's and winston's `child()` do) has it as its prototype and a map of
+/// its own: a `__proto__` link to an object of its class that is not a class's prototype (no
+/// own `constructor`) is a link of such a chain.
+fn links_a_list(graph: &HeapGraph, u: NodeIndex, v: NodeIndex, e: usize) -> bool {
+    if u == v || (graph.types[u as usize], graph.names[u as usize]) != (graph.types[v as usize], graph.names[v as usize]) {
+        return false;
+    }
+    let (Some(a), Some(b)) = (shape(graph, u), shape(graph, v)) else { return false };
+    if a == b {
+        return true;
+    }
+    if graph.kind(u) != NodeKind::Object {
+        return false;
+    }
+    if graph.edge_is_named(e, "__proto__") {
+        return graph.edge_target(v, "constructor").is_none();
+    }
+    own_properties(graph, u) == own_properties(graph, v)
+}
+
+/// An object's own named properties (as string indexes, sorted): what its hidden class says,
+/// but the same for a deprecated map and the one that replaced it.
+fn own_properties(graph: &HeapGraph, x: NodeIndex) -> Vec<u32> {
+    let mut names: Vec<u32> = graph
+        .edges(x)
+        .filter(|&e| graph.edge_kind(e) == EdgeKind::Property && !graph.edge_is_named(e, "__proto__"))
+        .map(|e| graph.edge_name_or_index(e))
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 /// What a class of objects is, to tell a list of them (each node shaped like the next) from
@@ -934,7 +968,7 @@ fn list_links(graph: &HeapGraph, u: NodeIndex) -> Vec<NodeIndex> {
     for e in graph.edges(u) {
         let target = graph.edge_to[e];
         match graph.edge_kind(e) {
-            EdgeKind::Property if same(target) => out.push(target),
+            EdgeKind::Property if same(target) || links_a_list(graph, u, target, e) => out.push(target),
             EdgeKind::Internal if graph.kind(u) == NodeKind::Closure && graph.edge_is_named(e, "context") => {
                 out.extend(
                     graph.edges(target).filter(|&c| graph.edge_kind(c) == EdgeKind::Context).map(|c| graph.edge_to[c]).filter(|&v| same(v)),

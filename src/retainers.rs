@@ -375,7 +375,8 @@ impl RetainerTree {
         let key_edge = graph.edges(table).find(|&k| slot_of(graph, k) == Some(slot))?;
         let key = graph.edge_to[key_edge];
         Some(if graph.kind(key).is_string() {
-            format!("{:?}", crate::classes::truncate_for_display(graph.name(key), crate::classes::MAX_DISPLAY_CHARS))
+            let text = crate::classes::string_text(graph, key, crate::classes::MAX_DISPLAY_CHARS + 1);
+            format!("{:?}", crate::classes::truncate_for_display(&text, crate::classes::MAX_DISPLAY_CHARS))
         } else {
             crate::classes::class_name(graph, key)
         })
