@@ -78,6 +78,13 @@ function holderLabel(path, h) {
       start = edge
       break
     }
+    // The value of a `{ key, value }` record in a list: named by its key, as the program named
+    // it (`_Request.props["seen"]`, not `props[0].value`).
+    if (step.edgeType === 'property' && step.edge === 'value' && step.key && path[i - 1] && path[i - 2] && path[i - 1].edgeType === 'element') {
+      parts.unshift(`[${step.key}]`)
+      i--
+      continue
+    }
     if (step.edgeType === 'property') {
       const owner = path[i - 1]
       // A module's exports: what is above is only the road to the module.

@@ -434,9 +434,7 @@ pub fn analyze(
         Some(snapshot) => snapshot.ids_beside(final_),
         None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
     };
-    eprintln!("T before group {:?}", started.elapsed());
     let mut grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
-    eprintln!("T group {:?}", started.elapsed());
     // A first round's values that may grow in bytes; a second round only counts objects.
     let growing_values = if holders_from.is_none() { diff::growing_values(graph, tree, &surviving, &older.ids) } else { Vec::new() };
     // A second round starts from a full snapshot: each holder's entries there and at the end

@@ -301,6 +301,30 @@ mod tests {
     use crate::test_support::{edge, graph_of, node};
 
     #[test]
+    fn a_concatenated_strings_text_is_read_from_its_parts_in_order() {
+        let graph = graph_of(
+            &[
+                node("synthetic", "", 1, 0),
+                node("concatenated string", "(concatenated string)", 3, 32),
+                node("concatenated string", "(concatenated string)", 5, 32),
+                node("string", "job:", 7, 24),
+                node("string", "emails", 9, 24),
+                node("string", "-outbound", 11, 24),
+            ],
+            &[
+                edge(0, "element", "1", 1),
+                edge(1, "internal", "first", 2),
+                edge(1, "internal", "second", 5),
+                edge(2, "internal", "first", 3),
+                edge(2, "internal", "second", 4),
+            ],
+        );
+        assert_eq!(string_text(&graph, 1, 100), "job:emails-outbound");
+        assert_eq!(display_name(&graph, 1), "\"job:emails-outbound\"");
+        assert_eq!(string_text(&graph, 3, 100), "job:", "a flat string is its name");
+    }
+
+    #[test]
     fn a_bound_function_is_named_and_placed_by_its_target_through_binds_of_binds() {
         let graph = graph_of(
             &[

@@ -1495,6 +1495,47 @@ mod tests {
     /// of the same sessions, older than the Map, so it owns them). The search reaches the key
     /// strings through the Map's table before the sessions that hold them as `id`: yet they
     /// are part of the sessions, kept by them whichever holder goes, so one growth point.
+    /// Objects each made from the one before by `Object.create` (each a map of its own) are
+    /// a list by their prototype links; a class's prototype (its own `constructor`) is not a
+    /// link; objects with the same own properties under other maps (a field that widened)
+    /// are one shape.
+    #[test]
+    fn objects_made_from_the_previous_one_are_links_of_a_list() {
+        let graph = graph_of(
+            &[
+                node("synthetic", "", 1, 0),
+                node("object", "Logger", 3, 32),
+                node("object", "Logger", 5, 32),
+                node("object", "Logger", 7, 32),
+                node("object shape", "system / Map", 9, 40),
+                node("object shape", "system / Map", 11, 40),
+                node("object shape", "system / Map", 13, 40),
+                node("closure", "Logger", 15, 32),
+                node("object", "Object", 17, 32),
+                node("object", "Object", 19, 32),
+                node("object", "Object", 21, 32),
+            ],
+            &[
+                edge(0, "element", "1", 1),
+                edge(1, "property", "__proto__", 2),
+                edge(1, "internal", "map", 4),
+                edge(2, "property", "__proto__", 3),
+                edge(2, "internal", "map", 5),
+                edge(3, "property", "constructor", 7),
+                edge(3, "internal", "map", 6),
+                edge(8, "property", "history", 9),
+                edge(8, "internal", "map", 4),
+                edge(9, "property", "history", 10),
+                edge(9, "internal", "map", 5),
+                edge(10, "internal", "map", 6),
+            ],
+        );
+        assert_eq!(list_links(&graph, 1), vec![2], "a child logger links to its parent");
+        assert_eq!(list_links(&graph, 2), Vec::<NodeIndex>::new(), "not to the class's prototype");
+        assert_eq!(list_links(&graph, 8), vec![9], "the same own properties, another map");
+        assert_eq!(list_links(&graph, 9), Vec::<NodeIndex>::new(), "not an object with other properties");
+    }
+
     /// Members one edge at most leads to take their holders from the retainer tree; the
     /// others, from a pass over the heap's edges (always, without a dominator tree). Both roads
     /// must place every member alike.

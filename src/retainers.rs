@@ -76,6 +76,20 @@ fn slot_of(graph: &HeapGraph, edge: usize) -> Option<u32> {
     }
 }
 
+/// For a step into the `value` of a `{ key, value }` record (a list of pairs kept in order, as
+/// a framework's registry of decorations is), the record's key when it is a string: what the
+/// program named the value by.
+fn record_key(graph: &HeapGraph, record: NodeIndex, edge: usize) -> Option<String> {
+    if record == ROOT || graph.kind(record) != NodeKind::Object || !graph.edge_is_named(edge, "value") {
+        return None;
+    }
+    let key = graph.edge_target(record, "key").or_else(|| graph.edge_target(record, "name"))?;
+    graph.kind(key).is_string().then(|| {
+        let text = crate::classes::string_text(graph, key, crate::classes::MAX_DISPLAY_CHARS + 1);
+        format!("{:?}", crate::classes::truncate_for_display(&text, crate::classes::MAX_DISPLAY_CHARS))
+    })
+}
+
 /// Whether edge `edge` of a Map's hash table or a dictionary's storage holds a key: V8 lays
 /// their entries out as key, value, then details or a chain link (a number, with no edge), so
 /// a slot whose next slot holds an object too is a key. (A Set's entries have no value: a key
@@ -335,7 +349,7 @@ impl RetainerTree {
                 node_type: graph.layout.node_type_names[graph.types[x as usize] as usize].clone(),
                 id: graph.ids[x as usize],
                 elided: None,
-                key: self.map_key(graph, from, e),
+                key: self.map_key(graph, from, e).or_else(|| record_key(graph, from, e)),
                 module_file: module_file(graph, x),
             }
         };
@@ -387,6 +401,30 @@ impl RetainerTree {
 mod tests {
     use super::*;
     use crate::test_support::{edge, graph_of, node};
+
+    #[test]
+    fn the_value_of_a_key_value_record_is_named_by_its_key() {
+        let graph = graph_of(
+            &[
+                node("synthetic", "", 1, 0),
+                node("closure", "_Request", 3, 32),
+                node("object", "Array", 5, 32),
+                node("object", "Object", 7, 32),
+                node("string", "seen", 9, 24),
+                node("object", "Array", 11, 32),
+            ],
+            &[
+                edge(0, "element", "1", 1),
+                edge(1, "property", "props", 2),
+                edge(2, "element", "0", 3),
+                edge(3, "property", "key", 4),
+                edge(3, "property", "value", 5),
+            ],
+        );
+        let tree = RetainerTree::compute(&graph);
+        let path = tree.path(&graph, 5);
+        assert_eq!(path.last().map(|s| (s.edge.as_str(), s.key.as_deref())), Some(("value", Some("\"seen\""))));
+    }
 
     /// root -> (GC roots) -> Window; Window.cache -> Map; a Thing reached through the Map, and
     /// also through a weak edge and through the string table (a V8-held root).
