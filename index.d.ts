@@ -125,8 +125,16 @@ export interface PathStep {
   /**
    * On a step into the value of a Map entry: the entry's key (a string in quotes, cut at 40
    * characters, or the key's class). An EventTarget's listener list is keyed by its event.
+   * On a step into the `value` of a `{ key, value }` record: the record's key.
    */
   key?: string
+  /** On a step into a CommonJS `Module`: its file. */
+  moduleFile?: string
+  /**
+   * On a step into an object a library's closure captured as `this`: a variable of the
+   * program's own code that holds it too (what its user calls it: `io`).
+   */
+  variable?: string
 }
 
 export interface SourceLocation {

@@ -75,7 +75,9 @@ function holderLabel(path, h) {
     const step = path[i]
     const edge = symbolName(step.edge)
     if (step.edgeType === 'context') {
-      start = edge
+      // A library's closure that captured the object as `this`: the program's own variable
+      // for it, where one holds it too (retainers' PathStep.variable).
+      start = step.variable || edge
       break
     }
     // The value of a `{ key, value }` record in a list: named by its key, as the program named
@@ -298,7 +300,7 @@ const RULES = [
         return {
           title: `Timers ${article(each.name)} made per call keeps armed`,
           label: `timers armed per call${list}`,
-          detail: `${armed} pending, armed by ${article(each.name)} made on every call (its own interval or timeout)${keeping(point, each)}: a pending timer keeps its callback and all it reaches`,
+          detail: `${armed} pending (armed by ${article(each.name)} made on every call: its own interval or timeout)${keeping(point, each)}: a pending timer keeps its callback and all it reaches`,
           hint: ownerHint(each, 'its timer goes with it'),
           holder: { timer, instance: each.name, cleanup: each.cleanup },
         }

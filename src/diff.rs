@@ -7,7 +7,7 @@ use crate::classes::{self, ClassKey};
 use crate::dominators::Dominators;
 use crate::graph::{HeapGraph, NodeIndex, ROOT};
 use crate::report::{GrowingValue, GrowthPoint, HeldClass, Holder, SharedHolder, SourceLocation};
-use crate::retainers::RetainerTree;
+use crate::retainers::{PathStep, RetainerTree};
 use crate::snapshot::{EdgeKind, IdSnapshot, NodeKind};
 use crate::values;
 use std::collections::HashMap;
@@ -176,8 +176,60 @@ pub fn group<'a>(
             point
         })
         .collect();
+    name_by_program_variables(graph, &mut groups);
     groups.sort_by(|a, b| b.retained_size.cmp(&a.retained_size).then(b.count.cmp(&a.count)).then(a.holder.id.cmp(&b.holder.id)));
     Grouped { groups, internal_count, ignored_count }
+}
+
+/// Objects a growth point's path reached through a library's closure that captured them as
+/// `this` (socket.io's engine holds its Server so, from the HTTP server's listeners) are
+/// named by a variable of the program's own code that holds them too, where one does: what
+/// the user calls the object (`io`), not `this`. A scope is the program's when a closure of
+/// the program's code (not in `node_modules`, not Node's) has it as its context. Two passes
+/// over the heap's scopes and closures, only when a path goes through such a `this`.
+fn name_by_program_variables(graph: &HeapGraph, groups: &mut [GrowthPoint]) {
+    let through_this = |s: &PathStep| s.edge_type == "context" && s.edge == "this";
+    let wanted: std::collections::HashSet<u32> =
+        groups.iter().flat_map(|g| g.retainer_path.iter()).filter(|s| through_this(s)).map(|s| s.id).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let n = graph.node_count() as NodeIndex;
+    let mut held: Vec<(u32, String, NodeIndex)> = Vec::new();
+    for scope in (0..n).filter(|&u| graph.kind(u) == NodeKind::Object && graph.name(u) == "system / Context") {
+        for e in graph.edges(scope) {
+            let id = graph.ids[graph.edge_to[e] as usize];
+            if graph.edge_kind(e) == EdgeKind::Context && wanted.contains(&id) {
+                let name = graph.edge_name(e);
+                if name != "this" && !name.starts_with('.') && !name.starts_with('#') {
+                    held.push((id, name.into_owned(), scope));
+                }
+            }
+        }
+    }
+    if held.is_empty() {
+        return;
+    }
+    let scopes: std::collections::HashSet<NodeIndex> = held.iter().map(|&(_, _, scope)| scope).collect();
+    let mut program = std::collections::HashSet::new();
+    for closure in (0..n).filter(|&c| graph.kind(c) == NodeKind::Closure) {
+        let Some(scope) = graph.edge_target(closure, "context").filter(|c| scopes.contains(c) && !program.contains(c)) else { continue };
+        let script = classes::closure_script_name(graph, closure).unwrap_or_default();
+        if !script.is_empty() && !script.contains("node_modules") && !script.starts_with("node:") {
+            program.insert(scope);
+        }
+    }
+    // The first such variable by scope id, so that the same heap always gives the same name.
+    held.sort_by_key(|&(id, _, scope)| (id, graph.ids[scope as usize]));
+    let mut names: HashMap<u32, String> = HashMap::new();
+    for (id, name, scope) in held {
+        if program.contains(&scope) {
+            names.entry(id).or_insert(name);
+        }
+    }
+    for step in groups.iter_mut().flat_map(|g| g.retainer_path.iter_mut()).filter(|s| through_this(s)) {
+        step.variable = names.get(&step.id).cloned();
+    }
 }
 
 /// Values kept most; the rest are too small to matter next to them.

@@ -31,6 +31,11 @@ pub struct PathStep {
     /// exports are named by the module they belong to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_file: Option<String>,
+    /// A variable of the program's own code that holds this object too, where the path came
+    /// to it through a library's closure that captured it as `this` (`io`, for the Server
+    /// socket.io's engine reaches): the name its user knows it by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
 }
 
 /// The file of a CommonJS module object: the string its `filename` property holds.
@@ -351,6 +356,7 @@ impl RetainerTree {
                 elided: None,
                 key: self.map_key(graph, from, e).or_else(|| record_key(graph, from, e)),
                 module_file: module_file(graph, x),
+                variable: None,
             }
         };
         if chain.len() <= MAX_PATH_STEPS {
@@ -369,6 +375,7 @@ impl RetainerTree {
             elided: Some(left_out as u32),
             key: None,
             module_file: None,
+            variable: None,
         });
         steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
         steps

@@ -19,7 +19,8 @@ pub enum ValueForm {
     /// An ArrayBuffer and its backing store.
     ArrayBuffer,
     /// An Array whose element store holds numbers only (doubles unboxed, small integers):
-    /// the store, which V8 replaces by a larger one as the Array grows.
+    /// the store, which V8 replaces by a larger one as the Array grows, or the Array itself
+    /// when the program replaces it by a longer copy.
     Numbers,
 }
 
@@ -54,14 +55,22 @@ pub fn form_of(graph: &HeapGraph, holder: NodeIndex, edge: usize, value: NodeInd
     if kind != NodeKind::Object && kind != NodeKind::Array {
         return None;
     }
+    // V8 gives an Array's elements as edges of the Array itself. Doubles are unboxed in the
+    // store and small integers are no objects: an Array of numbers has no element edges.
+    let of_numbers = |array: NodeIndex| {
+        graph.kind(array) == NodeKind::Object
+            && graph.name(array) == "Array"
+            && graph.edges(array).all(|e| graph.edge_kind(e) != EdgeKind::Element)
+    };
     if graph.edge_is_named(edge, "elements") && graph.kind(holder) == NodeKind::Object && graph.name(holder) == "Array" {
-        // V8 gives an Array's elements as edges of the Array itself. Doubles are unboxed in the
-        // store and small integers are no objects: an Array of numbers has no element edges.
-        let numbers = kind == NodeKind::Array && graph.edges(holder).all(|e| graph.edge_kind(e) != EdgeKind::Element);
-        return numbers.then_some(ValueForm::Numbers);
+        return (kind == NodeKind::Array && of_numbers(holder)).then_some(ValueForm::Numbers);
     }
     if kind != NodeKind::Object {
         return None;
+    }
+    // An Array of numbers replaced by a longer copy (`samples = [...samples, ms]`).
+    if of_numbers(value) && graph.edge_target(value, "elements").is_some() {
+        return Some(ValueForm::Numbers);
     }
     if graph.name(value) == "ArrayBuffer" {
         return Some(ValueForm::ArrayBuffer);
@@ -84,7 +93,10 @@ pub fn measure(graph: &HeapGraph, holder: NodeIndex, value: NodeIndex, form: Val
             (graph.ids[value as usize], graph.name(value).to_string(), graph.self_size(value) + own + backing, backing)
         }
         ValueForm::Numbers => {
-            (graph.ids[holder as usize], "Array".to_string(), graph.self_size(holder) + graph.self_size(value), graph.self_size(value))
+            // The Array is the holder of its store, or the value its holder replaced.
+            let array = if graph.kind(value) == NodeKind::Object { value } else { holder };
+            let store = graph.edge_target(array, "elements").map_or(0, |s| graph.self_size(s));
+            (graph.ids[array as usize], "Array".to_string(), graph.self_size(array) + store, store)
         }
     };
     ValueSize { form, name, id, bytes, store_bytes }
@@ -196,6 +208,7 @@ mod tests {
             elided: None,
             key: None,
             module_file: None,
+            variable: None,
         };
         let buffer = measure_slot(&graph, 1, &slot("context", "webhookLog")).unwrap();
         assert_eq!((buffer.form, buffer.bytes, buffer.id, buffer.name.as_str()), (ValueForm::View, 96 + 88 + 5100, 5, "Buffer"));
