@@ -5,7 +5,8 @@
 // MemLab is installed into bench/out/ for this benchmark only (PUPPETEER_SKIP_DOWNLOAD=1).
 // It reports nothing on Node snapshots by default, so it runs with --trace-all-objects.
 // Usage: node bench/memlab.js [snapshotMB ...]   (default 50 200 450; RUNS=3)
-// TOOLS=leakhunt skips MemLab. TOOLS=leakhunt,previous LEAKHUNT_PREVIOUS=<another checkout,
+// TOOLS=leakhunt skips MemLab. leakhunt's own analysis after the parse (summary.analysisMs)
+// is printed against its parse (summary.parseMs). TOOLS=leakhunt,previous LEAKHUNT_PREVIOUS=<another checkout,
 // built> measures an earlier leakhunt beside this one, alternating, on the same files (what a
 // change costs). The scale run (past 2^24 nodes and 1 GB) is bench/scale.js;
 // `TOOLS=leakhunt,memlab RUNS=1 node bench/memlab.js 1800` would add MemLab at that size.
@@ -103,7 +104,7 @@ function main() {
           // written from running code, the newest on the stack); schema 1: a group of 1000.
           const held = (g) => (g.breakdown ? g.breakdown.filter((c) => c.name === LEAK).reduce((n, c) => n + c.count, 0) : g.name === LEAK ? g.count : 0)
           const found = report.leaks.reduce((n, g) => n + held(g), 0) === 1000
-          runs[tool].push({ ...t, found, nodes: report.summary.final.nodeCount })
+          runs[tool].push({ ...t, found, nodes: report.summary.final.nodeCount, parseMs: report.summary.parseMs, analysisMs: report.summary.analysisMs })
         } else {
           const work = fs.mkdtempSync(path.join(os.tmpdir(), 'memlab-work-'))
           const t = timed([process.execPath, '--max-old-space-size=16000', MEMLAB, 'find-leaks', '--baseline', files[0], '--target', files[1], '--final', files[2], '--trace-all-objects', '--work-dir', work])
@@ -116,6 +117,13 @@ function main() {
     const rss = (tool) => stats(runs[tool].map((x) => x.rssMB))
     console.log(`\nThree snapshots of ${sizeMB.map((s) => s.toFixed(0)).join(' / ')} MB (known leak: 1000 × ${LEAK})`)
     if (runs.leakhunt[0]?.nodes) console.log(`  final snapshot: ${runs.leakhunt[0].nodes.toLocaleString('en')} nodes`)
+    // What follows the parse (the diff, grouping, report) against the parse itself: each pass
+    // added to the analysis is measured against what it follows.
+    for (const tool of TOOLS.filter((t) => t !== 'memlab')) {
+      const analysis = stats(runs[tool].map((x) => x.analysisMs))
+      const share = stats(runs[tool].map((x) => (100 * x.analysisMs) / x.parseMs))
+      console.log(`  ${tool.padEnd(8)} analysis after the parse ${fmt(analysis, 'ms', 1)} = ${fmt(share, '%', 1)} of the parse`)
+    }
     for (const tool of TOOLS) {
       console.log(`  ${tool.padEnd(8)} time ${fmt(time(tool), 's', 2)}; peak RSS ${fmt(rss(tool), 'MB', 0)}; found the leak: ${runs[tool].every((x) => x.found)}${runs[tool].some((x) => x.status !== 0 && tool === 'memlab') ? ` (exit ${runs[tool].map((x) => x.status).join(',')})` : ''}`)
     }

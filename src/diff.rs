@@ -112,10 +112,17 @@ pub fn new_ids(baseline: &[u32], target: &[u32]) -> Vec<u32> {
     let mut new = Vec::new();
     let mut b = 0;
     for &id in target {
+        // Most of the target's ids are the baseline's next one: a single comparison then.
+        if baseline.get(b) == Some(&id) {
+            b += 1;
+            continue;
+        }
         while b < baseline.len() && baseline[b] < id {
             b += 1;
         }
-        if id % 2 == 1 && baseline.get(b) != Some(&id) {
+        if baseline.get(b) == Some(&id) {
+            b += 1;
+        } else if id % 2 == 1 {
             new.push(id);
         }
     }
