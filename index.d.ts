@@ -339,7 +339,10 @@ export interface BytesGrowth {
   form: 'string' | 'view' | 'arrayBuffer' | 'numbers'
   /** The value's class: 'Buffer', 'Float64Array', '(string)', 'Array'. */
   value: string
-  /** The variable or property that holds it ('elements' for an Array's own store). */
+  /**
+   * The variable or property that holds it ('elements' for an Array's own store), or a Map's
+   * key (`get("acme")`).
+   */
   slot: string
   /** Its bytes at round one's final snapshot, halfway through round two, and at its end. */
   bytes: { start: number; middle: number; end: number }

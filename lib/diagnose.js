@@ -776,6 +776,9 @@ function valueLabel(path, h, grown) {
   const slot = path[h + 1]
   if (slot && slot.edgeType === 'context' && IDENTIFIER.test(slot.edge)) return slot.edge
   const holder = holderLabel(path, h)
+  // A Map's value, by its key when the key reads as code (never data).
+  const key = /^get\((.*)\)$/.exec(grown.slot)
+  if (key) return appendPart(holder, CODE_KEY.test(key[1]) ? grown.slot : 'get(…)')
   if (slot && slot.edgeType === 'property') return appendPart(holder, IDENTIFIER.test(symbolName(grown.slot)) ? symbolName(grown.slot) : '[…]')
   return holder
 }

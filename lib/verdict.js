@@ -165,7 +165,9 @@ function valuesGrowing(values) {
     if (perCall < MIN_BYTES_PER_CALL) return
     const known = found.get(value.holder.id)
     if (known && known.growth.perCall >= perCall) return
-    const growth = { perCall, form: value.value.form, value: value.value.name, slot: value.slot.edge, bytes: { start, middle, end }, callsPerHalf }
+    // A Map's value by its key (`get("acme")`), else the variable or property.
+    const slot = value.slot.key ? `get(${value.slot.key})` : value.slot.edge
+    const growth = { perCall, form: value.value.form, value: value.value.name, slot, bytes: { start, middle, end }, callsPerHalf }
     found.set(value.holder.id, { value, growth })
   })
   return found

@@ -253,7 +253,16 @@ pub fn growing_values(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeI
     let is_older = |x: NodeIndex| older.binary_search(&graph.ids[x as usize]).is_ok();
     let mut found: HashMap<(NodeIndex, usize), NodeIndex> = HashMap::new();
     for &value in surviving {
-        let (Some(holder), Some(edge)) = (tree.parent(value), tree.parent_edge(value)) else { continue };
+        let (Some(mut holder), Some(edge)) = (tree.parent(value), tree.parent_edge(value)) else { continue };
+        // A Map's value sits in its hash table, which V8 replaces as the Map grows: the Map
+        // holds it, under its key (the path step carries the key).
+        let mut keyed = false;
+        if graph.kind(holder) == NodeKind::Array && tree.parent_edge(holder).is_some_and(|e| graph.edge_is_named(e, "table")) {
+            match tree.parent(holder) {
+                Some(map) => (holder, keyed) = (map, true),
+                None => continue,
+            }
+        }
         if holder == ROOT || !is_older(holder) || !tree.is_held_by_program(holder) {
             continue;
         }
@@ -262,23 +271,30 @@ pub fn growing_values(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeI
         let slot = match graph.edge_kind(edge) {
             EdgeKind::Context => true,
             EdgeKind::Property => !classes::is_internal(graph, holder),
-            _ => graph.edge_is_named(edge, "elements") && !classes::is_internal(graph, holder),
+            _ => (keyed || graph.edge_is_named(edge, "elements")) && !classes::is_internal(graph, holder),
         };
-        if slot && values::form_of(graph, holder, edge, value).is_some() {
+        let owner = if keyed { tree.parent(value).unwrap_or(holder) } else { holder };
+        if slot && values::form_of(graph, owner, edge, value).is_some() {
             found.insert((holder, edge), value);
         }
     }
     let mut grown: Vec<GrowingValue> = found
         .into_iter()
         .filter_map(|((holder, edge), value)| {
-            let form = values::form_of(graph, holder, edge, value)?;
+            let owner = tree.parent(value)?;
+            let form = values::form_of(graph, owner, edge, value)?;
             let mut path = tree.path(graph, value);
             let slot = path.pop()?;
+            // A Map's value: the step above it is its hash table, the Map's storage.
+            if owner != holder {
+                path.pop();
+                slot.key.as_ref()?;
+            }
             Some(GrowingValue {
                 holder: holder_of(graph, holder),
                 retainer_path: path,
                 slot,
-                value: values::measure(graph, holder, value, form),
+                value: values::measure(graph, owner, value, form),
             })
         })
         .collect();

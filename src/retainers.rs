@@ -73,7 +73,7 @@ fn is_noise_node(graph: &HeapGraph, node: NodeIndex) -> bool {
 
 /// The slot an edge of V8's storage names: an element index, or an internal edge named by
 /// its index ("5").
-fn slot_of(graph: &HeapGraph, edge: usize) -> Option<u32> {
+pub fn slot_of(graph: &HeapGraph, edge: usize) -> Option<u32> {
     if graph.edge_kind(edge).name_is_index() {
         Some(graph.edge_name_or_index(edge))
     } else {

@@ -2,6 +2,7 @@
 //! its ArrayBuffer, an Array's store of numbers. Leaks of this kind add no objects (a Buffer
 //! replaced by a bigger copy, numbers pushed into an Array): only the slot's bytes grow.
 
+use crate::classes;
 use crate::graph::{HeapGraph, NodeIndex};
 use crate::retainers::PathStep;
 use crate::snapshot::{EdgeKind, NodeKind};
@@ -136,12 +137,37 @@ fn edge_type_name(graph: &HeapGraph, edge: usize) -> &str {
 }
 
 /// The value a holder keeps in `slot` now, measured; None when the slot is gone or holds a
-/// value of another form.
+/// value of another form. A Map's value is found by its key (`slot.key`, as the retainer path
+/// wrote it), in whatever slot of its hash table it sits now.
 pub fn measure_slot(graph: &HeapGraph, holder: NodeIndex, slot: &PathStep) -> Option<ValueSize> {
-    let edge = graph.edges(holder).find(|&e| slot_matches(graph, e, slot))?;
+    let (owner, edge) = match &slot.key {
+        Some(key) if has_table(graph, holder) => {
+            let table = graph.edge_target(holder, "table")?;
+            (table, map_value_edge(graph, table, key)?)
+        }
+        _ => (holder, graph.edges(holder).find(|&e| slot_matches(graph, e, slot))?),
+    };
     let value = graph.edge_to[edge];
-    let form = form_of(graph, holder, edge, value)?;
-    Some(measure(graph, holder, value, form))
+    let form = form_of(graph, owner, edge, value)?;
+    Some(measure(graph, owner, value, form))
+}
+
+/// Whether the holder keeps a hash table (a Map, a Set).
+fn has_table(graph: &HeapGraph, holder: NodeIndex) -> bool {
+    graph.edge_target(holder, "table").is_some()
+}
+
+/// The edge of a Map's hash table that holds the value of the entry whose key reads `key`
+/// (quoted text, as `PathStep.key` has it): V8 lays an entry out as key, value, chain.
+fn map_value_edge(graph: &HeapGraph, table: NodeIndex, key: &str) -> Option<usize> {
+    let reads = |node: NodeIndex| {
+        graph.kind(node).is_string() && {
+            let text = classes::string_text(graph, node, classes::MAX_DISPLAY_CHARS + 1);
+            format!("{:?}", classes::truncate_for_display(&text, classes::MAX_DISPLAY_CHARS)) == key
+        }
+    };
+    let key_slot = graph.edges(table).filter(|&e| reads(graph.edge_to[e])).find_map(|e| crate::retainers::slot_of(graph, e))?;
+    graph.edges(table).find(|&e| crate::retainers::slot_of(graph, e) == Some(key_slot + 1))
 }
 
 #[cfg(test)]
@@ -217,5 +243,41 @@ mod tests {
         assert_eq!((numbers.form, numbers.bytes, numbers.id), (ValueForm::Numbers, 32 + 1136, 11));
         // An Array of objects grows in objects, which the diff counts: not measured here.
         assert!(elements(7).is_none());
+    }
+
+    #[test]
+    fn a_maps_value_is_found_by_its_key_in_whatever_slot_it_sits() {
+        let graph = graph_of(
+            &[
+                node("synthetic", "", 1, 0),
+                node("object", "Map", 3, 32),
+                node("array", "(internal array)", 5, 64),
+                node("string", "other", 7, 24),
+                node("string", "acme", 9, 24),
+                node("string", "a string value", 11, 40),
+                node("string", "the one for acme", 13, 48),
+            ],
+            &[
+                edge(0, "element", "1", 1),
+                edge(1, "internal", "table", 2),
+                edge(2, "internal", "3", 3),
+                edge(2, "internal", "4", 5),
+                edge(2, "internal", "6", 4),
+                edge(2, "internal", "7", 6),
+            ],
+        );
+        let slot = PathStep {
+            edge: "4".into(),
+            edge_type: "internal".into(),
+            name: String::new(),
+            node_type: String::new(),
+            id: 0,
+            elided: None,
+            key: Some("\"acme\"".into()),
+            module_file: None,
+            variable: None,
+        };
+        let value = measure_slot(&graph, 1, &slot).unwrap();
+        assert_eq!((value.form, value.bytes, value.id), (ValueForm::String, 48, 13), "by its key, not its old slot");
     }
 }
