@@ -230,6 +230,12 @@ pub fn string_text(graph: &HeapGraph, node: NodeIndex, max_chars: usize) -> Stri
     text
 }
 
+/// A string as a key is shown (a Map's key, a record's key): its text, cut short, in quotes
+/// with escapes, so that a key that is data never reads as code.
+pub fn quoted_key(graph: &HeapGraph, node: NodeIndex) -> String {
+    format!("{:?}", truncate_for_display(&string_text(graph, node, MAX_DISPLAY_CHARS + 1), MAX_DISPLAY_CHARS))
+}
+
 /// V8's own objects: reported only when asked (`includeInternals`), since every run of any
 /// code creates some (compiled code, maps, feedback, contexts, internal arrays).
 /// Storage an object keeps its contents in (elements, properties, a Map's hash table, a

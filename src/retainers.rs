@@ -89,10 +89,7 @@ fn record_key(graph: &HeapGraph, record: NodeIndex, edge: usize) -> Option<Strin
         return None;
     }
     let key = graph.edge_target(record, "key").or_else(|| graph.edge_target(record, "name"))?;
-    graph.kind(key).is_string().then(|| {
-        let text = crate::classes::string_text(graph, key, crate::classes::MAX_DISPLAY_CHARS + 1);
-        format!("{:?}", crate::classes::truncate_for_display(&text, crate::classes::MAX_DISPLAY_CHARS))
-    })
+    graph.kind(key).is_string().then(|| crate::classes::quoted_key(graph, key))
 }
 
 /// Whether edge `edge` of a Map's hash table or a dictionary's storage holds a key: V8 lays
@@ -395,12 +392,7 @@ impl RetainerTree {
         let slot = slot_of(graph, edge)?.checked_sub(1)?;
         let key_edge = graph.edges(table).find(|&k| slot_of(graph, k) == Some(slot))?;
         let key = graph.edge_to[key_edge];
-        Some(if graph.kind(key).is_string() {
-            let text = crate::classes::string_text(graph, key, crate::classes::MAX_DISPLAY_CHARS + 1);
-            format!("{:?}", crate::classes::truncate_for_display(&text, crate::classes::MAX_DISPLAY_CHARS))
-        } else {
-            crate::classes::class_name(graph, key)
-        })
+        Some(if graph.kind(key).is_string() { crate::classes::quoted_key(graph, key) } else { crate::classes::class_name(graph, key) })
     }
 }
 

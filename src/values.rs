@@ -160,12 +160,7 @@ fn has_table(graph: &HeapGraph, holder: NodeIndex) -> bool {
 /// The edge of a Map's hash table that holds the value of the entry whose key reads `key`
 /// (quoted text, as `PathStep.key` has it): V8 lays an entry out as key, value, chain.
 fn map_value_edge(graph: &HeapGraph, table: NodeIndex, key: &str) -> Option<usize> {
-    let reads = |node: NodeIndex| {
-        graph.kind(node).is_string() && {
-            let text = classes::string_text(graph, node, classes::MAX_DISPLAY_CHARS + 1);
-            format!("{:?}", classes::truncate_for_display(&text, classes::MAX_DISPLAY_CHARS)) == key
-        }
-    };
+    let reads = |node: NodeIndex| graph.kind(node).is_string() && classes::quoted_key(graph, node) == key;
     let key_slot = graph.edges(table).filter(|&e| reads(graph.edge_to[e])).find_map(|e| crate::retainers::slot_of(graph, e))?;
     graph.edges(table).find(|&e| crate::retainers::slot_of(graph, e) == Some(key_slot + 1))
 }
