@@ -757,7 +757,10 @@ export declare function attach(target: string | undefined, options: AttachProfil
 export declare function formatProfileReport(report: ProfileReport): string
 
 export interface AssertNoLeaksOptions extends HuntOptions {
-  /** Leaked objects (summed over the growth points judged leaks) that are still accepted. Default 0. */
+  /**
+   * Leaked objects (summed over the growth points judged leaks) that are still accepted.
+   * Default 0. A value that grows in bytes (`bytesGrowth`) counts one per call.
+   */
   maxLeakedObjects?: number
   /** Bytes retained by the leaks that are still accepted. Default Infinity (only the count decides). */
   maxRetainedBytes?: number

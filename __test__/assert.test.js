@@ -27,6 +27,18 @@ describe('assertNoLeaks()', () => {
     assert.equal(err.report.leaks[0].name, 'InvoiceLine')
   })
 
+  it('counts a value that grows in bytes as one leaked object per call, past a threshold for stray objects', async () => {
+    const latencies = []
+    const err = await assertNoLeaks(() => latencies.push(Math.random(), Math.random()), { maxLeakedObjects: 5 }).then(
+      () => assert.fail('an Array of numbers that only grows must reject'),
+      (e) => e,
+    )
+    assert.equal(err.code, 'ERR_LEAKHUNT_LEAK')
+    assert.equal(err.leakedObjects, 20)
+    assert.match(err.message, /latencies grows by 16 B per call \(an Array of numbers, longer after every call\)/)
+    assert.equal(err.report.leaks[0].verdict.reason, 'grows-in-bytes')
+  })
+
   it('accepts a leak within maxLeakedObjects, and resolves to the report', async () => {
     const kept = []
     const report = await assertNoLeaks(() => kept.push(new InvoiceLine(kept.length)), { iterations: 10, maxLeakedObjects: 10 })
