@@ -94,6 +94,19 @@ describe('leakhunt attach to a Node service started with --inspect', () => {
     })
   }
 
+  for (const major of ['20', '24']) {
+    it(`Node ${major}: finds a leak in bytes through the target's inspector (an Array of numbers per request), and the clean route passes`, async () => {
+      const server = await startServer({ node: nodes()[major] })
+      const leaky = await cli([server.inspector, '--request', `http://127.0.0.1:${server.port}/latency`, '--iterations', '20'])
+      assert.equal(leaky.code, 1, `${leaky.stdout}\n${leaky.stderr}`)
+      assert.match(leaky.stdout, /✖ latencies grows by 16 B per call \(an Array of numbers, longer after every call\)/)
+      assert.match(leaky.stdout, /cause: An Array of numbers that only grows — `latencies` gains 2 numbers per call/)
+      const clean = await cli([server.inspector, '--request', `http://127.0.0.1:${server.port}/health`, '--iterations', '20'])
+      assert.equal(clean.code, 0, `${clean.stdout}\n${clean.stderr}`)
+      server.child.kill()
+    })
+  }
+
   it('--eval and --command run the action in the target and from a shell', async () => {
     const server = await startServer()
     assertOrdersLeak(await cli([server.inspector, '--eval', 'placeOrder()', '--iterations', '10']))
