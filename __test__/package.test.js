@@ -51,7 +51,9 @@ describe('the packed package', () => {
     assert.deepEqual(files.filter((f) => /__test__|bench\/|fuzz\/|src\/|\.node$|Cargo|scripts\//.test(f)), [])
     const manifest = JSON.parse(execFileSync('tar', ['xzf', tarballs[1], '-O', 'package/package.json'], { encoding: 'utf8' }))
     const platforms = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64', 'wasm32-wasi']
-    assert.deepEqual(manifest.optionalDependencies, Object.fromEntries(platforms.map((p) => [`leakhunt-${p}`, version])))
+    const { optionalDependencies: own } = require('../package.json')
+    assert.deepEqual(manifest.optionalDependencies, { ...own, ...Object.fromEntries(platforms.map((p) => [`leakhunt-${p}`, version])) })
+    assert.ok(own['@modelcontextprotocol/sdk'], 'the MCP SDK is optional: only `leakhunt mcp` loads it')
     assert.equal(manifest.scripts, undefined, 'nothing runs at install')
     assert.equal(manifest.devDependencies, undefined)
   })

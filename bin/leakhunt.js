@@ -4,7 +4,6 @@
 // 2: an error (bad file, wrong arguments), said in one line on stderr.
 const fs = require('node:fs')
 const path = require('node:path')
-const { fork } = require('node:child_process')
 const { parseArgs } = require('node:util')
 const { ProgressBar } = require('../lib/progress-bar.js')
 const { checkNodeVersion } = require('../lib/platform.js')
@@ -22,6 +21,7 @@ Commands:
   inspect <file>                        one snapshot: counts and the top constructors
   run <scenario.js>                     hunt a scenario module's action() in a fresh process
   attach <target> | --pid <pid>         hunt a running Node service or browser page through its inspector
+  mcp                                   serve leakhunt to coding agents (Model Context Protocol, stdio)
 
 Run \`leakhunt <command> --help\` for a command's options.
 Exit status: 0 no leak, 1 leaks found, 2 error.`,
@@ -47,6 +47,14 @@ Options:
   --quiet                 no progress bar
   --no-color              no colours (also: NO_COLOR=1)
   -h, --help              this help`,
+  mcp: `Usage: leakhunt mcp
+
+A Model Context Protocol server on stdin and stdout, for coding agents. Its tools answer with
+the leak (what grows, where it is held, why, the fix), cut to 8 KB of JSON unless a call asks
+for detail 'full': hunt_module (a scenario module, as leakhunt run takes it), analyze_snapshots,
+attach (a Node process on this machine, by pid or loopback inspector; with profile, no
+snapshot), inspect_snapshot. Progress is reported, and a cancelled call stops its hunt.
+Configure a client with: { "command": "npx", "args": ["leakhunt", "mcp"] }.`,
   inspect: `Usage: leakhunt inspect <file> [options]
 
 Node and edge counts of one snapshot, and its top constructors by count, self size and
@@ -356,47 +364,18 @@ function huntOptions(values) {
 function run([scenario], values) {
   checkFiles([scenario])
   checkDestination(values.html)
-  const options = huntOptions(values)
   const bar = progressBar(values)
-  return new Promise((resolve, reject) => {
-    // The scenario's own output goes to stderr, so that stdout holds only the report.
-    const child = fork(path.join(__dirname, '..', 'lib', 'run-child.js'), [path.resolve(scenario), JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    })
-    const forward = (chunk) => {
+  const { runScenario } = require('../lib/run-scenario.js')
+  // The scenario's own output goes to stderr, so that stdout holds only the report.
+  return runScenario(scenario, huntOptions(values), {
+    onOutput: (chunk) => {
       bar.done()
       process.stderr.write(chunk)
-    }
-    child.stdout.on('data', forward)
-    child.stderr.on('data', forward)
-    let settled = false
-    const finish = (fn) => {
-      if (settled) return
-      settled = true
-      bar.done()
-      fn()
-    }
-    child.on('message', (message) => {
-      if (message.type === 'progress') {
-        const p = message.progress
-        bar.update(p.of ? p.iteration / p.of : null, p.of ? `${p.phase} ${p.iteration}/${p.of}` : p.phase)
-      } else if (message.type === 'report') {
-        finish(() => {
-          try {
-            const { formatReport } = require('..')
-            resolve(output(message.report, values, formatReport(message.report, { color: useColor(values) })))
-          } catch (err) {
-            reject(err)
-          }
-        })
-      } else if (message.type === 'error') {
-        finish(() => reject(Object.assign(new Error(message.message), { code: message.code })))
-      }
-    })
-    child.on('exit', (code, signal) => {
-      finish(() => reject(new Error(`the scenario process ended (${signal || `exit code ${code}`}) before it reported`)))
-    })
+    },
+    onProgress: (p) => bar.update(p.of ? p.iteration / p.of : null, p.of ? `${p.phase} ${p.iteration}/${p.of}` : p.phase),
   })
+    .finally(() => bar.done())
+    .then((report) => output(report, values, require('..').formatReport(report, { color: useColor(values) })))
 }
 
 /** `--request [METHOD] URL`: a method given takes the URL from the positionals. */
@@ -480,7 +459,17 @@ async function main(argv) {
     process.stdout.write(`${require('../package.json').version}\n`)
     return EXIT_CLEAN
   }
-  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run, attach; see leakhunt --help)`)
+  // The MCP server speaks the protocol on stdin and stdout until its client closes them.
+  if (command === 'mcp') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${HELP.mcp}\n`)
+      return EXIT_CLEAN
+    }
+    if (rest.length > 0) throw new UsageError(`mcp takes no arguments, got ${rest.join(' ')} (see leakhunt mcp --help)`)
+    await require('../lib/mcp.js').serve()
+    return EXIT_CLEAN
+  }
+  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run, attach, mcp; see leakhunt --help)`)
   let parsed
   try {
     parsed = parseArgs({ args: joinNegativeNumbers(rest, OPTIONS[command]), options: OPTIONS[command], allowPositionals: true, strict: true })

@@ -555,4 +555,4 @@ function getJson(url) {
   })
 }
 
-module.exports = { attach }
+module.exports = { attach, isLoopback }

@@ -89,4 +89,9 @@ function describe(value) {
   return `type ${typeof value} (${String(value).slice(0, 40)})`
 }
 
-module.exports = { fromNative, callNative, invalidArg, outOfRange, checkOptions, codedError }
+/** What an aborted hunt rejects with: code 'ABORT_ERR', the signal's reason as `cause`. */
+function abortError(signal) {
+  return codedError('ABORT_ERR', 'The hunt was aborted', { cause: signal.reason })
+}
+
+module.exports = { fromNative, callNative, invalidArg, outOfRange, checkOptions, codedError, abortError }

@@ -6,7 +6,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const binding = require('./binding.js')
-const { callNative, invalidArg, outOfRange, checkOptions: checkKnown, codedError } = require('./errors.js')
+const { callNative, invalidArg, outOfRange, checkOptions: checkKnown, codedError, abortError } = require('./errors.js')
 const { fullGc, InspectorGc } = require('./gc.js')
 const { streamHeapSnapshot, intoPrivateFile, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
@@ -111,10 +111,6 @@ function checkOptions(options) {
     }
   }
   return o
-}
-
-function abortError(signal) {
-  return codedError('ABORT_ERR', 'The hunt was aborted', { cause: signal.reason })
 }
 
 function sleep(ms, signal) {

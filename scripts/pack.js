@@ -75,7 +75,9 @@ try {
     fs.copyFileSync(path.join(ROOT, file), path.join(stage, file))
   }
   const { scripts, devDependencies, napi, ...published } = pkg
-  published.optionalDependencies = Object.fromEntries(PLATFORMS.map((p) => [`leakhunt-${p.platform}`, pkg.version]))
+  // The platforms' cores, beside the repository's own optional dependencies (the MCP SDK,
+  // which only `leakhunt mcp` loads).
+  published.optionalDependencies = { ...pkg.optionalDependencies, ...Object.fromEntries(PLATFORMS.map((p) => [`leakhunt-${p.platform}`, pkg.version])) }
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
   const [tarball] = npm(['pack', stage, '--pack-destination', out], ROOT)
   tarballs.push(path.join(out, tarball.filename))
