@@ -100,6 +100,7 @@ for (const [major, node] of Object.entries(nodes)) {
         ['analyze_snapshots', { baseline: 'a' }, /needs 'target'/],
         ['attach', { target: '10.1.2.3:9229', wait: 1000 }, /this machine only/],
         ['attach', { target: '127.0.0.1:1', eval: '1', request: 'http://127.0.0.1:1/' }, /one action/],
+        ['attach', { pid: 4194303, wait: 1000 }, /no process 4194303/],
         ['inspect_snapshot', { file: CLI, top: 0 }, /1 or more/],
         ['no_such_tool', {}, /no tool 'no_such_tool'/],
       ]) {
@@ -113,12 +114,12 @@ for (const [major, node] of Object.entries(nodes)) {
   })
 }
 
-describe('leakhunt mcp: snapshots, a running service, cancellation', () => {
+for (const [major, node] of Object.entries(nodes)) describe(`leakhunt mcp on Node ${major}: snapshots, a running service, cancellation`, () => {
   let client
   let set
   before(async () => {
-    client = await connect(process.execPath)
-    set = threeSnapshots('global-ledger.js', { iterations: 10 })
+    client = await connect(node)
+    set = threeSnapshots('global-ledger.js', { iterations: 10, node })
   })
   after(async () => {
     await client.close()
@@ -135,7 +136,7 @@ describe('leakhunt mcp: snapshots, a running service, cancellation', () => {
   })
 
   it('attach finds the leaky route of a running service, passes the clean one, and profiles without a snapshot', async () => {
-    const service = await startService(process.execPath)
+    const service = await startService(node)
     try {
       const leaky = await call(client, 'attach', { target: service.inspector, request: `http://127.0.0.1:${service.port}/orders`, iterations: 10 })
       assert.equal(leaky.structuredContent.leaks[0].holder, 'placedOrders', leaky.content[0].text)

@@ -121,6 +121,20 @@ function namedFile(file, what) {
   return resolved
 }
 
+/** A pid must be a process of the user this server runs as (read from /proc where there is one). */
+function checkOwnProcess(pid) {
+  let owner
+  try {
+    owner = fs.statSync(`/proc/${pid}`).uid
+  } catch (err) {
+    if (err.code === 'ENOENT' && fs.existsSync('/proc/self')) throw badArgument(`no process ${pid} on this machine`)
+    return // no /proc (macOS, Windows): the signal itself is refused for another user's process
+  }
+  if (typeof process.getuid === 'function' && owner !== process.getuid()) {
+    throw badArgument(`process ${pid} belongs to another user: attach reaches this user's processes only`)
+  }
+}
+
 /** A growth point as an agent needs it: names, rate, cause, fix, place and a short path. */
 function briefPoint(point) {
   const steps = (point.retainerPath || []).filter((s) => !s.elided)
@@ -229,11 +243,12 @@ async function callTool(name, args, { progress, signal }) {
       throw badArgument("attach needs one action: 'request', 'eval', 'command' or 'wait' (with 'profile', at most one)")
     }
     if ((args.pid === undefined) === (args.target === undefined)) throw badArgument("attach needs 'pid' or 'target' (one of them)")
-    // Local targets only: an inspector on this machine's loopback, or a pid (SIGUSR1 opens its
-    // inspector on 127.0.0.1), never another machine's.
+    // Local targets only: an inspector on this machine's loopback, or a pid of this user's
+    // (SIGUSR1 opens its inspector on 127.0.0.1), never another machine's or user's.
     if (args.target !== undefined && !isLoopback(/^[a-z]+:\/\//.test(args.target) ? args.target : `http://${args.target}`)) {
       throw badArgument(`attach reaches inspectors on this machine only (127.0.0.1, localhost, [::1]), not ${JSON.stringify(args.target)}`)
     }
+    if (args.pid !== undefined) checkOwnProcess(args.pid)
     const { detail: _detail, request, target, ...rest } = args
     const options = { ...rest, ...(request ? { request: { url: request, method: 'GET', headers: {} } } : {}), signal, onProgress: onHunt }
     if (args.profile === undefined) options.redact = true
