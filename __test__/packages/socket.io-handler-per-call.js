@@ -6,7 +6,8 @@ const http = require('node:http')
 const { Server } = require('socket.io-4.8.1')
 const httpServer = http.createServer()
 const io = new Server(httpServer)
-httpServer.listen(0, '127.0.0.1')
+// Unref'd: a test process that only reads this module's expectations must still exit.
+httpServer.listen(0, '127.0.0.1').unref()
 module.exports = {
   package: 'socket.io@4.8.1',
   kind: 'leak',
