@@ -297,23 +297,18 @@ class RemoteHeap {
     return sizeNeedsLength(size, [8192, 65536])
   }
 
-  /** See LocalHeap.lengthsOf: the target's inspector describes its objects. */
-  async lengthsOf(ids) {
-    const lengths = []
+  /** See LocalHeap.descriptionsOf: the target's inspector describes its objects. */
+  async descriptionsOf(ids) {
+    const descriptions = []
     try {
       for (const id of ids) {
-        if (!id) {
-          lengths.push(null)
-          continue
-        }
-        const found = await this.call('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: PROBE_GROUP }).catch(() => null)
-        const match = found && found.result && /\((\d+)\)$/.exec(found.result.description || '')
-        lengths.push(match ? Number(match[1]) : null)
+        const found = id ? await this.call('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: PROBE_GROUP }).catch(() => null) : null
+        descriptions.push((found && found.result && found.result.description) || null)
       }
     } finally {
       await this.call('Runtime.releaseObjectGroup', { objectGroup: PROBE_GROUP })
     }
-    return lengths
+    return descriptions
   }
 
   /** See LocalHeap.checkIds. */

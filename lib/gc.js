@@ -18,7 +18,7 @@ const { invalidArg, checkOptions, codedError } = require('./errors.js')
 
 let flagGc = null
 const PROBE_GROUP = 'leakhunt-ids-probe'
-const LENGTHS_GROUP = 'leakhunt-value-lengths'
+const DESCRIPTIONS_GROUP = 'leakhunt-value-descriptions'
 // Id intervals (one per walk) a hunt keeps figures for: at 20 walks a second, 13 minutes.
 const MAX_INTERVALS = 1 << 14
 
@@ -229,31 +229,30 @@ class InspectorGc {
   }
 
   /**
-   * The length V8's inspector gives each object in its description ("Buffer(6200)",
-   * "Array(184)"), by snapshot id; null for an id of 0, an object gone, or no session. The
-   * objects are held only in an object group released at once. Synchronous, as globalObjectId().
+   * V8's inspector's description of each object ("Buffer(6200)", "Array(184)"), by snapshot
+   * id; null for an id of 0, an object gone, or no session. The objects are held only in an
+   * object group released at once. Synchronous, as globalObjectId().
    */
-  lengthsOf(ids) {
+  descriptionsOf(ids) {
     if (!this.session) return ids.map(() => null)
-    const lengths = ids.map((id) => {
+    const descriptions = ids.map((id) => {
       if (!id) return null
-      let length = null
+      let description = null
       try {
-        this.session.post('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: LENGTHS_GROUP }, (err, res) => {
-          const match = !err && res && res.result && /\((\d+)\)$/.exec(res.result.description || '')
-          if (match) length = Number(match[1])
+        this.session.post('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: DESCRIPTIONS_GROUP }, (err, res) => {
+          if (!err && res && res.result) description = res.result.description || null
         })
       } catch {
         // a session that cannot post: the snapshot's measure stands
       }
-      return length
+      return description
     })
     try {
-      this.session.post('Runtime.releaseObjectGroup', { objectGroup: LENGTHS_GROUP }, () => {})
+      this.session.post('Runtime.releaseObjectGroup', { objectGroup: DESCRIPTIONS_GROUP }, () => {})
     } catch {
       // nothing was put in the group
     }
-    return lengths
+    return descriptions
   }
 
   /**

@@ -254,9 +254,9 @@ class LocalHeap {
     await pending
   }
 
-  /** The length of each object (by snapshot id; 0 for none) that V8's inspector describes, else null. */
-  lengthsOf(ids) {
-    return this.inspectorGc.lengthsOf(ids)
+  /** V8's inspector's description of each object (by snapshot id; 0 for none), else null. */
+  descriptionsOf(ids) {
+    return this.inspectorGc.descriptionsOf(ids)
   }
 
   /** Whether the heap shows a value's size only roughly: see sizeNeedsLength. */
@@ -473,10 +473,10 @@ class HuntRun {
         chosen += this.byLength[i]
       }
     }
-    const lengths = await this.heap.lengthsOf(sizes.map((size, i) => (size && this.byLength[i] ? size.id : 0)))
+    const descriptions = await this.heap.descriptionsOf(sizes.map((size, i) => (size && this.byLength[i] ? size.id : 0)))
     for (let i = 0; i < this.growingValues; i++) {
       const size = sizes[i]
-      this.valueBytes[i * 3 + at] = size ? exactBytes(size, lengths[i]) : NaN
+      this.valueBytes[i * 3 + at] = size ? exactBytes(size, descriptions[i]) : NaN
     }
   }
 
@@ -712,12 +712,14 @@ function sizeNeedsLength(size, poolSizes) {
 }
 
 /**
- * A value's bytes from its length where the heap source read one (`"Buffer(6200)"`,
- * `"Array(184)"`: a view's elements, or an Array's numbers at 8 bytes each, as V8 stores a
- * double or a small integer on a 64-bit heap), else as the snapshot shows it.
+ * A value's bytes from the length in its inspector description where the heap source gave one
+ * (`"Buffer(6200)"`, `"Array(184)"`: a view's elements, or an Array's numbers at 8 bytes each,
+ * as V8 stores a double or a small integer on a 64-bit heap), else as the snapshot shows it.
  */
-function exactBytes(size, length) {
-  if (length === null || length === undefined) return size.bytes
+function exactBytes(size, description) {
+  const found = /\((\d+)\)$/.exec(description || '')
+  if (!found) return size.bytes
+  const length = Number(found[1])
   if (size.form === 'numbers') return length * 8
   const perElement = globalThis[size.name] && globalThis[size.name].BYTES_PER_ELEMENT
   return length * (perElement || 1)

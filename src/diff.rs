@@ -251,7 +251,9 @@ const MAX_GROWING_VALUES: usize = 64;
 /// (`values::measure_slot`), largest first.
 pub fn growing_values(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeIndex], older: &[u32]) -> Vec<GrowingValue> {
     let is_older = |x: NodeIndex| older.binary_search(&graph.ids[x as usize]).is_ok();
-    let mut found: HashMap<(NodeIndex, usize), NodeIndex> = HashMap::new();
+    // (holder, slot edge) -> the value, its owner by that edge (the holder, or a Map's hash
+    // table) and its form.
+    let mut found: HashMap<(NodeIndex, usize), (NodeIndex, NodeIndex, values::ValueForm)> = HashMap::new();
     for &value in surviving {
         let (Some(mut holder), Some(edge)) = (tree.parent(value), tree.parent_edge(value)) else { continue };
         // A Map's value sits in its hash table, which V8 replaces as the Map grows: the Map
@@ -274,15 +276,13 @@ pub fn growing_values(graph: &HeapGraph, tree: &RetainerTree, surviving: &[NodeI
             _ => (keyed || graph.edge_is_named(edge, "elements")) && !classes::is_internal(graph, holder),
         };
         let owner = if keyed { tree.parent(value).unwrap_or(holder) } else { holder };
-        if slot && values::form_of(graph, owner, edge, value).is_some() {
-            found.insert((holder, edge), value);
+        if let Some(form) = values::form_of(graph, owner, edge, value).filter(|_| slot) {
+            found.insert((holder, edge), (value, owner, form));
         }
     }
     let mut grown: Vec<GrowingValue> = found
         .into_iter()
-        .filter_map(|((holder, edge), value)| {
-            let owner = tree.parent(value)?;
-            let form = values::form_of(graph, owner, edge, value)?;
+        .filter_map(|((holder, _), (value, owner, form))| {
             let mut path = tree.path(graph, value);
             let slot = path.pop()?;
             // A Map's value: the step above it is its hash table, the Map's storage.
@@ -561,8 +561,9 @@ fn holder_of(graph: &HeapGraph, node: NodeIndex) -> Holder {
     }
 }
 
-/// Two passes over the heap's edges: one finds what holds each member (an older object, or
-/// storage), the other what holds that storage.
+/// What holds each member directly (an older object, or storage), then what holds that
+/// storage: from the retainer tree where one essential edge at most leads to each, else by a
+/// pass over the heap's edges.
 fn direct_owners(graph: &HeapGraph, tree: &RetainerTree, doms: Option<&Dominators>, older: &[u32], members: &[NodeIndex]) -> DirectOwners {
     if members.is_empty() {
         return DirectOwners { owners: HashMap::new() };

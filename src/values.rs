@@ -128,7 +128,7 @@ fn string_bytes(graph: &HeapGraph, string: NodeIndex) -> u64 {
 
 /// Which slot of a holder a value sits in, so that a later snapshot finds the value that
 /// replaced it: the edge's kind and its name.
-pub fn slot_matches(graph: &HeapGraph, edge: usize, slot: &PathStep) -> bool {
+fn slot_matches(graph: &HeapGraph, edge: usize, slot: &PathStep) -> bool {
     edge_type_name(graph, edge) == slot.edge_type && graph.edge_name(edge) == slot.edge
 }
 
