@@ -155,9 +155,14 @@ function packageOf(scriptName) {
  */
 function listenerOwner(point) {
   const pkg = point.kind === 'closure' && point.location && packageOf(point.location.scriptName)
-  if (!pkg) return null
+  const each = pkg && perCallInstance(point)
+  return each ? { pkg, each } : null
+}
+
+/** The object the point's entries keep one of each (or nearly), made per call with them. */
+function perCallInstance(point) {
   const each = heldInstance(point)
-  return each && each.count * 2 >= point.leadingCount ? { pkg, each } : null
+  return each && each.count * 2 >= point.leadingCount ? each : null
 }
 
 /**
@@ -166,9 +171,9 @@ function listenerOwner(point) {
  * method that ends it (`return()` of a pub/sub iterator).
  */
 function keptFor(point) {
-  const each = heldInstance(point)
+  const each = perCallInstance(point)
   const pkg = each && each.cleanup && each.name !== point.name && each.location && packageOf(each.location.scriptName)
-  return pkg && each.count * 2 >= point.leadingCount ? { pkg, each } : null
+  return pkg ? { pkg, each } : null
 }
 
 /** The fix for what an object made per call left behind: its cleanup method, or one object. */
@@ -737,6 +742,7 @@ function grownInBytes(point, path, h) {
   if (!grown || h < 0) return null
   const label = valueLabel(path, h, grown)
   const perCall = `${bytes(Math.round(grown.perCall))} per call`
+  const holder = { variable: label, bytesPerCall: String(Math.round(grown.perCall)) }
   if (grown.form === 'numbers') {
     const numbers = Math.round(grown.perCall / 8)
     return {
@@ -744,7 +750,7 @@ function grownInBytes(point, path, h) {
       label,
       detail: `\`${label}\` gains ${numbers >= 1 ? `${numbers} number${numbers === 1 ? '' : 's'}` : 'numbers'} per call (${perCall}) and none is ever removed: an Array of every value measured, as long as the process lives`,
       hint: 'aggregate instead of keeping every value: a histogram (perf_hooks.createHistogram() keeps min, max, mean and percentiles in fixed memory) or running sums; if the values themselves are needed, keep the last N in a ring (a fixed-size array and an index that wraps) or write them out',
-      holder: { variable: label, bytesPerCall: String(Math.round(grown.perCall)) },
+      holder,
     }
   }
   if (grown.form === 'string') {
@@ -753,7 +759,7 @@ function grownInBytes(point, path, h) {
       label,
       detail: `\`${label}\` grows by ${perCall}: text is added to it on every call and nothing ever cuts it`,
       hint: 'write what you add to a stream or a log file as it comes (fs.createWriteStream) instead of keeping it in a string, or keep only its tail (text.slice(-N)) if the last lines are what you need',
-      holder: { variable: label, bytesPerCall: String(Math.round(grown.perCall)) },
+      holder,
     }
   }
   const buffer = grown.value === 'Buffer' || grown.form === 'arrayBuffer'
@@ -764,7 +770,7 @@ function grownInBytes(point, path, h) {
     hint: buffer
       ? 'stream what you append to a file or a socket as it comes (fs.createWriteStream) instead of keeping it, or keep a bounded tail (a fixed-size ring buffer, or subarray(-N) of each copy)'
       : `allocate one ${grown.value} at the size it may reach and reuse it as a ring (an index that wraps), or aggregate the values (a histogram) instead of keeping each one`,
-    holder: { variable: label, bytesPerCall: String(Math.round(grown.perCall)) },
+    holder,
   }
 }
 
