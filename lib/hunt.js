@@ -398,16 +398,18 @@ class HuntRun {
    * asynchronous ones that settle without a turn (microtasks, ticks), and for the others
    * where V8 spaces the walks out. 'walked target': a baseline snapshot (its
    * census; a page's native nodes, which only a snapshot numbers) and a walk for the target:
-   * without a second round (`confirm: false`) no second census could tell listener growth;
-   * with the allocation tracker, no object the calls made after a walked baseline carried a
-   * trace (0 of 10, Node 20.20, with either kind of final; not understood yet).
-   * 'snapshots': three, for a user who keeps the files, or without an inspector.
+   * without a second round (`confirm: false`) no second census could tell listener growth.
+   * 'snapshots': three, for a user who keeps the files, or without an inspector; and with
+   * the allocation tracker, whose stacks the target snapshot is the one to keep: V8 moves an
+   * object's stack with it only until a snapshot or walk has numbered it, so a walked target
+   * left the final's stacks to chance (every object of the calls untraced in about one hunt
+   * in three, when the final's GC compacted their page; src/snapshot AllocationSites).
    */
   chooseMethod() {
     const { o, heap } = this
-    if (o.keepSnapshots || typeof heap.heapWalk !== 'function') return 'snapshots'
+    if (o.keepSnapshots || o.trackAllocations || typeof heap.heapWalk !== 'function') return 'snapshots'
     const walks = heap.walksBaseline && (!this.loopTurns || heap.walksSpacedOut)
-    return o.confirm && !o.trackAllocations && walks ? 'watermarks' : 'walked target'
+    return o.confirm && walks ? 'watermarks' : 'walked target'
   }
 
   async run() {

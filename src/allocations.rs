@@ -6,6 +6,7 @@
 //! allocated by V8 itself, have trace node 0.
 
 use crate::graph::{HeapGraph, NodeIndex};
+use crate::snapshot::{AllocationSites, TraceNode};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -37,6 +38,19 @@ pub struct AllocationTrace<'g> {
     graph: &'g HeapGraph,
     index_of: HashMap<u32, u32>,
     info_fields: InfoFields,
+    /// The sites an earlier snapshot of the same tracker recorded (`with_earlier`).
+    earlier: Option<&'g AllocationSites>,
+}
+
+/// The sites of a full snapshot's objects, as an id-only parse keeps them.
+pub fn sites_of(graph: &HeapGraph) -> AllocationSites {
+    if graph.trace_node_ids.is_empty() {
+        return AllocationSites::default();
+    }
+    let mut by_id: Vec<(u32, u32)> =
+        graph.trace_node_ids.iter().zip(&graph.ids).filter(|(&t, _)| t != 0).map(|(&t, &id)| (id, t)).collect();
+    by_id.sort_unstable();
+    AllocationSites { by_id, tree: graph.trace_tree.clone() }
 }
 
 #[derive(Clone, Copy)]
@@ -69,12 +83,40 @@ impl<'g> AllocationTrace<'g> {
             return None;
         }
         let index_of = graph.trace_tree.iter().enumerate().map(|(i, t)| (t.id, i as u32)).collect();
-        Some(AllocationTrace { graph, index_of, info_fields })
+        Some(AllocationTrace { graph, index_of, info_fields, earlier: None })
+    }
+
+    /// Reads each object's site from an earlier snapshot first, where that one recorded it
+    /// (see `AllocationSites`: this snapshot may have lost it, or show a dead object's trace
+    /// left at the address the object moved to). Only when both come from one run of the
+    /// tracker: every trace node of the earlier tree is in this one, at the same function
+    /// under the same parent (the tree only grows while the tracker runs; a tracker started
+    /// again numbers its nodes from 1 again).
+    pub fn with_earlier(mut self, earlier: &'g AllocationSites) -> AllocationTrace<'g> {
+        if !earlier.by_id.is_empty() && self.same_tracker(&earlier.tree) {
+            self.earlier = Some(earlier);
+        }
+        self
+    }
+
+    fn same_tracker(&self, earlier: &[TraceNode]) -> bool {
+        let tree = &self.graph.trace_tree;
+        let parent_id = |nodes: &[TraceNode], t: &TraceNode| nodes.get(t.parent as usize).map(|p| p.id);
+        earlier.iter().all(|t| match self.index_of.get(&t.id) {
+            Some(&i) => {
+                let now = &tree[i as usize];
+                now.function_info_index == t.function_info_index && parent_id(tree, now) == parent_id(earlier, t)
+            }
+            None => false,
+        })
     }
 
     /// The trace node that allocated `node`, if tracking saw it.
     #[inline]
     pub fn site_of(&self, node: NodeIndex) -> Option<u32> {
+        if let Some(site) = self.earlier.and_then(|e| e.trace_of(self.graph.ids[node as usize])) {
+            return Some(site);
+        }
         let id = *self.graph.trace_node_ids.get(node as usize)?;
         (id != 0).then_some(id)
     }
@@ -153,6 +195,32 @@ mod tests {
 "trace_tree":[1,0,0,0,[2,1,0,0,[3,2,2,20,[]]]],
 "samples":[],"locations":[],
 "strings":["","Thing","Other","x","(root)","main","/app/main.js","make"]}"#;
+
+    fn parse(text: &str, mode: ParseMode) -> crate::snapshot::ParsedSnapshot {
+        let mut parser = SnapshotParser::new("traced", mode, None);
+        parser.write(text.as_bytes()).unwrap();
+        parser.finish().unwrap()
+    }
+
+    /// V8 leaves a numbered object's trace behind when a GC moves it: in the later snapshot
+    /// the Things read untraced (0) or as a dead object's trace left at their new address (2).
+    #[test]
+    fn reads_the_sites_an_earlier_snapshot_of_the_same_tracker_kept() {
+        let earlier = crate::snapshot::IdSnapshot::from_parsed(parse(TRACED, ParseMode::Ids)).sites;
+        assert_eq!(earlier.by_id, vec![(3, 3), (5, 3), (7, 2)]);
+        let lost = TRACED.replace("3,1,3,10,0,3, 3,1,5,10,0,3,", "3,1,3,10,0,0, 3,1,5,10,0,2,");
+        let graph = crate::graph::HeapGraph::from_parsed(parse(&lost, ParseMode::Full)).unwrap();
+        let alone = super::AllocationTrace::of(&graph).unwrap();
+        assert_eq!((alone.site_of(1), alone.site_of(2)), (None, Some(2)));
+        let trace = super::AllocationTrace::of(&graph).unwrap().with_earlier(&earlier);
+        assert_eq!((trace.site_of(1), trace.site_of(2), trace.site_of(3)), (Some(3), Some(3), Some(2)));
+
+        // A tracker started again numbers its trace nodes from 1 again: node 3 is another stack.
+        let restarted = TRACED.replace("[2,1,0,0,[3,2,2,20,[]]]", "[2,2,0,0,[3,1,2,20,[]]]");
+        let other = crate::snapshot::IdSnapshot::from_parsed(parse(&restarted, ParseMode::Ids)).sites;
+        let trace = super::AllocationTrace::of(&graph).unwrap().with_earlier(&other);
+        assert_eq!((trace.site_of(1), trace.site_of(2)), (None, Some(2)));
+    }
 
     #[test]
     fn names_the_stack_that_allocated_each_object() {

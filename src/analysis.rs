@@ -154,6 +154,7 @@ impl Snapshot {
                 edge_count: 0,
                 total_size: w.total_size,
                 bytes: 0,
+                sites: Default::default(),
             }),
             Snapshot::Full(s) => {
                 let mut ids = s.graph.ids.clone();
@@ -174,6 +175,7 @@ impl Snapshot {
                     edge_count: stats.edge_count,
                     total_size: stats.total_size,
                     bytes: stats.bytes,
+                    sites: crate::allocations::sites_of(g),
                 })
             }
         }
@@ -434,7 +436,7 @@ pub fn analyze(
         Some(snapshot) => snapshot.ids_beside(final_),
         None => std::borrow::Cow::Borrowed(baseline_ids.as_ref()),
     };
-    let mut grouped = diff::group(graph, doms, tree, &surviving, &older.ids, options);
+    let mut grouped = diff::group(graph, doms, tree, &surviving, &older.ids, &target_ids.sites, options);
     // A first round's values that may grow in bytes; a second round only counts objects.
     let growing_values = if holders_from.is_none() { diff::growing_values(graph, tree, &surviving, &older.ids) } else { Vec::new() };
     // A second round starts from a full snapshot: each holder's entries there and at the end

@@ -8,7 +8,7 @@ use crate::dominators::Dominators;
 use crate::graph::{HeapGraph, NodeIndex, ROOT};
 use crate::report::{GrowingValue, GrowthPoint, HeldClass, Holder, SharedHolder, SourceLocation};
 use crate::retainers::{PathStep, RetainerTree};
-use crate::snapshot::{EdgeKind, IdSnapshot, NodeKind};
+use crate::snapshot::{AllocationSites, EdgeKind, IdSnapshot, NodeKind};
 use crate::values;
 use std::collections::HashMap;
 
@@ -147,12 +147,15 @@ const MAX_BREAKDOWN: usize = 24;
 /// A second round passes the first round's baseline as `older`, so that it finds the same
 /// holders, which keep their ids. `dominators` is asked only when an object is a member: the
 /// retained sizes of nothing are not worth a dominator tree (most hunts of clean code).
+/// Allocation stacks are read from `target_sites` first, where the final snapshot may have
+/// lost them (`AllocationSites`).
 pub fn group<'a>(
     graph: &HeapGraph,
     dominators: impl FnOnce() -> Option<&'a Dominators>,
     tree: &RetainerTree,
     surviving: &[NodeIndex],
     older: &[u32],
+    target_sites: &AllocationSites,
     options: &DiffOptions,
 ) -> Grouped {
     let (members, internal_count, ignored_count) = members(graph, tree, surviving, options);
@@ -162,7 +165,7 @@ pub fn group<'a>(
     let moved = owners.to_move(&members, &by_tree);
     let placed = if moved.is_empty() { by_tree } else { place_under_holders(graph, tree, older, &members, &moved) };
     let covered = dominated_by_members(graph, doms, &members);
-    let trace = AllocationTrace::of(graph);
+    let trace = AllocationTrace::of(graph).map(|t| t.with_earlier(target_sites));
 
     let mut by_holder: HashMap<NodeIndex, Vec<(NodeIndex, Placement)>> = HashMap::new();
     for (&node, &place) in members.iter().zip(&placed) {
@@ -1285,6 +1288,7 @@ mod tests {
             edge_count: 0,
             total_size: 0,
             bytes: 0,
+            sites: Default::default(),
         }
     }
 
@@ -1330,7 +1334,8 @@ mod tests {
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         assert_eq!(surviving, vec![5, 6, 7, 8, 9, 10]);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &options);
         assert_eq!(grouped.internal_count, 1);
         assert_eq!(grouped.groups.len(), 1, "the Map's entries and what they hold are one growth point");
         let point = &grouped.groups[0];
@@ -1348,10 +1353,19 @@ mod tests {
         assert_eq!(names(&point.sample_path), vec!["[2]"]);
         assert_eq!(point.sample_ids, vec![11, 13, 15]);
         let with_internals = DiffOptions { include_internals: true, ..DiffOptions::default() };
-        let all = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &with_internals);
+        let all = group(
+            &s.graph,
+            || Some(s.dominators()),
+            s.retainers(),
+            &surviving,
+            &baseline.ids,
+            &AllocationSites::default(),
+            &with_internals,
+        );
         assert!(all.groups.iter().any(|g| g.internal && g.name == "system / Foo"));
         let ignoring = DiffOptions { ignore: vec!["Pay".into()], ..DiffOptions::default() };
-        let ignored = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &ignoring);
+        let ignored =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &ignoring);
         assert_eq!(ignored.ignored_count, 2);
     }
 
@@ -1395,7 +1409,8 @@ mod tests {
         let target = ids(&all);
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let first = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let first =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &options);
         assert_eq!(first.groups.len(), 1);
         let point = &first.groups[0];
         assert_eq!(point.holder.name, "TimersList");
@@ -1405,7 +1420,7 @@ mod tests {
         // the first baseline, so the same holder gathers what came after it.
         let round_two_baseline = ids(&all[..8]);
         let newer = surviving_nodes(&s.graph, &round_two_baseline, &target);
-        let second = group(&s.graph, || None, s.retainers(), &newer, &baseline.ids, &options);
+        let second = group(&s.graph, || None, s.retainers(), &newer, &baseline.ids, &AllocationSites::default(), &options);
         assert_eq!(second.groups.len(), 1);
         assert_eq!((second.groups[0].holder.id, second.groups[0].leading_count), (5, 2));
     }
@@ -1432,7 +1447,8 @@ mod tests {
         let baseline = ids(&[1, 3, 5, 7, 9]);
         let surviving = surviving_nodes(&s.graph, &baseline, &ids(&all));
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &options);
         // Node's list holds the timers as a chain; the Array holds each of them: one growth
         // point, under the Array, at the full rate, whatever road the retainer tree took.
         assert_eq!(grouped.groups.len(), 1, "{:?}", grouped.groups.iter().map(|g| &g.holder.name).collect::<Vec<_>>());
@@ -1523,7 +1539,8 @@ mod tests {
         let target = ids(&s.graph.ids.clone());
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(4), ..DiffOptions::default() };
-        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &options);
         assert_eq!(grouped.groups.len(), 1);
         let point = &grouped.groups[0];
         assert_eq!((point.holder.name.as_str(), point.name.as_str(), point.leading_count, point.count), ("Map", "Response", 4, 8));
@@ -1558,7 +1575,8 @@ mod tests {
         let target = ids(&s.graph.ids.clone());
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(3), ..DiffOptions::default() };
-        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &options);
         let jobs = grouped.groups.iter().find(|g| g.holder.id == 7).expect("the array is a growth point");
         // The job `first` holds too hangs from the Array, which holds every job directly: one
         // growth point, all three counted once, the Object named beside it.
@@ -1671,7 +1689,8 @@ mod tests {
         let target = ids(&s.graph.ids.clone());
         let surviving = surviving_nodes(&s.graph, &baseline, &target);
         let options = DiffOptions { iterations: Some(4), ..DiffOptions::default() };
-        let grouped = group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &options);
+        let grouped =
+            group(&s.graph, || Some(s.dominators()), s.retainers(), &surviving, &baseline.ids, &AllocationSites::default(), &options);
         let found: Vec<_> = grouped.groups.iter().map(|g| (g.holder.name.clone(), g.name.clone(), g.count)).collect();
         assert_eq!(grouped.groups.len(), 1, "{found:?}");
         let point = &grouped.groups[0];

@@ -255,6 +255,8 @@ pub struct NodeColumns {
     /// Empty unless some node has a non-zero trace node id (allocation tracking was on):
     /// V8 writes the field, as zeros, into every snapshot.
     pub trace_node_ids: Vec<u32>,
+    /// Ids mode only: (id, trace node id) of each node with a trace.
+    pub traced: Vec<(u32, u32)>,
     pub detachedness: Vec<u8>,
     /// (id, fingerprint) of the sampled nodes (`is_sampled`), in both modes.
     pub fingerprints: Vec<(u32, u64)>,
@@ -307,6 +309,29 @@ pub struct IdSnapshot {
     pub edge_count: u64,
     pub total_size: u64,
     pub bytes: u64,
+    /// Which stack made each object, when V8's allocation tracker ran.
+    pub sites: AllocationSites,
+}
+
+/// The allocation stack of each object of a snapshot taken while V8's allocation tracker ran:
+/// (id, trace node id) sorted by id, and the trace tree those trace node ids name.
+///
+/// A baseline's or target's sites are kept because a later snapshot may have lost them. V8
+/// moves an object's trace along with the object only while the object has no snapshot id
+/// yet (`HeapProfiler::ObjectMoveEvent`: `if (!known_object && allocation_tracker_)`): once
+/// a snapshot or a heap walk has numbered it, a GC that compacts its page leaves its trace at
+/// the old address. The target is where the objects made by the calls are first numbered,
+/// after the GC that moved them out of the young generation.
+#[derive(Debug, Clone, Default)]
+pub struct AllocationSites {
+    pub by_id: Vec<(u32, u32)>,
+    pub tree: Vec<TraceNode>,
+}
+
+impl AllocationSites {
+    pub fn trace_of(&self, id: u32) -> Option<u32> {
+        self.by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|i| self.by_id[i].1)
+    }
 }
 
 impl IdSnapshot {
@@ -315,7 +340,7 @@ impl IdSnapshot {
     }
 
     pub fn from_parsed(parsed: ParsedSnapshot) -> IdSnapshot {
-        let ParsedSnapshot { source, header, nodes, bytes, .. } = parsed;
+        let ParsedSnapshot { source, header, nodes, bytes, trace_tree, .. } = parsed;
         let total_size = nodes.total_self_size;
         let node_count = nodes.ids.len() as u64;
         let mut ids = nodes.ids;
@@ -323,7 +348,10 @@ impl IdSnapshot {
         ids.dedup();
         let mut fingerprints = nodes.fingerprints;
         fingerprints.sort_unstable();
-        IdSnapshot { source, ids, fingerprints, node_count, edge_count: header.edge_count, total_size, bytes }
+        let mut by_id = nodes.traced;
+        by_id.sort_unstable();
+        let sites = if by_id.is_empty() { AllocationSites::default() } else { AllocationSites { by_id, tree: trace_tree } };
+        IdSnapshot { source, ids, fingerprints, node_count, edge_count: header.edge_count, total_size, bytes, sites }
     }
 }
 

@@ -353,7 +353,8 @@ impl SnapshotParser {
             b"strings" if rest => Section::Strings,
             b"locations" if rest => Section::Locations,
             b"trace_function_infos" if rest => Section::TraceFunctionInfos,
-            b"trace_tree" if rest => Section::TraceTree,
+            // An id-only parse keeps which stack made each object too (`IdSnapshot::sites`).
+            b"trace_tree" if rest || !full => Section::TraceTree,
             _ => Section::Skipped,
         };
         // The half that skips the edges still notes them, so a second "edges" is refused here
@@ -753,6 +754,12 @@ impl SnapshotParser {
             }
         }
         c.total_self_size = c.total_self_size.saturating_add(total);
+        if self.mode == ParseMode::Ids {
+            if let Some(f) = layout.node_trace_node_id {
+                let traced = numbers.chunks_exact(width).filter(|r| r[f] != 0 && r[layout.node_id] <= u32::MAX as u64);
+                c.traced.extend(traced.map(|r| (r[layout.node_id] as u32, r[f].min(u32::MAX as u64) as u32)));
+            }
+        }
         if self.mode == ParseMode::Full {
             let types = layout.node_kinds.len() as u64;
             let mut large = false;
