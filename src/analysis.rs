@@ -235,6 +235,12 @@ impl AnalyzedSnapshot {
         })
     }
 
+    /// The realms (vm contexts) the marker keys name that are still alive, and what keeps
+    /// each from outside it (`realms::kept_realms`).
+    pub fn kept_realms(&self, keys: &[String]) -> Vec<crate::realms::KeptRealm> {
+        crate::realms::kept_realms(&self.graph, self.dominators(), keys)
+    }
+
     /// Top classes by count, self size and retained size.
     pub fn summary(&self, top: usize) -> SnapshotSummary {
         let graph = &self.graph;

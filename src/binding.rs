@@ -89,6 +89,13 @@ impl HeapSnapshot {
         QueryTask::new(&self.inner, move |s| s.locate(&edge_names))
     }
 
+    /// The realms (vm contexts: finished test files' sandboxes) that marker keys name and
+    /// that are still alive, each with what keeps it from outside. On the thread pool.
+    #[napi(ts_return_type = "Promise<KeptRealm[]>")]
+    pub fn kept_realms(&self, keys: Vec<String>) -> AsyncTask<QueryTask> {
+        QueryTask::new(&self.inner, move |s| s.kept_realms(&keys))
+    }
+
     /// Top classes by count, self size and retained size. Computes dominators on first call,
     /// on the thread pool.
     #[napi(ts_return_type = "Promise<SnapshotSummary>")]

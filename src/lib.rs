@@ -17,6 +17,7 @@ pub mod graph;
 pub mod inspector;
 pub mod listeners;
 pub mod progress;
+pub mod realms;
 pub mod report;
 pub mod retainers;
 pub mod sampling;

@@ -18,6 +18,7 @@ const LAYERS: &[&str] = &[
     "values",
     "allocations",
     "listeners",
+    "realms",
     "sampling",
     "report",
     "diff",

@@ -1,0 +1,282 @@
+'use strict'
+// Which finished test files stay alive: real Jest suites of ten files and more, written by the
+// tests into a throwaway project, run by `leakhunt jest` and by plain Jest with leakhunt's
+// environment and reporter. Each leaky suite is a real package at a version that keeps every
+// file (or a use that does), beside the fixed version or the correct use, which must stay
+// quiet; and ordinary suites that keep nothing.
+const { describe, it, after } = require('node:test')
+const assert = require('node:assert/strict')
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const ROOT = path.join(__dirname, '..')
+const CLI = path.join(ROOT, 'bin', 'leakhunt.js')
+const FILES = 10
+
+/** The Jest releases the suites run on: each package as the project installs it. */
+const JESTS = {
+  30: { jest: path.join(ROOT, 'node_modules', 'jest'), environment: path.join(ROOT, 'node_modules', 'jest-environment-node') },
+  29: { jest: path.join(ROOT, 'node_modules', 'jest-29'), environment: path.join(ROOT, 'node_modules', 'jest-29', 'node_modules', 'jest-environment-node') },
+}
+
+/** A project whose node_modules links Jest, leakhunt and the packages a suite uses. */
+function makeProject(name, files, { packages = [], jestConfig = {}, jest = 30 } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `leakhunt-suite-${name}-`))
+  fs.mkdirSync(path.join(dir, 'node_modules'))
+  fs.symlinkSync(JESTS[jest].jest, path.join(dir, 'node_modules', 'jest'), 'dir')
+  fs.symlinkSync(JESTS[jest].environment, path.join(dir, 'node_modules', 'jest-environment-node'), 'dir')
+  for (const p of packages) {
+    fs.symlinkSync(path.join(ROOT, 'node_modules', p), path.join(dir, 'node_modules', p), 'dir')
+  }
+  fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'leakhunt'), 'dir')
+  fs.mkdirSync(path.join(dir, 'tests'))
+  for (let i = 0; i < files.length; i++) fs.writeFileSync(path.join(dir, 'tests', `file${String(i + 1).padStart(2, '0')}.test.js`), files[i])
+  const config = { rootDir: dir, roots: ['<rootDir>/tests'], cacheDirectory: path.join(dir, '.jest-cache'), testTimeout: 60000, ...jestConfig }
+  fs.writeFileSync(path.join(dir, 'jest.config.js'), `module.exports = ${JSON.stringify(config)}\n`)
+  return dir
+}
+
+/** The project's own jest binary. */
+const jestBin = (dir) => path.join(dir, 'node_modules', 'jest', 'bin', 'jest.js')
+
+function run(dir, args) {
+  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: '' }
+  delete env.NODE_TEST_CONTEXT
+  delete env.LEAKHUNT_JEST_ENVIRONMENT
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env, timeout: 240_000 })
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` }
+}
+
+/** `leakhunt jest` in the project; its exit code, output and JSON report. */
+function leakhuntJest(dir, jestArgs = []) {
+  const json = path.join(dir, 'report.json')
+  const { code, out } = run(dir, [CLI, 'jest', '--json', json, '--', '--config', 'jest.config.js', ...jestArgs])
+  const report = fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : null
+  return { code, out, report }
+}
+
+const times = (n, make) => Array.from({ length: n }, (_, i) => make(i + 1))
+
+// graceful-fs before 4.2 replaced fs.ReadStream/WriteStream (and their File* names) and
+// fs.close with its own, once per copy of the module: under Jest every test file loads its own
+// copy, and each copy's classes extend the previous one's (jestjs/jest#6738 and the threads
+// it links; graceful-fs 4.2 patches fs once per process, keyed by a global symbol).
+const gracefulFile = (version) => (i) => `const gfs = require('graceful-fs-${version}')
+const fixtures = Array.from({ length: 5000 }, (_, k) => ({ id: k, name: 'row ' + k }))
+test('reads a file through graceful-fs (${i})', (done) => {
+  gfs.readFile(__filename, 'utf8', (err, text) => {
+    expect(err).toBeNull()
+    expect(text).toContain('graceful-fs')
+    expect(fixtures).toHaveLength(5000)
+    done()
+  })
+})
+`
+
+// node-cache starts a check timer per cache (its checkperiod), which close() stops; a cache
+// made at a test file's top level and never closed keeps the file (the package's README:
+// "close() … clears the interval timeout").
+const nodeCacheFile = (closed) => (i) => `const NodeCache = require('node-cache-5.1.2')
+const cache = new NodeCache({ stdTTL: 100, checkperiod: 120 })
+${closed ? 'afterAll(() => cache.close())\n' : ''}test('caches a value (${i})', () => {
+  cache.set('k${i}', { n: ${i} })
+  expect(cache.get('k${i}')).toEqual({ n: ${i} })
+})
+`
+
+// Ordinary tests that keep nothing: pure functions, fs, a server opened and closed, fake timers.
+const ordinaryFiles = [
+  ...times(3, (i) => `const add = (a, b) => a + b
+test('adds (${i})', () => { expect(add(${i}, 1)).toBe(${i + 1}) })
+`),
+  ...times(3, (i) => `const fs = require('node:fs')
+test('reads itself (${i})', async () => {
+  const text = await fs.promises.readFile(__filename, 'utf8')
+  expect(text).toContain('reads itself')
+})
+`),
+  ...times(2, (i) => `const http = require('node:http')
+let server
+beforeAll((done) => {
+  server = http.createServer((req, res) => res.end('ok ${i}'))
+  server.listen(0, '127.0.0.1', done)
+})
+afterAll((done) => {
+  server.close(done)
+})
+test('answers (${i})', async () => {
+  const res = await fetch('http://127.0.0.1:' + server.address().port + '/')
+  expect(await res.text()).toBe('ok ${i}')
+})
+`),
+  ...times(2, (i) => `jest.useFakeTimers()
+test('debounces (${i})', () => {
+  const calls = []
+  setTimeout(() => calls.push(${i}), 1000)
+  jest.advanceTimersByTime(1000)
+  expect(calls).toEqual([${i}])
+})
+`),
+]
+
+// agent-base 4 replaced https.request (once per process, marked) and https.get (at every
+// load) with its own functions from patch-core.js; agent-base 5 dropped patch-core.
+const agentBaseFile = (version) => (i) => `require('agent-base-${version}')
+const fixtures = Array.from({ length: 5000 }, (_, k) => ({ id: k }))
+test('loads agent-base (${i})', () => { expect(fixtures).toHaveLength(5000) })
+`
+
+// cls-hooked creates and enables an async hook when it is loaded, and never disables it: each
+// test file's copy adds one more, which Node keeps with the file's functions.
+const clsHookedFile = (i) => `const cls = require('cls-hooked-4.2.2')
+const ns = cls.createNamespace('request-${i}')
+afterAll(() => cls.destroyNamespace('request-${i}'))
+test('keeps a value in the namespace (${i})', () => {
+  ns.run(() => {
+    ns.set('id', 'r${i}')
+    expect(ns.get('id')).toBe('r${i}')
+  })
+})
+`
+
+const projects = []
+function project(...args) {
+  const dir = makeProject(...args)
+  projects.push(dir)
+  return dir
+}
+after(() => {
+  for (const dir of projects) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+for (const jest of [30, 29]) {
+  describe(`leakhunt jest on Jest ${jest}: which finished test files stay alive`, () => {
+    it('graceful-fs 4.1.15: every file is kept, through fs, by a chain of its copies; one entry', () => {
+      const dir = project('gfs-old', times(FILES, gracefulFile('4.1.15')), { packages: ['graceful-fs-4.1.15'], jest })
+      const { code, out, report } = leakhuntJest(dir)
+      assert.equal(code, 1, out)
+      assert.ok(report, out)
+      assert.equal(report.jest.split('.')[0], String(jest))
+      assert.equal(report.files, FILES)
+      assert.ok(report.kept.length >= 0.8 * FILES, out)
+      assert.equal(report.groups.length, 1, out)
+      const [group] = report.groups
+      assert.match(group.holder, /^require\('fs'\)\.(File)?(Read|Write)Stream$|^require\('fs'\)\.close(Sync)?$/, out)
+      assert.equal(group.chain, true, out)
+      assert.match(group.madeAt.scriptName, /graceful-fs-4\.1\.15[\\/]/, out)
+      assert.match(group.fix, /graceful-fs@4\.1\.15/, out)
+      assert.ok(group.averageSize > 100_000, `each file keeps its fixtures: ${group.averageSize}`)
+      assert.match(out, new RegExp(`${report.kept.length} of ${FILES} test files are kept by require\\('fs'\\)`))
+      assert.match(out, /Tests: +10 passed, 10 total/, 'the suite’s own results are printed')
+    })
+
+    it('graceful-fs 4.2.11 (the fixed version): no file is kept', () => {
+      const dir = project('gfs-new', times(FILES, gracefulFile('4.2.11')), { packages: ['graceful-fs-4.2.11'], jest })
+      const { code, out, report } = leakhuntJest(dir)
+      assert.equal(code, 0, out)
+      assert.equal(report.files, FILES)
+      assert.deepEqual(report.kept, [], out)
+      assert.match(out, /no finished test file stays alive \(10 checked\)/)
+    })
+
+    it('ordinary suites keep nothing: pure functions, fs, a server opened and closed, fake timers', () => {
+      const dir = project('ordinary', ordinaryFiles, { jest })
+      const { code, out, report } = leakhuntJest(dir)
+      assert.equal(code, 0, out)
+      assert.equal(report.files, ordinaryFiles.length)
+      assert.deepEqual(report.kept, [], out)
+    })
+  })
+}
+
+describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
+  it('agent-base 4.3.0: the files whose functions replaced https.request and https.get are kept; agent-base 5: none', () => {
+    const dir = project('agent-base-4', times(FILES, agentBaseFile('4.3.0')), { packages: ['agent-base-4.3.0'] })
+    const { code, out, report } = leakhuntJest(dir)
+    assert.equal(code, 1, out)
+    const holders = report.groups.map((g) => g.holder).sort()
+    assert.deepEqual(holders, ["require('https').get", "require('https').request"], out)
+    for (const g of report.groups) assert.match(g.madeAt.scriptName, /agent-base-4\.3\.0[\\/]patch-core\.js$/, out)
+
+    const fixed = leakhuntJest(project('agent-base-5', times(FILES, agentBaseFile('5.1.1')), { packages: ['agent-base-5.1.1'] }))
+    assert.equal(fixed.code, 0, fixed.out)
+    assert.deepEqual(fixed.report.kept, [], fixed.out)
+  })
+
+  it('cls-hooked 4.2.2: every file is kept by the async hook its copy enabled; one entry, with disable() as the fix', () => {
+    const dir = project('cls-hooked', times(FILES, clsHookedFile), { packages: ['cls-hooked-4.2.2'] })
+    const { code, out, report } = leakhuntJest(dir)
+    assert.equal(code, 1, out)
+    assert.ok(report.kept.length >= 0.8 * FILES, out)
+    assert.equal(report.groups.length, 1, out)
+    assert.match(report.groups[0].holder, /^AsyncHook/, out)
+    assert.match(report.groups[0].fix, /disable\(\)/, out)
+    assert.match(report.groups[0].madeAt.scriptName, /cls-hooked-4\.2\.2[\\/]context\.js$/, out)
+  })
+
+  it('node-cache never closed: every file is kept by its timer; closed in afterAll: none', () => {
+    const leaky = project('cache-open', times(FILES, nodeCacheFile(false)), { packages: ['node-cache-5.1.2'] })
+    const open = leakhuntJest(leaky)
+    assert.equal(open.code, 1, open.out)
+    assert.ok(open.report.kept.length >= 0.8 * FILES, open.out)
+    assert.ok(open.report.groups.every((g) => /timer/i.test(g.fix)), open.out)
+
+    const closed = project('cache-closed', times(FILES, nodeCacheFile(true)), { packages: ['node-cache-5.1.2'] })
+    const fixed = leakhuntJest(closed)
+    assert.equal(fixed.code, 0, fixed.out)
+    assert.deepEqual(fixed.report.kept, [], fixed.out)
+  })
+
+  it('a failing test is not a kept file: exit 1 for the failure, no file reported kept', () => {
+    const files = times(FILES, (i) => `test('n ${i}', () => { expect(${i}).toBe(${i === 3 ? 4 : i}) })\n`)
+    const dir = project('failing', files)
+    const { code, out, report } = leakhuntJest(dir)
+    assert.equal(code, 1, out)
+    assert.equal(report.testsFailed, true)
+    assert.deepEqual(report.kept, [], out)
+    assert.deepEqual(report.failedNotChecked, ['tests/file03.test.js'], out)
+  })
+
+  it('usage errors exit 2 with one line: no Jest in the project, an unknown option', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-suite-nojest-'))
+    projects.push(empty)
+    const none = run(empty, [CLI, 'jest'])
+    assert.equal(none.code, 2, none.out)
+    assert.match(none.out, /leakhunt: no Jest in /)
+    const bad = run(empty, [CLI, 'jest', '--frobnicate'])
+    assert.equal(bad.code, 2, bad.out)
+    assert.match(bad.out, /Jest's own options go after --/)
+  })
+})
+
+for (const jest of [30, 29]) {
+  describe(`plain Jest ${jest} with testEnvironment 'leakhunt/jest-environment' and the reporter`, () => {
+    const jestConfig = { testEnvironment: 'leakhunt/jest-environment', reporters: ['default', 'leakhunt/jest-reporter'] }
+
+    it('in band, the reporter names the kept files and fails the run', () => {
+      const leaky = project('env-old', times(FILES, gracefulFile('4.1.15')), { packages: ['graceful-fs-4.1.15'], jestConfig, jest })
+      const { code, out } = run(leaky, [jestBin(leaky), '--config', 'jest.config.js', '--runInBand'])
+      assert.equal(code, 1, out)
+      assert.match(out, /leakhunt: \d+ of 10 finished test files stay alive/)
+      assert.match(out, /test files are kept by require\('fs'\)\./)
+    })
+
+    it('the fixed version passes', () => {
+      const clean = project('env-new', times(FILES, gracefulFile('4.2.11')), { packages: ['graceful-fs-4.2.11'], jestConfig, jest })
+      const { code, out } = run(clean, [jestBin(clean), '--config', 'jest.config.js', '--runInBand'])
+      assert.equal(code, 0, out)
+      assert.match(out, /no finished test file stays alive \(10 checked\)/)
+    })
+
+    it('with workers the reporter says the check could not run, and fails rather than pass silently', () => {
+      // A project of its own: with the timings of an earlier run in its cache, Jest runs a
+      // quick suite in band whatever --maxWorkers says (and then the check runs).
+      const workers = project('env-workers', times(FILES, gracefulFile('4.2.11')), { packages: ['graceful-fs-4.2.11'], jestConfig, jest })
+      const { code, out } = run(workers, [jestBin(workers), '--config', 'jest.config.js', '--maxWorkers=2'])
+      assert.equal(code, 1, out)
+      assert.match(out, /no finished test file was checked: the test files ran in worker processes/)
+    })
+  })
+}

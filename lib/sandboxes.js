@@ -1,0 +1,283 @@
+'use strict'
+// Finished test files that stay alive. Jest runs each test file in a vm context of its own
+// (a realm: its own global, builtins, module registry); Vitest's vm pools do too. A finished
+// file's realm can stay alive only through something outside it, and a suite whose files all
+// stay alive climbs until "JavaScript heap out of memory". The test runner's environment calls
+// watch() for each file's global and finished() after its teardown; check() then forces GCs,
+// and for each finished realm still alive takes one heap snapshot that says what keeps it
+// (src/realms.rs), grouped by that holder.
+//
+// Nothing here holds a realm strongly: each global is held through a WeakRef hung under a key
+// made for it (the snapshot finds the realm by that key), and a FinalizationRegistry made in
+// this (the outer) realm says when one is gone.
+const path = require('node:path')
+const v8 = require('node:v8')
+const { gc } = require('./gc.js')
+const { codedError } = require('./errors.js')
+
+// Shared by every copy of this module in the process (a project may resolve leakhunt twice:
+// the environment from the project, the CLI from elsewhere).
+const STATE = Symbol.for('leakhunt.sandboxes')
+const state = (globalThis[STATE] ||= { sandboxes: new Map(), counter: 0, registry: null })
+state.registry ||= new FinalizationRegistry((key) => {
+  const s = state.sandboxes.get(key)
+  if (s) s.collected = true
+})
+
+/**
+ * Watches a test file's global object (its realm). Returns the key that names it.
+ * @param {object} global  the file's vm context global
+ * @param {string} file  the test file
+ * @param {string} [runner]  'jest' or 'vitest'
+ */
+function watch(global, file, runner = 'jest') {
+  const key = `leakhunt:sandbox:${process.pid}:${++state.counter}`
+  state.sandboxes.set(key, { key, file, runner, order: state.counter, finished: false, collected: false, holder: { [key]: new WeakRef(global) } })
+  state.registry.register(global, key)
+  return key
+}
+
+/** Marks a file's realm finished: its environment's teardown ran. */
+function finished(key) {
+  const s = state.sandboxes.get(key)
+  if (s) s.finished = true
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * Collects what can be, each GC in a turn of its own (a WeakRef read keeps its target until
+ * the job ends), until no more finished realms go or `rounds` pass.
+ */
+async function collectFinished(rounds = 6) {
+  let before = -1
+  for (let round = 0; round < rounds; round++) {
+    await turn()
+    await gc()
+    await turn()
+    const left = finishedAlive().length
+    if (round >= 2 && left === before) break
+    before = left
+  }
+}
+
+function finishedAlive() {
+  return [...state.sandboxes.values()].filter((s) => s.finished && !s.collected && s.holder[s.key].deref() !== undefined)
+}
+
+/**
+ * Which finished test files' realms stay alive after their teardown and full GCs, and what
+ * keeps each, grouped by that holder. One heap snapshot, only when some realm stayed alive.
+ * Files whose tests failed are not checked: the runner keeps their errors for its report, and
+ * an error's stack keeps the realm it was thrown in (jestjs/jest#15222: failures taken for
+ * leaks).
+ * @param {{ root?: string, failed?: Iterable<string> }} [options]
+ */
+async function check(options = {}) {
+  const started = performance.now()
+  const root = options.root || process.cwd()
+  const failed = new Set([...(options.failed || [])].map((f) => path.resolve(f)))
+  await collectFinished()
+  const all = [...state.sandboxes.values()]
+  const finishedCount = all.filter((s) => s.finished).length
+  const notChecked = all.filter((s) => s.finished && s.file && failed.has(path.resolve(s.file)))
+  let alive = finishedAlive().filter((s) => !notChecked.includes(s))
+  await turn() // out of the job whose deref() kept them
+  const report = {
+    schemaVersion: 1,
+    files: finishedCount - notChecked.length,
+    kept: [],
+    groups: [],
+    unfinished: all.filter((s) => !s.finished && !s.collected).map((s) => relative(root, s.file)),
+    failedNotChecked: notChecked.map((s) => relative(root, s.file)),
+    heapUsed: process.memoryUsage().heapUsed,
+    snapshotMs: 0,
+    analysisMs: 0,
+    totalMs: 0,
+  }
+  if (alive.length > 0) {
+    const t0 = performance.now()
+    const { takeSnapshot } = require('./snapshot.js')
+    require('./heap-snapshot.js')
+    const snapshot = await takeSnapshot()
+    const t1 = performance.now()
+    const keys = alive.map((s) => s.key)
+    alive = null
+    const realms = await snapshot.keptRealms(keys)
+    report.snapshotMs = t1 - t0
+    report.analysisMs = performance.now() - t1
+    const { mapPlaces } = require('./source-maps.js')
+    for (const realm of realms) {
+      if (!realm.found || !realm.heldByProgram) continue
+      const s = state.sandboxes.get(realm.key)
+      const entry = realm.entry
+      const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
+      if (madeAt) mapPlaces([madeAt]) // a bundle's or tsc's output, through the map beside it
+      report.kept.push({
+        file: relative(root, s.file),
+        order: s.order,
+        retainedSize: realm.ownSize,
+        holder: entry ? entry.holder : describeRoot(realm),
+        holderId: entry ? entry.holderId : 0,
+        through: entry && entry.throughKey ? relative(root, state.sandboxes.get(entry.throughKey).file) : null,
+        reference: entry ? { name: entry.firstName, type: entry.firstType, edge: entry.edge } : null,
+        madeBy: entry ? entry.madeBy : null,
+        madeAt: madeAt ? { ...madeAt, scriptName: relative(root, madeAt.scriptName) } : null,
+        coreModule: entry ? entry.coreModule : null,
+        holderClass: entry ? entry.holderClass : null,
+        release: entry && entry.release ? { className: entry.release[0], method: entry.release[1] } : null,
+        retainerPath: realm.retainerPath,
+      })
+    }
+  }
+  report.kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  report.groups = group(report.kept, report.files)
+  for (const s of all) if (s.finished) state.sandboxes.delete(s.key)
+  report.totalMs = performance.now() - started
+  return report
+}
+
+function describeRoot(realm) {
+  const first = realm.retainerPath[0]
+  return first ? first.name : '(unknown)'
+}
+
+function relative(root, file) {
+  if (!file || typeof file !== 'string') return file
+  if (file.startsWith('file://')) file = require('node:url').fileURLToPath(file)
+  if (!path.isAbsolute(file)) return file
+  const rel = path.relative(root, file)
+  return rel.startsWith('..') ? file : rel
+}
+
+/**
+ * One entry per holder: files kept by the same object outside, and files kept only through
+ * another kept file's objects (a chain: each file's objects hold the previous one's), which
+ * belong to the entry of the file their path enters first.
+ */
+function group(kept, files) {
+  const byFile = new Map(kept.map((k) => [k.file, k]))
+  const head = (k) => {
+    let at = k
+    for (let i = 0; i < kept.length && at.through && byFile.has(at.through); i++) at = byFile.get(at.through)
+    return at
+  }
+  const groups = new Map()
+  for (const k of kept) {
+    const h = head(k)
+    // Each file may have an object of its own outside (an AsyncHook per file's copy of a
+    // package): the same holder, reached the same way, made by the same line, is one entry.
+    const made = h.madeAt ? `${h.madeAt.scriptName}:${h.madeAt.line}:${h.madeAt.column}` : ''
+    const id = `${h.holder}|${made}`
+    if (!groups.has(id)) {
+      groups.set(id, {
+        holder: h.holder,
+        holderClass: h.holderClass,
+        coreModule: h.coreModule,
+        reference: h.reference,
+        madeBy: h.madeBy,
+        madeAt: h.madeAt,
+        release: h.release,
+        chain: false,
+        files: [],
+        retainedSize: 0,
+        fix: '',
+      })
+    }
+    const g = groups.get(id)
+    g.files.push(k.file)
+    g.retainedSize += k.retainedSize
+    if (k.through) g.chain = true
+  }
+  const list = [...groups.values()].sort((a, b) => b.files.length - a.files.length || b.retainedSize - a.retainedSize)
+  for (const g of list) {
+    g.averageSize = Math.round(g.retainedSize / g.files.length)
+    g.ofFiles = files
+    g.fix = fixFor(g)
+  }
+  return list
+}
+
+/** What to do, in the words of what keeps the files. */
+function fixFor(g) {
+  const made = g.madeAt ? ` (${g.madeAt.scriptName}:${g.madeAt.line})` : ''
+  const inPackage = g.madeAt && /node_modules[\\/]/.test(g.madeAt.scriptName || '')
+  const pkg = inPackage ? packageOf(g.madeAt.scriptName) : null
+  const who = pkg ? `the package ${pkg}` : `the code${made}`
+  if (g.coreModule) {
+    const own = g.reference && g.reference.type === 'closure' ? `function ${g.reference.name}` : g.madeBy ? `${g.madeBy}` : 'object'
+    const base = `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}; core modules are shared by every test file, so each file's copy of ${pkg || 'that module'} keeps the file alive`
+    const move = pkg
+      ? `update ${pkg} (a version that changes ${g.coreModule} only once per process), or restore ${g.holder} in an afterAll of a setupFilesAfterEnv file`
+      : `restore the original in afterAll, or make the change once for the run in globalSetup`
+    return `${base}: ${move}`
+  }
+  const release = g.release && g.release.className !== 'Timeout' ? `${g.release.className}'s ${g.release.method}()` : null
+  if (/\bTimeout\b|TimersList|Immediate/.test(g.holder) || (g.release && g.release.className === 'Timeout')) {
+    const stop = release ? `, or ${release} on what started it` : ''
+    return `a timer started by ${who} still runs after the file finished: stop it in afterAll (clearInterval/clearTimeout${stop})`
+  }
+  if (g.holderClass === 'AsyncHook' || (g.release && g.release.className === 'AsyncHook')) {
+    return `an async hook enabled by ${who} stays enabled after the file finished, and Node keeps every enabled hook: disable() it in afterAll${pkg ? `, or use AsyncLocalStorage instead of ${pkg}` : ''}`
+  }
+  if (release) return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}: call ${release} in afterAll`
+  return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}: release it in afterAll, or make it once for the run in globalSetup`
+}
+
+function packageOf(file) {
+  const parts = file.split(/[\\/]/)
+  const at = parts.lastIndexOf('node_modules')
+  if (at < 0) return null
+  const name = parts[at + 1]
+  if (!name) return null
+  const full = name.startsWith('@') ? `${name}/${parts[at + 2]}` : name
+  try {
+    const pkgDir = parts.slice(0, at + (name.startsWith('@') ? 3 : 2)).join(path.sep)
+    const { name: named, version } = JSON.parse(require('node:fs').readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))
+    return `${named || full}@${version}`
+  } catch {
+    return full
+  }
+}
+
+function formatSize(bytes) {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KB`
+  return `${bytes} B`
+}
+
+/** The report as text. */
+function format(report) {
+  const lines = []
+  if (report.groups.length === 0) {
+    lines.push(`leakhunt: no finished test file stays alive (${report.files} checked)`)
+  } else {
+    const kept = report.kept.length
+    lines.push(`leakhunt: ${kept} of ${report.files} finished test files stay alive`)
+    for (const g of report.groups) {
+      lines.push('')
+      lines.push(`${g.files.length} of ${g.ofFiles} test files are kept by ${g.holder}${g.chain ? ' (a chain: each file keeps the one before it)' : ''}, ${formatSize(g.averageSize)} each`)
+      if (g.reference) lines.push(`  it holds ${g.reference.name}${g.madeAt ? `, made at ${g.madeAt.scriptName}:${g.madeAt.line}:${g.madeAt.column}` : ''}`)
+      lines.push(`  fix: ${g.fix}`)
+      const shown = g.files.slice(0, 5)
+      lines.push(`  files: ${shown.join(', ')}${g.files.length > shown.length ? `, … ${g.files.length - shown.length} more` : ''}`)
+    }
+  }
+  if (report.failedNotChecked.length > 0) {
+    lines.push(`(${report.failedNotChecked.length} file(s) with failing tests were not checked: Jest keeps their errors, and an error keeps the file it was thrown in)`)
+  }
+  if (report.unfinished.length > 0) lines.push(`(${report.unfinished.length} file(s) had not finished their teardown and were not checked)`)
+  return lines.join('\n')
+}
+
+/** Whether the heap nears its limit: then the check runs before the suite crashes. */
+function nearHeapLimit(share = 0.8) {
+  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics()
+  return used > share * limit
+}
+
+function noRunner(name, dir) {
+  return codedError('ERR_LEAKHUNT_NO_RUNNER', `no ${name} in ${dir}: install it in the project (npm i -D ${name}) and run leakhunt ${name} there`)
+}
+
+module.exports = { watch, finished, check, format, nearHeapLimit, noRunner, formatSize }
