@@ -6,7 +6,7 @@ export default [
   { ignores: ['node_modules/', 'target/', 'fuzz/', 'dist/', '.cache/', 'npm/', 'bench/out/'] },
   js.configs.recommended,
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', ecmaVersion: 2023, globals: { ...globals.node } },
   },
   {

@@ -280,3 +280,100 @@ for (const jest of [30, 29]) {
     })
   })
 }
+
+/** A Vitest project: ESM test files, the project's vitest.config.mjs. */
+function makeVitestProject(name, files, { packages = [], test = {} } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `leakhunt-vitest-${name}-`))
+  projects.push(dir)
+  fs.mkdirSync(path.join(dir, 'node_modules'))
+  for (const p of ['vitest', ...packages]) fs.symlinkSync(path.join(ROOT, 'node_modules', p), path.join(dir, 'node_modules', p), 'dir')
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "suite", "private": true, "type": "module" }\n')
+  fs.mkdirSync(path.join(dir, 'tests'))
+  for (let i = 0; i < files.length; i++) fs.writeFileSync(path.join(dir, 'tests', `file${String(i + 1).padStart(2, '0')}.test.js`), files[i])
+  fs.writeFileSync(path.join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({ test: { include: ['tests/**/*.test.js'], ...test } })}\n`)
+  return dir
+}
+
+function leakhuntVitest(dir, args = []) {
+  const json = path.join(dir, 'report.json')
+  const { code, out } = run(dir, [CLI, 'vitest', '--json', json, '--', ...args])
+  const report = fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : null
+  return { code, out, report }
+}
+
+const gracefulVitestFile = (version) => (i) => `import { test, expect } from 'vitest'
+import gfs from 'graceful-fs-${version}'
+const fixtures = Array.from({ length: 5000 }, (_, k) => ({ id: k, name: 'row ' + k }))
+test('reads through graceful-fs (${i})', () => {
+  expect(typeof gfs.readFile).toBe('function')
+  expect(fixtures).toHaveLength(5000)
+})
+`
+
+// In Vitest's vm pools a test file's `process` is the worker's own process object (Jest gives
+// each file one of its own): graceful-fs, even 4.2.11, replaces process.chdir with a function
+// of its copy in every file that loads it, each wrapping the one before (polyfills.js).
+const ordinaryVitestFiles = [
+  ...times(4, (i) => `import { test, expect } from 'vitest'
+const add = (a, b) => a + b
+test('adds (${i})', () => { expect(add(${i}, 1)).toBe(${i + 1}) })
+`),
+  ...times(3, (i) => `import { test, expect } from 'vitest'
+import fs from 'node:fs'
+test('reads itself (${i})', async () => {
+  expect(await fs.promises.readFile(new URL(import.meta.url), 'utf8')).toContain('reads itself')
+})
+`),
+  ...times(3, (i) => `import { test, expect, vi } from 'vitest'
+test('debounces (${i})', () => {
+  vi.useFakeTimers()
+  const calls = []
+  setTimeout(() => calls.push(${i}), 1000)
+  vi.advanceTimersByTime(1000)
+  expect(calls).toEqual([${i}])
+  vi.useRealTimers()
+})
+`),
+]
+
+describe('leakhunt vitest', () => {
+  for (const pool of ['vmThreads', 'vmForks']) {
+    it(`${pool}: graceful-fs 4.2.11 keeps the files before the last, through a chain on process.chdir; ordinary files keep none`, () => {
+      const dir = makeVitestProject(`gfs-${pool}`, times(FILES, gracefulVitestFile('4.2.11')), { packages: ['graceful-fs-4.2.11'], test: { pool } })
+      const { code, out, report } = leakhuntVitest(dir)
+      assert.equal(code, 1, out)
+      assert.equal(report.pool, pool)
+      assert.equal(report.files, FILES - 1, 'the last file is still finishing when the others are checked')
+      assert.ok(report.kept.length >= 0.8 * (FILES - 1), out)
+      const [main] = report.groups
+      assert.match(main.holder, /^process\.(chdir|cwd)$|^require\('fs'\)/, out)
+      assert.ok(report.groups.every((g) => /graceful-fs-4\.2\.11[\\/]/.test(g.madeAt.scriptName)), out)
+      assert.ok(report.groups.some((g) => g.chain), out)
+      assert.match(main.fix, /setupFiles file/)
+
+      const clean = makeVitestProject(`ordinary-${pool}`, ordinaryVitestFiles, { test: { pool } })
+      const quiet = leakhuntVitest(clean)
+      assert.equal(quiet.code, 0, quiet.out)
+      assert.deepEqual(quiet.report.kept, [], quiet.out)
+      assert.match(quiet.out, /no finished test file stays alive \(9 checked\)/)
+      // What only Vitest's own machinery keeps is said, and not taken for the files' doing.
+      assert.match(quiet.out, /only by the test runner's own machinery/)
+    })
+  }
+
+  it("the default pool ('forks', isolated): nothing can pile up, said in one line, exit 0", () => {
+    const dir = makeVitestProject('gfs-forks', times(3, gracefulVitestFile('4.1.15')), { packages: ['graceful-fs-4.1.15'] })
+    const { code, out, report } = leakhuntVitest(dir)
+    assert.equal(code, 0, out)
+    assert.match(report.note, /pool 'forks' runs each test file in a fresh process/)
+    assert.match(out, /leakhunt: no test file was checked: pool 'forks'/)
+  })
+
+  it('no Vitest in the project: exit 2 with one line', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-suite-novitest-'))
+    projects.push(empty)
+    const none = run(empty, [CLI, 'vitest'])
+    assert.equal(none.code, 2, none.out)
+    assert.match(none.out, /leakhunt: no Vitest in /)
+  })
+})

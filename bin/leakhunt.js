@@ -23,6 +23,7 @@ Commands:
   attach <target> | --pid <pid>         hunt a running Node service or browser page through its inspector
   mcp                                   serve leakhunt to coding agents (Model Context Protocol, stdio)
   jest [options] -- [jest options]      run the project's Jest and say which finished test files stay alive
+  vitest [options] -- [vitest options]  the same for Vitest's vm pools (vmThreads, vmForks)
 
 Run \`leakhunt <command> --help\` for a command's options.
 Exit status: 0 no leak, 1 leaks found, 2 error.`,
@@ -63,6 +64,22 @@ Options:
 
 Exit status: 1 when a finished test file stays alive or a test failed, 0 when none does,
 2 when Jest cannot run (none in the project, bad options).`,
+  vitest: `Usage: leakhunt vitest [options] -- [vitest options]
+
+Runs the project's own Vitest once. In the vm pools (pool: 'vmThreads' or 'vmForks') test
+files share a worker, each in a vm context of its own: the run goes through one worker, and
+the files before the last one are checked there, grouped by what keeps them, as leakhunt jest
+does. In the other pools nothing can pile up across files (each file gets a fresh worker),
+or all files share one realm (isolate: false); that is said in one line, and the exit status
+is the suite's.
+
+Options:
+  --json FILE             also write the report as JSON to FILE
+  --quiet                 no progress lines
+  -h, --help              this help
+
+Exit status: 1 when a finished test file stays alive or a test failed, 0 when none does,
+2 when Vitest cannot run (none in the project, bad options).`,
   mcp: `Usage: leakhunt mcp
 
 A Model Context Protocol server on stdin and stdout, for coding agents. Its tools answer with
@@ -462,26 +479,26 @@ async function attachCommand(positionals, values) {
   }
 }
 
-/** `leakhunt jest`: our options before `--`, Jest's after it. */
-async function jestCommand(args) {
+/** `leakhunt jest` and `leakhunt vitest`: our options before `--`, the runner's after it. */
+async function suiteCommand(runner, args) {
   const split = args.indexOf('--')
   const ours = split < 0 ? args : args.slice(0, split)
-  const jestArgs = split < 0 ? [] : args.slice(split + 1)
+  const runnerArgs = split < 0 ? [] : args.slice(split + 1)
   let values
   try {
     ;({ values } = parseArgs({ args: ours, options: { json: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }))
   } catch (err) {
-    throw new UsageError(`${err.message} (Jest's own options go after --; see leakhunt jest --help)`)
+    throw new UsageError(`${err.message} (${runner === 'jest' ? 'Jest' : 'Vitest'}'s own options go after --; see leakhunt ${runner} --help)`)
   }
   if (values.help) {
-    process.stdout.write(`${HELP.jest}\n`)
+    process.stdout.write(`${HELP[runner]}\n`)
     return EXIT_CLEAN
   }
-  const { runJest } = require('../lib/jest-suite.js')
+  const run = runner === 'jest' ? require('../lib/jest-suite.js').runJest : require('../lib/vitest-suite.js').runVitest
   const sandboxes = require('../lib/sandboxes.js')
   let outcome
   try {
-    outcome = await runJest(jestArgs, { progress: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`) })
+    outcome = await run(runnerArgs, { progress: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`) })
   } catch (err) {
     if (err && (err.code === 'ERR_LEAKHUNT_NO_RUNNER' || err.code === 'ERR_LEAKHUNT_RUNNER_USAGE')) throw new UsageError(err.message)
     throw err
@@ -518,8 +535,8 @@ async function main(argv) {
     await require('../lib/mcp.js').serve()
     return EXIT_CLEAN
   }
-  if (command === 'jest') return jestCommand(rest)
-  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run, attach, jest, mcp; see leakhunt --help)`)
+  if (command === 'jest' || command === 'vitest') return suiteCommand(command, rest)
+  if (!OPTIONS[command]) throw new UsageError(`unknown command '${command}' (commands: analyze, inspect, run, attach, jest, vitest, mcp; see leakhunt --help)`)
   let parsed
   try {
     parsed = parseArgs({ args: joinNegativeNumbers(rest, OPTIONS[command]), options: OPTIONS[command], allowPositionals: true, strict: true })

@@ -66,7 +66,7 @@ async function runJest(jestArgs, { cwd = process.cwd(), progress = () => {} } = 
   const failed = failedFiles(results)
   results = null // its failures' errors would keep their files alive while they are checked
   progress('leakhunt: the suite is done; collecting garbage and checking which finished test files stay alive')
-  const report = await sandboxes.check({ root: cwd, failed })
+  const report = await sandboxes.check({ root: cwd, failed, runnerDirs: sandboxes.runnerDirs(path.dirname(require.resolve('jest/package.json', { paths: [cwd] })), cwd) })
   report.jest = version
   report.testsFailed = !success
   return { report }

@@ -37,6 +37,12 @@ function watch(global, file, runner = 'jest') {
   return key
 }
 
+/** Names the file a watched realm runs, once it is known (Vitest's vm pools tell it late). */
+function name(key, file) {
+  const s = state.sandboxes.get(key)
+  if (s && file) s.file = file
+}
+
 /** Marks a file's realm finished: its environment's teardown ran. */
 function finished(key) {
   const s = state.sandboxes.get(key)
@@ -71,7 +77,8 @@ function finishedAlive() {
  * Files whose tests failed are not checked: the runner keeps their errors for its report, and
  * an error's stack keeps the realm it was thrown in (jestjs/jest#15222: failures taken for
  * leaks).
- * @param {{ root?: string, failed?: Iterable<string> }} [options]
+ * `runnerDirs`: where the test runner is installed; what only its functions keep is its doing.
+ * @param {{ root?: string, failed?: Iterable<string>, runnerDirs?: string[] }} [options]
  */
 async function check(options = {}) {
   const started = performance.now()
@@ -82,6 +89,9 @@ async function check(options = {}) {
   const finishedCount = all.filter((s) => s.finished).length
   const notChecked = all.filter((s) => s.finished && s.file && failed.has(path.resolve(s.file)))
   let alive = finishedAlive().filter((s) => !notChecked.includes(s))
+  // Files still finishing are not checked, but their realms are named to the analysis too: a
+  // chain through the last file's objects then starts where it leaves the process's objects.
+  let finishing = all.filter((s) => !s.finished && !s.collected && s.holder[s.key].deref() !== undefined)
   await turn() // out of the job whose deref() kept them
   const report = {
     schemaVersion: 1,
@@ -90,11 +100,14 @@ async function check(options = {}) {
     groups: [],
     unfinished: all.filter((s) => !s.finished && !s.collected).map((s) => relative(root, s.file)),
     failedNotChecked: notChecked.map((s) => relative(root, s.file)),
+    // Files that only the runner's records of their ES modules keep (see format()).
+    keptByRunner: [],
     heapUsed: process.memoryUsage().heapUsed,
     snapshotMs: 0,
     analysisMs: 0,
     totalMs: 0,
   }
+  let heads = new Map()
   if (alive.length > 0) {
     const t0 = performance.now()
     const { takeSnapshot } = require('./snapshot.js')
@@ -102,13 +115,22 @@ async function check(options = {}) {
     const snapshot = await takeSnapshot()
     const t1 = performance.now()
     const keys = alive.map((s) => s.key)
+    const checked = new Set(keys)
+    keys.push(...finishing.map((s) => s.key))
     alive = null
-    const realms = await snapshot.keptRealms(keys)
+    finishing = null
+    const realms = await snapshot.keptRealms(keys, options.runnerDirs || [])
+    // What a chain's head is kept by, for files kept through a file still finishing.
+    heads = new Map(realms.filter((r) => !checked.has(r.key) && r.entry).map((r) => [relative(root, state.sandboxes.get(r.key).file), r.entry]))
     report.snapshotMs = t1 - t0
     report.analysisMs = performance.now() - t1
     const { mapPlaces } = require('./source-maps.js')
     for (const realm of realms) {
-      if (!realm.found || !realm.heldByProgram) continue
+      if (!checked.has(realm.key) || !realm.found || !realm.heldByProgram) continue
+      if (realm.keptByRunner) {
+        report.keptByRunner.push({ file: relative(root, state.sandboxes.get(realm.key).file), retainedSize: realm.ownSize, holder: realm.entry ? realm.entry.holder : null, retainerPath: realm.retainerPath })
+        continue
+      }
       const s = state.sandboxes.get(realm.key)
       const entry = realm.entry
       const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
@@ -131,7 +153,7 @@ async function check(options = {}) {
     }
   }
   report.kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-  report.groups = group(report.kept, report.files)
+  report.groups = group(report.kept, report.files, heads, root, all.length > 0 ? all[0].runner : 'jest')
   for (const s of all) if (s.finished) state.sandboxes.delete(s.key)
   report.totalMs = performance.now() - started
   return report
@@ -155,11 +177,16 @@ function relative(root, file) {
  * another kept file's objects (a chain: each file's objects hold the previous one's), which
  * belong to the entry of the file their path enters first.
  */
-function group(kept, files) {
+function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'jest') {
   const byFile = new Map(kept.map((k) => [k.file, k]))
   const head = (k) => {
     let at = k
     for (let i = 0; i < kept.length && at.through && byFile.has(at.through); i++) at = byFile.get(at.through)
+    // A chain that starts in a file still finishing: its head is where that file is held.
+    const entry = at.through && heads.get(at.through)
+    if (entry) {
+      return { ...at, holder: entry.holder, holderId: entry.holderId, holderClass: entry.holderClass, coreModule: entry.coreModule, reference: { name: entry.firstName, type: entry.firstType, edge: entry.edge }, madeBy: entry.madeBy, madeAt: entry.madeAt ? { ...entry.madeAt, scriptName: relative(root, entry.madeAt.scriptName) } : at.madeAt, release: entry.release ? { className: entry.release[0], method: entry.release[1] } : null }
+    }
     return at
   }
   const groups = new Map()
@@ -193,13 +220,14 @@ function group(kept, files) {
   for (const g of list) {
     g.averageSize = Math.round(g.retainedSize / g.files.length)
     g.ofFiles = files
-    g.fix = fixFor(g)
+    g.fix = fixFor(g, runner)
   }
   return list
 }
 
 /** What to do, in the words of what keeps the files. */
-function fixFor(g) {
+function fixFor(g, runner) {
+  const setupFile = runner === 'vitest' ? 'a setupFiles file' : 'a setupFilesAfterEnv file'
   const made = g.madeAt ? ` (${g.madeAt.scriptName}:${g.madeAt.line})` : ''
   const inPackage = g.madeAt && /node_modules[\\/]/.test(g.madeAt.scriptName || '')
   const pkg = inPackage ? packageOf(g.madeAt.scriptName) : null
@@ -208,7 +236,7 @@ function fixFor(g) {
     const own = g.reference && g.reference.type === 'closure' ? `function ${g.reference.name}` : g.madeBy ? `${g.madeBy}` : 'object'
     const base = `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}; core modules are shared by every test file, so each file's copy of ${pkg || 'that module'} keeps the file alive`
     const move = pkg
-      ? `update ${pkg} (a version that changes ${g.coreModule} only once per process), or restore ${g.holder} in an afterAll of a setupFilesAfterEnv file`
+      ? `update ${pkg} (a version that makes this change only once per process), or restore ${g.holder} in an afterAll of ${setupFile}`
       : `restore the original in afterAll, or make the change once for the run in globalSetup`
     return `${base}: ${move}`
   }
@@ -240,6 +268,51 @@ function packageOf(file) {
   }
 }
 
+/**
+ * The directories a test runner is installed in: its package and every package it depends
+ * on, followed through their package.json files, less the packages the project depends on
+ * itself (those are the project's code, even where the runner uses them too).
+ * @param {string} entryDir  the runner's package directory
+ * @param {string} projectDir
+ */
+function runnerDirs(entryDir, projectDir) {
+  const fs = require('node:fs')
+  const readJson = (file) => {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'))
+    } catch {
+      return null
+    }
+  }
+  const project = readJson(path.join(projectDir, 'package.json')) || {}
+  const own = new Set(Object.keys({ ...project.dependencies, ...project.devDependencies, ...project.optionalDependencies }))
+  const dirs = new Set()
+  const queue = [fs.realpathSync(entryDir)]
+  while (queue.length > 0 && dirs.size < 2000) {
+    const dir = queue.pop()
+    if (dirs.has(dir)) continue
+    dirs.add(dir)
+    const pkg = readJson(path.join(dir, 'package.json'))
+    if (!pkg) continue
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      if (own.has(dep)) continue
+      const found = packageDir(dep, dir)
+      if (found) queue.push(found)
+    }
+  }
+  return [...dirs].map((d) => d + path.sep)
+}
+
+/** Where `name` is installed as seen from `from`: up the node_modules directories. */
+function packageDir(name, from) {
+  const fs = require('node:fs')
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name)
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate)
+    if (path.dirname(dir) === dir) return null
+  }
+}
+
 function formatSize(bytes) {
   if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`
   if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KB`
@@ -249,7 +322,9 @@ function formatSize(bytes) {
 /** The report as text. */
 function format(report) {
   const lines = []
-  if (report.groups.length === 0) {
+  if (report.note) {
+    lines.push(`leakhunt: no test file was checked: ${report.note}`)
+  } else if (report.groups.length === 0) {
     lines.push(`leakhunt: no finished test file stays alive (${report.files} checked)`)
   } else {
     const kept = report.kept.length
@@ -262,6 +337,13 @@ function format(report) {
       const shown = g.files.slice(0, 5)
       lines.push(`  files: ${shown.join(', ')}${g.files.length > shown.length ? `, … ${g.files.length - shown.length} more` : ''}`)
     }
+  }
+  if (report.keptByRunner && report.keptByRunner.length > 0) {
+    const n = report.keptByRunner.length
+    const each = formatSize(Math.round(report.keptByRunner.reduce((sum, k) => sum + k.retainedSize, 0) / n))
+    lines.push(
+      `(${n} of ${report.files} files are also kept, ${each} each, only by the test runner's own machinery (its functions, or Node's records of the ES modules it loaded into each file's context): the runner's doing, not the files'. In Vitest's vm pools, let the pool recycle its workers (poolOptions.vmThreads.memoryLimit) or use pool 'threads' or 'forks')`,
+    )
   }
   if (report.failedNotChecked.length > 0) {
     lines.push(`(${report.failedNotChecked.length} file(s) with failing tests were not checked: Jest keeps their errors, and an error keeps the file it was thrown in)`)
@@ -280,4 +362,4 @@ function noRunner(name, dir) {
   return codedError('ERR_LEAKHUNT_NO_RUNNER', `no ${name} in ${dir}: install it in the project (npm i -D ${name}) and run leakhunt ${name} there`)
 }
 
-module.exports = { watch, finished, check, format, nearHeapLimit, noRunner, formatSize }
+module.exports = { watch, name, finished, check, runnerDirs, format, nearHeapLimit, noRunner, formatSize }

@@ -237,8 +237,8 @@ impl AnalyzedSnapshot {
 
     /// The realms (vm contexts) the marker keys name that are still alive, and what keeps
     /// each from outside it (`realms::kept_realms`).
-    pub fn kept_realms(&self, keys: &[String]) -> Vec<crate::realms::KeptRealm> {
-        crate::realms::kept_realms(&self.graph, self.dominators(), keys)
+    pub fn kept_realms(&self, keys: &[String], runner_dirs: &[String]) -> Vec<crate::realms::KeptRealm> {
+        crate::realms::kept_realms(&self.graph, self.dominators(), keys, runner_dirs)
     }
 
     /// Top classes by count, self size and retained size.

@@ -90,10 +90,12 @@ impl HeapSnapshot {
     }
 
     /// The realms (vm contexts: finished test files' sandboxes) that marker keys name and
-    /// that are still alive, each with what keeps it from outside. On the thread pool.
+    /// that are still alive, each with what keeps it from outside; `runner_dirs`: where the
+    /// test runner is installed (its functions are its machinery). On the thread pool.
     #[napi(ts_return_type = "Promise<KeptRealm[]>")]
-    pub fn kept_realms(&self, keys: Vec<String>) -> AsyncTask<QueryTask> {
-        QueryTask::new(&self.inner, move |s| s.kept_realms(&keys))
+    pub fn kept_realms(&self, keys: Vec<String>, runner_dirs: Option<Vec<String>>) -> AsyncTask<QueryTask> {
+        let dirs = runner_dirs.unwrap_or_default();
+        QueryTask::new(&self.inner, move |s| s.kept_realms(&keys, &dirs))
     }
 
     /// Top classes by count, self size and retained size. Computes dominators on first call,

@@ -37,6 +37,8 @@ pub struct KeptRealm {
     pub held_by_program: bool,
     pub retainer_path: Vec<PathStep>,
     pub entry: Option<RealmEntry>,
+    /// True when only the test runner's machinery keeps it (see `Machinery`).
+    pub kept_by_runner: bool,
 }
 
 /// Where a realm's retainer path crosses from outside into a realm found alive.
@@ -87,10 +89,37 @@ struct Paths {
     parent_edge: Vec<u32>,
 }
 
+/// What the first search leaves out as the test runner's machinery: Node's records of ES
+/// modules (`ModuleWrap`, which Node holds through global handles while a vm module lives:
+/// the runner loaded the file's modules into the context), and the runner's own functions
+/// (closures of scripts under `runner_dirs`, the directories the runner was installed in),
+/// with all they alone reach. A realm only they keep is the runner's doing, not the file's.
+#[derive(Clone, Copy)]
+struct Machinery<'a> {
+    skipped: bool,
+    runner_dirs: &'a [String],
+}
+
+impl Machinery<'_> {
+    fn skips(&self, graph: &HeapGraph, to: NodeIndex) -> bool {
+        if !self.skipped {
+            return false;
+        }
+        match graph.kind(to) {
+            NodeKind::Object => graph.name(to) == "ModuleWrap",
+            NodeKind::Closure if !self.runner_dirs.is_empty() => classes::closure_script_name(graph, to).is_some_and(|script| {
+                let file = script.strip_prefix("file://").unwrap_or(&script);
+                self.runner_dirs.iter().any(|dir| file.starts_with(dir.as_str()))
+            }),
+            _ => false,
+        }
+    }
+}
+
 const UNSEEN: u32 = u32::MAX;
 
 impl Paths {
-    fn compute(graph: &HeapGraph) -> Paths {
+    fn compute(graph: &HeapGraph, machinery: Machinery) -> Paths {
         let n = graph.node_count();
         let mut parent_node = vec![UNSEEN; n];
         let mut parent_edge = vec![UNSEEN; n];
@@ -100,7 +129,7 @@ impl Paths {
         while let Some(node) = queue.pop_front() {
             for e in graph.edges(node) {
                 let to = graph.edge_to[e];
-                if parent_node[to as usize] != UNSEEN || !Paths::follows(graph, node, e, to) {
+                if parent_node[to as usize] != UNSEEN || !Paths::follows(graph, node, e, to, machinery) {
                     continue;
                 }
                 parent_node[to as usize] = node;
@@ -111,7 +140,7 @@ impl Paths {
         Paths { parent_node, parent_edge }
     }
 
-    fn follows(graph: &HeapGraph, from: NodeIndex, edge: usize, to: NodeIndex) -> bool {
+    fn follows(graph: &HeapGraph, from: NodeIndex, edge: usize, to: NodeIndex, machinery: Machinery) -> bool {
         match graph.edge_kind(edge) {
             EdgeKind::Weak => return false,
             EdgeKind::Shortcut if from != ROOT => return false,
@@ -146,6 +175,9 @@ impl Paths {
         // The frame itself, where an async resource keeps it in an internal field (Node 24:
         // a native handle's AsyncWrap, the DNS channel's).
         if graph.kind(to) == NodeKind::Object && graph.name(to) == "AsyncContextFrame" {
+            return false;
+        }
+        if machinery.skips(graph, to) {
             return false;
         }
         // Node's own record of a vm context (ContextifyContext) links to the context for as
@@ -274,7 +306,8 @@ impl KnownNames {
         // Shorter ids first: `fs` names fs.ReadStream before `fs/promises` could.
         modules.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.0.cmp(&b.0)));
         for (id, exports) in &modules {
-            let base = format!("require('{id}')");
+            // The process object is everywhere as `process`.
+            let base = if id == "process" { String::from("process") } else { format!("require('{id}')") };
             names.entry(*exports).or_insert_with(|| (base.clone(), Some(id.clone())));
         }
         for (id, exports) in &modules {
@@ -290,7 +323,8 @@ impl KnownNames {
                 if !matches!(graph.kind(value), NodeKind::Object | NodeKind::Closure) {
                     continue;
                 }
-                let text = format!("require('{id}').{}", property_text(&name));
+                let base = if id == "process" { String::from("process") } else { format!("require('{id}')") };
+                let text = format!("{base}.{}", property_text(&name));
                 if let Some(proto) = graph.edge_target(value, "prototype").filter(|_| graph.kind(value) == NodeKind::Closure) {
                     names.entry(proto).or_insert_with(|| (format!("{text}.prototype"), Some(id.clone())));
                 }
@@ -330,14 +364,17 @@ fn step_text(graph: &HeapGraph, edge: usize) -> String {
 }
 
 /// The realms the marker keys name, found alive in this snapshot, and what keeps each.
-pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String]) -> Vec<KeptRealm> {
+pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner_dirs: &[String]) -> Vec<KeptRealm> {
     let globals: Vec<Option<NodeIndex>> = keys.iter().map(|k| marked_object(graph, k)).collect();
     let realm_of_key: HashMap<NodeIndex, usize> =
         globals.iter().enumerate().filter_map(|(k, g)| g.and_then(|g| native_context_of(graph, g)).map(|n| (n, k))).collect();
     let own = own_sizes(graph, doms, &realm_of_key, keys.len());
     let found = globals.iter().any(Option::is_some);
     let known = found.then(|| KnownNames::of(graph));
-    let paths = found.then(|| Paths::compute(graph));
+    // A realm that only the runner's machinery keeps is found by a second search through it.
+    let paths = found.then(|| Paths::compute(graph, Machinery { skipped: true, runner_dirs }));
+    let unreached = |g: &Option<NodeIndex>| g.is_some_and(|g| paths.as_ref().is_some_and(|p| p.nodes(g).is_none()));
+    let with_records = globals.iter().any(unreached).then(|| Paths::compute(graph, Machinery { skipped: false, runner_dirs }));
     keys.iter()
         .zip(&globals)
         .enumerate()
@@ -351,9 +388,12 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String]) -> Vec
                     held_by_program: false,
                     retainer_path: Vec::new(),
                     entry: None,
+                    kept_by_runner: false,
                 };
             };
-            let paths = paths.as_ref().expect("computed when a realm is found");
+            let direct = paths.as_ref().expect("computed when a realm is found");
+            let by_records = direct.nodes(global).is_none() && with_records.as_ref().is_some_and(|p| p.nodes(global).is_some());
+            let paths = if by_records { with_records.as_ref().expect("computed for an unreached realm") } else { direct };
             let entry = known.as_ref().and_then(|known| entry_of(graph, paths, known, &realm_of_key, keys, k, global));
             KeptRealm {
                 key: key.clone(),
@@ -363,6 +403,7 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String]) -> Vec
                 held_by_program: paths.nodes(global).is_some(),
                 retainer_path: paths.steps(graph, global),
                 entry,
+                kept_by_runner: by_records,
             }
         })
         .collect()
@@ -489,7 +530,8 @@ fn holder_expression(graph: &HeapGraph, tree: &Paths, known: &KnownNames, outsid
         if let Some(module) = named.and_then(|at| known.names[&outside[at]].1.clone()) {
             let exported = known.exports_of(&module).is_some_and(|exports| graph.edges(exports).any(|e| graph.edge_is_named(e, &variable)));
             if exported {
-                return (format!("require('{module}').{}", property_text(&variable)), Some(module));
+                let base = if module == "process" { String::from("process") } else { format!("require('{module}')") };
+                return (format!("{base}.{}", property_text(&variable)), Some(module));
             }
         }
     }
@@ -508,7 +550,10 @@ fn holder_expression(graph: &HeapGraph, tree: &Paths, known: &KnownNames, outsid
         None => {
             let holder = *outside.last().expect("a crossing has an object before it");
             let name = if holder == ROOT { String::from("(GC roots)") } else { classes::display_name(graph, holder) };
-            (format!("{name}{}", step_text(graph, edge)), None)
+            // Outside every test file, an object of class `process` is the process itself
+            // (a Jest file's own process object is of its realm, so inside).
+            let core = (graph.kind(holder) == NodeKind::Object && name == "process").then(|| String::from("process"));
+            (format!("{name}{}", step_text(graph, edge)), core)
         }
     }
 }
@@ -569,7 +614,7 @@ mod tests {
         let graph = kept_file();
         let doms = crate::dominators::compute(&graph);
         let keys = vec!["leakhunt:sandbox:1".to_string(), "leakhunt:sandbox:2".to_string()];
-        let kept = kept_realms(&graph, &doms, &keys);
+        let kept = kept_realms(&graph, &doms, &keys, &[]);
         assert!(kept[0].found && kept[0].held_by_program);
         assert!(!kept[1].found, "a key the snapshot does not hold");
         let entry = kept[0].entry.as_ref().expect("a crossing");
