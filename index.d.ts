@@ -23,6 +23,126 @@ export declare class HeapSnapshot {
    * const found = await (await takeSnapshot()).locate(['probe-7f3a', 'target'])
    */
   locate(edgeNames: string[]): Promise<LocatedObject | null>
+  /**
+   * The realms (vm contexts: finished test files) that marker keys name (each key an edge to
+   * a WeakRef whose target is the realm's global) and that are still alive, each with where
+   * its retainer path crosses into it from outside. `runnerDirs`: where the test runner is
+   * installed; what only its functions keep is its machinery (`keptByRunner`). What
+   * `leakhunt jest` and `leakhunt vitest` ask; 'full' snapshots only.
+   */
+  keptRealms(keys: string[], runnerDirs?: string[]): Promise<KeptRealm[]>
+}
+
+/** A realm found alive by HeapSnapshot.keptRealms(). */
+export interface KeptRealm {
+  key: string
+  /** False when the snapshot holds no such marker or its global. */
+  found: boolean
+  globalId: number
+  /** What this realm alone keeps, in bytes. */
+  ownSize: number
+  heldByProgram: boolean
+  retainerPath: PathStep[]
+  entry: RealmEntry | null
+  /** True when only the test runner's machinery keeps it. */
+  keptByRunner: boolean
+}
+
+/** Where a realm's retainer path crosses from outside into a realm found alive. */
+export interface RealmEntry {
+  /** The key of the realm the path enters first, when not this one (a chain). */
+  throughKey: string | null
+  /** The object outside, as a program writes it: "require('fs').ReadStream", "process.cwd". */
+  holder: string
+  holderId: number
+  holderName: string
+  holderClass: string
+  edge: string
+  edgeType: string
+  firstId: number
+  firstName: string
+  firstType: string
+  /** The function of the realm nearest the crossing: the code that put the reference there. */
+  madeBy: string | null
+  madeAt: SourceLocation | null
+  coreModule: string | null
+  /** [class, method] of the nearest object outside that lets go with that method. */
+  release: [string, string] | null
+}
+
+/** One finished test file that stays alive (`leakhunt jest --json`, `SuiteReport.kept`). */
+export interface KeptFile {
+  /** Relative to the project's root. */
+  file: string
+  order: number
+  /** What the file alone keeps, in bytes. */
+  retainedSize: number
+  holder: string
+  holderId: number
+  /** The kept file whose objects this file's path enters first (a chain), if any. */
+  through: string | null
+  reference: { name: string; type: string; edge: string } | null
+  madeBy: string | null
+  madeAt: SourceLocation | null
+  coreModule: string | null
+  holderClass: string | null
+  release: { className: string; method: string } | null
+  retainerPath: PathStep[]
+}
+
+/** Files kept by one holder: a chain, or each file's own object of one kind made by one line. */
+export interface KeptFileGroup {
+  holder: string
+  holderClass: string | null
+  coreModule: string | null
+  reference: { name: string; type: string; edge: string } | null
+  madeBy: string | null
+  madeAt: SourceLocation | null
+  release: { className: string; method: string } | null
+  /** True when files keep each other through this holder (each file's objects hold the one before's). */
+  chain: boolean
+  files: string[]
+  /** Bytes the group's files keep in all, and on average. */
+  retainedSize: number
+  averageSize: number
+  /** Finished test files checked in the run. */
+  ofFiles: number
+  /** What to do, in the words of the holder and the code that made the reference. */
+  fix: string
+}
+
+/**
+ * Which finished test files stay alive (`leakhunt jest --json FILE`, `leakhunt vitest --json
+ * FILE`, the reporter `leakhunt/jest-reporter`'s outputFile).
+ */
+export interface SuiteReport {
+  schemaVersion: 1
+  /** Finished test files checked (files with failing tests and the one still finishing are not). */
+  files: number
+  kept: KeptFile[]
+  groups: KeptFileGroup[]
+  /** Files that had not finished their teardown when checked. */
+  unfinished: string[]
+  /** Files with failing tests: the runner keeps their errors, which keep the file. */
+  failedNotChecked: string[]
+  /** Files only the runner's own machinery keeps (not counted as kept). */
+  keptByRunner: Array<{ file: string; retainedSize: number; holder: string | null; retainerPath: PathStep[] }>
+  heapUsed: number
+  snapshotMs: number
+  analysisMs: number
+  totalMs: number
+  /** Set when the process had no room for a heap snapshot: the kept files are listed without holders. */
+  noRoom?: string
+  /** Set when a check ran earlier, near the heap limit; its files are in this report. */
+  early?: { files: number; heapUsed: number }
+  /** Set by leakhunt jest / leakhunt vitest. */
+  jest?: string
+  vitest?: string
+  runner?: 'vitest'
+  pool?: string
+  /** Set when the runner's pool runs no two files in one realm: why nothing was checked. */
+  note?: string
+  testsFailed?: boolean
 }
 
 export interface ReadOptions {
@@ -866,6 +986,9 @@ export type LeakhuntErrorCode =
   | 'ERR_LEAKHUNT_NO_INSPECTOR'
   | 'ERR_LEAKHUNT_NO_ROOM'
   | 'ERR_LEAKHUNT_PROFILE'
+  | 'ERR_LEAKHUNT_NO_RUNNER'
+  | 'ERR_LEAKHUNT_RUNNER_USAGE'
+  | 'ERR_LEAKHUNT_NOT_CHECKED'
 
 export interface MonitorOptions {
   /** The sliding window the trend is fitted over. Default 600000 (10 minutes). */

@@ -10,6 +10,7 @@ const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const { declaredInterfaces, check } = require('./helpers/declared.js')
 
 const ROOT = path.join(__dirname, '..')
 const CLI = path.join(ROOT, 'bin', 'leakhunt.js')
@@ -41,8 +42,8 @@ function makeProject(name, files, { packages = [], jestConfig = {}, jest = 30 } 
 /** The project's own jest binary. */
 const jestBin = (dir) => path.join(dir, 'node_modules', 'jest', 'bin', 'jest.js')
 
-function run(dir, args) {
-  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: '' }
+function run(dir, args, { nodeOptions = '' } = {}) {
+  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions }
   delete env.NODE_TEST_CONTEXT
   delete env.LEAKHUNT_JEST_ENVIRONMENT
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env, timeout: 240_000 })
@@ -170,6 +171,12 @@ for (const jest of [30, 29]) {
       assert.ok(group.averageSize > 100_000, `each file keeps its fixtures: ${group.averageSize}`)
       assert.match(out, new RegExp(`${report.kept.length} of ${FILES} test files are kept by require\\('fs'\\)`))
       assert.match(out, /Tests: +10 passed, 10 total/, 'the suite’s own results are printed')
+      // The JSON is what index.d.ts declares, field by field, both ways.
+      const interfaces = declaredInterfaces()
+      check(interfaces, 'SuiteReport', report, 'report')
+      check(interfaces, 'KeptFileGroup', group, 'report.groups[0]')
+      check(interfaces, 'KeptFile', report.kept[0], 'report.kept[0]')
+      check(interfaces, 'SourceLocation', group.madeAt, 'report.groups[0].madeAt')
     })
 
     it('graceful-fs 4.2.11 (the fixed version): no file is kept', () => {
@@ -227,6 +234,15 @@ describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
     const fixed = leakhuntJest(closed)
     assert.equal(fixed.code, 0, fixed.out)
     assert.deepEqual(fixed.report.kept, [], fixed.out)
+  })
+
+  it('a suite that runs out of memory is explained before it dies: the files finished so far, and what keeps them', () => {
+    const heavy = (i) => gracefulFile('4.1.15')(i).replaceAll('5000', '60000')
+    const dir = project('oom', times(30, heavy), { packages: ['graceful-fs-4.1.15'] })
+    const { code, out } = run(dir, [CLI, 'jest', '--quiet', '--', '--config', 'jest.config.js', '--silent'], { nodeOptions: '--max-old-space-size=160' })
+    assert.notEqual(code, 0, out)
+    assert.match(out, /leakhunt: the heap is at \d+% of its limit .*; what keeps the test files finished so far:/)
+    assert.match(out, /\d+ of \d+ test files are kept by require\('fs'\)\.\w+ \(a chain/)
   })
 
   it('a failing test is not a kept file: exit 1 for the failure, no file reported kept', () => {

@@ -1,5 +1,6 @@
 // Compiled by the test suite with `tsc --noEmit --strict`: the public types must describe real use.
-import { hunt, attach, formatReport, formatProfileReport, ProfileReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport } from '..'
+import { hunt, attach, formatReport, formatProfileReport, ProfileReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport, SuiteReport } from '..'
+import LeakhuntReporter = require('../runners/jest-reporter')
 
 async function main(): Promise<void> {
   const report: HuntReport = await hunt(async (i) => i, { iterations: 5, signal: new AbortController().signal, leakFilter: (g) => g.verdict.reason !== 'one-time' })
@@ -38,6 +39,13 @@ async function main(): Promise<void> {
   console.log(summary.topByRetainedSize[0]?.retainedSize)
   const offline: LeakReport = await analyzeSnapshots('a', await readSnapshot('b', { mode: 'ids' }), snapshot, { iterations: 5, sourceMaps: true })
   console.log(offline.summary.final.nodeCount, offline.summary.sourceMaps?.maps)
+  const realms = await snapshot.keptRealms(['leakhunt:sandbox:1'], ['/srv/app/node_modules/jest/'])
+  console.log(realms[0]?.entry?.holder, realms[0]?.keptByRunner)
+  const suite: SuiteReport = JSON.parse('{}')
+  for (const g of suite.groups) console.log(`${g.files.length} of ${g.ofFiles} kept by ${g.holder}`, g.madeAt?.line, g.fix, g.chain)
+  for (const k of suite.kept) console.log(k.file, k.retainedSize, k.through, k.release?.method)
+  const reporter = new LeakhuntReporter({}, { outputFile: 'suite.json' })
+  console.log(reporter.report?.files, reporter.getLastError()?.message)
   const parser = new SnapshotParser({ source: 'x' })
   parser.write(new Uint8Array(0))
   await parser.end()

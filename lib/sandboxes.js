@@ -13,7 +13,6 @@
 const path = require('node:path')
 const v8 = require('node:v8')
 const { gc } = require('./gc.js')
-const { codedError } = require('./errors.js')
 
 // Shared by every copy of this module in the process (a project may resolve leakhunt twice:
 // the environment from the project, the CLI from elsewhere).
@@ -53,7 +52,10 @@ const turn = () => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * Collects what can be, each GC in a turn of its own (a WeakRef read keeps its target until
- * the job ends), until no more finished realms go or `rounds` pass.
+ * the job ends), until a GC lets no more finished realms go or `rounds` pass. Two GCs at
+ * least: what a finished file's FinalizationRegistry callbacks and weak callbacks release
+ * goes in the second. Each costs a full GC of a heap that kept files make large (545 MB
+ * for 200 kept files: 0.6 s each), so no more than that.
  */
 async function collectFinished(rounds = 6) {
   let before = -1
@@ -62,7 +64,7 @@ async function collectFinished(rounds = 6) {
     await gc()
     await turn()
     const left = finishedAlive().length
-    if (round >= 2 && left === before) break
+    if (round >= 1 && left === before) break
     before = left
   }
 }
@@ -109,6 +111,21 @@ async function check(options = {}) {
   }
   let heads = new Map()
   if (alive.length > 0) {
+    // Do no harm: a snapshot costs per object, and a suite near its heap limit has many.
+    try {
+      const { checkLocalSnapshotRoom } = require('./room.js')
+      await checkLocalSnapshotRoom('check of the finished test files', {
+        instead: 'the files below stay alive; run fewer test files at once (a subset of the suite) to see what keeps them',
+        mayCount: true,
+      })
+    } catch (err) {
+      if (err.code !== 'ERR_LEAKHUNT_NO_ROOM') throw err
+      report.noRoom = err.message
+      for (const s of alive) report.kept.push({ file: relative(root, s.file), order: s.order, retainedSize: 0, holder: '(not known: no room for a heap snapshot)', holderId: 0, through: null, reference: null, madeBy: null, madeAt: null, coreModule: null, holderClass: null, release: null, retainerPath: [] })
+      alive = []
+    }
+  }
+  if (alive.length > 0) {
     const t0 = performance.now()
     const { takeSnapshot } = require('./snapshot.js')
     require('./heap-snapshot.js')
@@ -151,6 +168,14 @@ async function check(options = {}) {
         retainerPath: realm.retainerPath,
       })
     }
+  }
+  // What an early check (near the heap limit) found before: those files were let go of here.
+  if (state.early) {
+    report.kept.push(...state.early.kept)
+    report.keptByRunner.push(...state.early.keptByRunner)
+    report.files += state.early.files
+    report.early = { files: state.early.files, heapUsed: state.early.heapUsed }
+    state.early = null
   }
   report.kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
   report.groups = group(report.kept, report.files, heads, root, all.length > 0 ? all[0].runner : 'jest')
@@ -276,6 +301,13 @@ function packageOf(file) {
  * @param {string} projectDir
  */
 function runnerDirs(entryDir, projectDir) {
+  const memo = `${entryDir}\0${projectDir}`
+  state.runnerDirs ||= new Map()
+  if (!state.runnerDirs.has(memo)) state.runnerDirs.set(memo, installedDirs(entryDir, projectDir))
+  return state.runnerDirs.get(memo)
+}
+
+function installedDirs(entryDir, projectDir) {
   const fs = require('node:fs')
   const readJson = (file) => {
     try {
@@ -353,13 +385,31 @@ function format(report) {
 }
 
 /** Whether the heap nears its limit: then the check runs before the suite crashes. */
-function nearHeapLimit(share = 0.8) {
+function nearHeapLimit(share = NEAR_LIMIT) {
   const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics()
   return used > share * limit
 }
 
-function noRunner(name, dir) {
-  return codedError('ERR_LEAKHUNT_NO_RUNNER', `no ${name} in ${dir}: install it in the project (npm i -D ${name}) and run leakhunt ${name} there`)
+/** Heap used, as a share of V8's limit, from which the files finished so far are checked: the
+ * limit counts the young generation too, which a small heap (--max-old-space-size=160: 218 MB)
+ * never fills, and the heap at a file's start holds the files before it. */
+const NEAR_LIMIT = 0.6
+
+/**
+ * Before a file starts: when the heap nears its limit, the files finished so far are checked
+ * now, and what keeps them printed at once, so that a suite about to die of "JavaScript heap
+ * out of memory" is still explained; the final check adds them to its report. Once a run.
+ * @param {{ root?: string, runnerDirs?: string[], write?: (text: string) => void }} [options]
+ */
+async function checkIfNearHeapLimit(options = {}) {
+  if (state.early || state.earlyDone || !nearHeapLimit()) return null
+  state.earlyDone = true
+  const { heap_size_limit: limit } = v8.getHeapStatistics()
+  const report = await check(options)
+  state.early = report
+  const write = options.write || ((text) => process.stderr.write(text))
+  write(`\nleakhunt: the heap is at ${Math.round((100 * report.heapUsed) / limit)}% of its limit (${formatSize(limit)}); what keeps the test files finished so far:\n${format(report)}\n`)
+  return report
 }
 
-module.exports = { watch, name, finished, check, runnerDirs, format, nearHeapLimit, noRunner, formatSize }
+module.exports = { watch, name, finished, check, checkIfNearHeapLimit, runnerDirs, format, nearHeapLimit, formatSize }

@@ -32,6 +32,15 @@ function environmentClass(name, rootDir) {
   return Env
 }
 
+/** Where the Jest that runs this file is installed (its machinery, see lib/sandboxes.js). */
+function runnerDirs(rootDir) {
+  try {
+    return sandboxes.runnerDirs(path.dirname(require.resolve('jest/package.json', { paths: [rootDir || process.cwd(), __dirname] })), rootDir || process.cwd())
+  } catch {
+    return []
+  }
+}
+
 class LeakhuntEnvironment {
   /** Returns the wrapped environment itself, its global watched and its teardown noted. */
   constructor(config, context) {
@@ -42,6 +51,12 @@ class LeakhuntEnvironment {
     const env = new Env(config, context)
     if (env.global) {
       const key = sandboxes.watch(env.global, context && context.testPath)
+      const setup = env.setup
+      env.setup = async function setupAfterCheck() {
+        // A suite near its heap limit: the files finished so far are checked before this one.
+        await sandboxes.checkIfNearHeapLimit({ root: project.rootDir, runnerDirs: runnerDirs(project.rootDir) })
+        return setup.call(this)
+      }
       const teardown = env.teardown
       env.teardown = async function teardownWatched() {
         try {

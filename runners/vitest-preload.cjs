@@ -6,6 +6,11 @@
 const fs = require('node:fs')
 const sandboxes = require('../lib/sandboxes.js')
 
+/** Where the Vitest that runs the files is installed (its machinery, see lib/sandboxes.js). */
+function vitestDirs(root) {
+  return sandboxes.runnerDirs(require('node:path').dirname(require.resolve('vitest/package.json', { paths: [root] })), root)
+}
+
 let previous = null
 let count = 0
 
@@ -17,14 +22,18 @@ process[Symbol.for('leakhunt.vitest')] = {
     count += 1
     return count
   },
+  /** Before a file's tests: near the heap limit, the files finished so far are checked now. */
+  async beforeFile() {
+    const root = process.cwd()
+    await sandboxes.checkIfNearHeapLimit({ root, runnerDirs: vitestDirs(root) })
+  },
   /** After the tests of file `n`: when it is the run's last, the files before it are checked. */
   async checkIfLast(n) {
     const total = Number(process.env.LEAKHUNT_VITEST_FILES || 0)
     const out = process.env.LEAKHUNT_VITEST_REPORT
     if (!out || n !== total) return
     const root = process.cwd()
-    const vitest = require('node:path').dirname(require.resolve('vitest/package.json', { paths: [root] }))
-    const report = await sandboxes.check({ root, runnerDirs: sandboxes.runnerDirs(vitest, root) })
+    const report = await sandboxes.check({ root, runnerDirs: vitestDirs(root) })
     fs.writeFileSync(out, `${JSON.stringify(report)}\n`, { mode: 0o600 })
   },
 }

@@ -7,6 +7,7 @@ const hook = process[Symbol.for('leakhunt.vitest')]
 if (hook) {
   const state = globalThis.__vitest_worker__
   const n = hook.watch(globalThis, state && state.filepath)
+  await hook.beforeFile()
   // A heap snapshot of a large suite takes a while.
   afterAll(() => hook.checkIfLast(n), 600_000)
 }

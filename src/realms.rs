@@ -365,7 +365,7 @@ fn step_text(graph: &HeapGraph, edge: usize) -> String {
 
 /// The realms the marker keys name, found alive in this snapshot, and what keeps each.
 pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner_dirs: &[String]) -> Vec<KeptRealm> {
-    let globals: Vec<Option<NodeIndex>> = keys.iter().map(|k| marked_object(graph, k)).collect();
+    let globals = marked_objects(graph, keys);
     let realm_of_key: HashMap<NodeIndex, usize> =
         globals.iter().enumerate().filter_map(|(k, g)| g.and_then(|g| native_context_of(graph, g)).map(|n| (n, k))).collect();
     let own = own_sizes(graph, doms, &realm_of_key, keys.len());
@@ -409,14 +409,36 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
         .collect()
 }
 
-/// The object a marker names: the only edge named `key`, to a WeakRef, whose `target` it is.
-fn marked_object(graph: &HeapGraph, key: &str) -> Option<NodeIndex> {
-    let mut edges = (0..graph.edge_count()).filter(|&e| graph.edge_is_named(e, key));
-    let edge = edges.next()?;
-    if edges.next().is_some() {
-        return None;
+/// The object each marker names: the only edge named `key`, to a WeakRef, whose `target` it
+/// is. One pass over the strings and one over the edges, whatever the number of keys (a
+/// suite's hundreds of files), comparing string indices.
+fn marked_objects(graph: &HeapGraph, keys: &[String]) -> Vec<Option<NodeIndex>> {
+    let wanted: HashMap<&str, usize> = keys.iter().enumerate().map(|(k, key)| (key.as_str(), k)).collect();
+    let mut key_of_string: HashMap<u32, usize> = HashMap::new();
+    for i in 0..graph.strings.len() as u32 {
+        if let Some(&k) = wanted.get(graph.strings.get(i)) {
+            key_of_string.insert(i, k);
+        }
     }
-    graph.edge_target(graph.edge_to[edge], "target")
+    // The edge of each key; a key named by two edges is not a marker (u32::MAX).
+    let mut edge_of = vec![None::<usize>; keys.len()];
+    let mut ambiguous = vec![false; keys.len()];
+    if !key_of_string.is_empty() {
+        for e in 0..graph.edge_count() {
+            if graph.edge_kind(e).name_is_index() {
+                continue;
+            }
+            if let Some(&k) = key_of_string.get(&graph.edge_name_or_index(e)) {
+                ambiguous[k] |= edge_of[k].is_some();
+                edge_of[k] = Some(e);
+            }
+        }
+    }
+    edge_of
+        .iter()
+        .zip(&ambiguous)
+        .map(|(e, &twice)| e.filter(|_| !twice).and_then(|e| graph.edge_target(graph.edge_to[e], "target")))
+        .collect()
 }
 
 /// What each realm alone keeps (see `KeptRealm::own_size`): each object goes to the realm
