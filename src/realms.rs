@@ -211,41 +211,9 @@ impl Paths {
     /// A path as reports show it (cut in the middle when long, as retainer paths are).
     fn steps(&self, graph: &HeapGraph, node: NodeIndex) -> Vec<PathStep> {
         let Some(chain) = self.nodes(node) else { return Vec::new() };
-        let step = |x: NodeIndex| {
-            let e = self.parent_edge[x as usize] as usize;
-            let from = self.parent_node[x as usize];
-            PathStep {
-                edge: if from == ROOT { String::new() } else { graph.edge_name(e).into_owned() },
-                edge_type: graph.layout.edge_type_names[graph.edge_type(e) as usize].clone(),
-                name: classes::display_name(graph, x),
-                node_type: graph.layout.node_type_names[graph.types[x as usize] as usize].clone(),
-                id: graph.ids[x as usize],
-                elided: None,
-                key: None,
-                module_file: None,
-                variable: None,
-            }
-        };
-        let max = crate::retainers::MAX_PATH_STEPS;
-        if chain.len() <= max {
-            return chain.into_iter().map(step).collect();
-        }
-        let (head, tail) = (4, max - 5);
-        let left_out = chain.len() - head - tail;
-        let mut steps: Vec<PathStep> = chain[..head].iter().map(|&x| step(x)).collect();
-        steps.push(PathStep {
-            edge: String::new(),
-            edge_type: String::new(),
-            name: format!("... {left_out} more steps ..."),
-            node_type: String::new(),
-            id: 0,
-            elided: Some(left_out as u32),
-            key: None,
-            module_file: None,
-            variable: None,
-        });
-        steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
-        steps
+        crate::retainers::cut_long(&chain, |x| {
+            PathStep::plain(graph, self.parent_node[x as usize], self.parent_edge[x as usize] as usize, x)
+        })
     }
 }
 

@@ -38,6 +38,48 @@ pub struct PathStep {
     pub variable: Option<String>,
 }
 
+impl PathStep {
+    /// The step to `node` by edge `edge` of `from`, with nothing read beyond the edge and node.
+    pub fn plain(graph: &HeapGraph, from: NodeIndex, edge: usize, node: NodeIndex) -> PathStep {
+        PathStep {
+            edge: if from == ROOT { String::new() } else { graph.edge_name(edge).into_owned() },
+            edge_type: graph.layout.edge_type_names[graph.edge_type(edge) as usize].clone(),
+            name: crate::classes::display_name(graph, node),
+            node_type: graph.layout.node_type_names[graph.types[node as usize] as usize].clone(),
+            id: graph.ids[node as usize],
+            elided: None,
+            key: None,
+            module_file: None,
+            variable: None,
+        }
+    }
+}
+
+/// A path's steps, root side first, cut in the middle when longer than MAX_PATH_STEPS: the
+/// ends are what explain it, and a marker step says how many were left out.
+pub fn cut_long(chain: &[NodeIndex], step: impl Fn(NodeIndex) -> PathStep) -> Vec<PathStep> {
+    if chain.len() <= MAX_PATH_STEPS {
+        return chain.iter().map(|&x| step(x)).collect();
+    }
+    let head = 4;
+    let tail = MAX_PATH_STEPS - head - 1;
+    let left_out = chain.len() - head - tail;
+    let mut steps: Vec<PathStep> = chain[..head].iter().map(|&x| step(x)).collect();
+    steps.push(PathStep {
+        edge: String::new(),
+        edge_type: String::new(),
+        name: format!("... {left_out} more steps ..."),
+        node_type: String::new(),
+        id: 0,
+        elided: Some(left_out as u32),
+        key: None,
+        module_file: None,
+        variable: None,
+    });
+    steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
+    steps
+}
+
 /// The file of a CommonJS module object: the string its `filename` property holds.
 fn module_file(graph: &HeapGraph, x: NodeIndex) -> Option<String> {
     if graph.kind(x) != NodeKind::Object || graph.name(x) != "Module" {
@@ -341,41 +383,15 @@ impl RetainerTree {
             x = self.parent_node[x as usize];
         }
         chain.reverse();
-        let step = |x: NodeIndex| {
+        cut_long(&chain, |x: NodeIndex| {
             let e = self.parent_edge[x as usize] as usize;
             let from = self.parent_node[x as usize];
             PathStep {
-                edge: if from == ROOT { String::new() } else { graph.edge_name(e).into_owned() },
-                edge_type: graph.layout.edge_type_names[graph.edge_type(e) as usize].clone(),
-                name: crate::classes::display_name(graph, x),
-                node_type: graph.layout.node_type_names[graph.types[x as usize] as usize].clone(),
-                id: graph.ids[x as usize],
-                elided: None,
                 key: self.map_key(graph, from, e).or_else(|| record_key(graph, from, e)),
                 module_file: module_file(graph, x),
-                variable: None,
+                ..PathStep::plain(graph, from, e, x)
             }
-        };
-        if chain.len() <= MAX_PATH_STEPS {
-            return chain.into_iter().map(step).collect();
-        }
-        let head = 4;
-        let tail = MAX_PATH_STEPS - head - 1;
-        let left_out = chain.len() - head - tail;
-        let mut steps: Vec<PathStep> = chain[..head].iter().map(|&x| step(x)).collect();
-        steps.push(PathStep {
-            edge: String::new(),
-            edge_type: String::new(),
-            name: format!("... {left_out} more steps ..."),
-            node_type: String::new(),
-            id: 0,
-            elided: Some(left_out as u32),
-            key: None,
-            module_file: None,
-            variable: None,
-        });
-        steps.extend(chain[chain.len() - tail..].iter().map(|&x| step(x)));
-        steps
+        })
     }
 
     /// The key of the Map entry whose value edge `edge` of `table` is. V8 lays a Map's hash
