@@ -66,10 +66,19 @@ async function runJest(jestArgs, { cwd = process.cwd(), progress = () => {} } = 
   const failed = failedFiles(results)
   results = null // its failures' errors would keep their files alive while they are checked
   progress('leakhunt: the suite is done; collecting garbage and checking which finished test files stay alive')
-  const report = await sandboxes.check({ root: cwd, failed, runnerDirs: sandboxes.runnerDirs(path.dirname(require.resolve('jest/package.json', { paths: [cwd] })), cwd) })
+  const report = await sandboxes.check({ root: cwd, failed, runnerDirs: jestDirs(cwd) })
   report.jest = version
   report.testsFailed = !success
   return { report }
+}
+
+/** Where the Jest a project runs is installed (its machinery: see lib/sandboxes.js); none if not found. */
+function jestDirs(root) {
+  try {
+    return sandboxes.runnerDirs(path.dirname(require.resolve('jest/package.json', { paths: [root, __dirname] })), root)
+  } catch {
+    return []
+  }
 }
 
 /** The test files with a failing test or that failed to run, from Jest's aggregated results. */
@@ -77,4 +86,4 @@ function failedFiles(results) {
   return (results.testResults || []).filter((r) => r.numFailingTests > 0 || r.testExecError || r.failureMessage).map((r) => r.testFilePath)
 }
 
-module.exports = { runJest, failedFiles }
+module.exports = { runJest, failedFiles, jestDirs }

@@ -13,6 +13,7 @@
 const path = require('node:path')
 const v8 = require('node:v8')
 const { gc } = require('./gc.js')
+const { bytes } = require('./phrases.js')
 
 // Shared by every copy of this module in the process (a project may resolve leakhunt twice:
 // the environment from the project, the CLI from elsewhere).
@@ -121,7 +122,9 @@ async function check(options = {}) {
     } catch (err) {
       if (err.code !== 'ERR_LEAKHUNT_NO_ROOM') throw err
       report.noRoom = err.message
-      for (const s of alive) report.kept.push({ file: relative(root, s.file), order: s.order, retainedSize: 0, holder: '(not known: no room for a heap snapshot)', holderId: 0, through: null, reference: null, madeBy: null, madeAt: null, coreModule: null, holderClass: null, release: null, retainerPath: [] })
+      for (const s of alive) {
+        report.kept.push({ file: relative(root, s.file), order: s.order, retainedSize: 0, ...heldBy(null, root), holder: '(not known: no room for a heap snapshot)', through: null, retainerPath: [] })
+      }
       alive = []
     }
   }
@@ -150,21 +153,14 @@ async function check(options = {}) {
       }
       const s = state.sandboxes.get(realm.key)
       const entry = realm.entry
-      const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
-      if (madeAt) mapPlaces([madeAt]) // a bundle's or tsc's output, through the map beside it
+      if (entry && entry.madeAt && entry.madeAt.scriptName) mapPlaces([entry.madeAt]) // a bundle's or tsc's output, through the map beside it
       report.kept.push({
         file: relative(root, s.file),
         order: s.order,
         retainedSize: realm.ownSize,
+        ...heldBy(entry, root),
         holder: entry ? entry.holder : describeRoot(realm),
-        holderId: entry ? entry.holderId : 0,
         through: entry && entry.throughKey ? relative(root, state.sandboxes.get(entry.throughKey).file) : null,
-        reference: entry ? { name: entry.firstName, type: entry.firstType, edge: entry.edge } : null,
-        madeBy: entry ? entry.madeBy : null,
-        madeAt: madeAt ? { ...madeAt, scriptName: relative(root, madeAt.scriptName) } : null,
-        coreModule: entry ? entry.coreModule : null,
-        holderClass: entry ? entry.holderClass : null,
-        release: entry && entry.release ? { className: entry.release[0], method: entry.release[1] } : null,
         retainerPath: realm.retainerPath,
       })
     }
@@ -182,6 +178,21 @@ async function check(options = {}) {
   for (const s of all) if (s.finished) state.sandboxes.delete(s.key)
   report.totalMs = performance.now() - started
   return report
+}
+
+/** What keeps a file, as the report gives it, from where its path crosses in (src/realms.rs). */
+function heldBy(entry, root) {
+  const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
+  return {
+    holder: entry ? entry.holder : null,
+    holderId: entry ? entry.holderId : 0,
+    reference: entry ? { name: entry.firstName, type: entry.firstType, edge: entry.edge } : null,
+    madeBy: entry ? entry.madeBy : null,
+    madeAt: madeAt ? { ...madeAt, scriptName: relative(root, madeAt.scriptName) } : null,
+    coreModule: entry ? entry.coreModule : null,
+    holderClass: entry ? entry.holderClass : null,
+    release: entry && entry.release ? { className: entry.release[0], method: entry.release[1] } : null,
+  }
 }
 
 function describeRoot(realm) {
@@ -209,10 +220,7 @@ function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'j
     for (let i = 0; i < kept.length && at.through && byFile.has(at.through); i++) at = byFile.get(at.through)
     // A chain that starts in a file still finishing: its head is where that file is held.
     const entry = at.through && heads.get(at.through)
-    if (entry) {
-      return { ...at, holder: entry.holder, holderId: entry.holderId, holderClass: entry.holderClass, coreModule: entry.coreModule, reference: { name: entry.firstName, type: entry.firstType, edge: entry.edge }, madeBy: entry.madeBy, madeAt: entry.madeAt ? { ...entry.madeAt, scriptName: relative(root, entry.madeAt.scriptName) } : at.madeAt, release: entry.release ? { className: entry.release[0], method: entry.release[1] } : null }
-    }
-    return at
+    return entry ? { ...at, ...heldBy(entry, root) } : at
   }
   const groups = new Map()
   for (const k of kept) {
@@ -345,12 +353,6 @@ function packageDir(name, from) {
   }
 }
 
-function formatSize(bytes) {
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`
-  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KB`
-  return `${bytes} B`
-}
-
 /** The report as text. */
 function format(report) {
   const lines = []
@@ -363,7 +365,7 @@ function format(report) {
     lines.push(`leakhunt: ${kept} of ${report.files} finished test files stay alive`)
     for (const g of report.groups) {
       lines.push('')
-      lines.push(`${g.files.length} of ${g.ofFiles} test files are kept by ${g.holder}${g.chain ? ' (a chain: each file keeps the one before it)' : ''}, ${formatSize(g.averageSize)} each`)
+      lines.push(`${g.files.length} of ${g.ofFiles} test files are kept by ${g.holder}${g.chain ? ' (a chain: each file keeps the one before it)' : ''}, ${bytes(g.averageSize)} each`)
       if (g.reference) lines.push(`  it holds ${g.reference.name}${g.madeAt ? `, made at ${g.madeAt.scriptName}:${g.madeAt.line}:${g.madeAt.column}` : ''}`)
       lines.push(`  fix: ${g.fix}`)
       const shown = g.files.slice(0, 5)
@@ -372,7 +374,7 @@ function format(report) {
   }
   if (report.keptByRunner && report.keptByRunner.length > 0) {
     const n = report.keptByRunner.length
-    const each = formatSize(Math.round(report.keptByRunner.reduce((sum, k) => sum + k.retainedSize, 0) / n))
+    const each = bytes(Math.round(report.keptByRunner.reduce((sum, k) => sum + k.retainedSize, 0) / n))
     lines.push(
       `(${n} of ${report.files} files are also kept, ${each} each, only by the test runner's own machinery (its functions, or Node's records of the ES modules it loaded into each file's context): the runner's doing, not the files'. In Vitest's vm pools, let the pool recycle its workers (poolOptions.vmThreads.memoryLimit) or use pool 'threads' or 'forks')`,
     )
@@ -408,8 +410,8 @@ async function checkIfNearHeapLimit(options = {}) {
   const report = await check(options)
   state.early = report
   const write = options.write || ((text) => process.stderr.write(text))
-  write(`\nleakhunt: the heap is at ${Math.round((100 * report.heapUsed) / limit)}% of its limit (${formatSize(limit)}); what keeps the test files finished so far:\n${format(report)}\n`)
+  write(`\nleakhunt: the heap is at ${Math.round((100 * report.heapUsed) / limit)}% of its limit (${bytes(limit)}); what keeps the test files finished so far:\n${format(report)}\n`)
   return report
 }
 
-module.exports = { watch, name, finished, check, checkIfNearHeapLimit, runnerDirs, format, nearHeapLimit, formatSize }
+module.exports = { watch, name, finished, check, checkIfNearHeapLimit, runnerDirs, format, nearHeapLimit }

@@ -8,6 +8,7 @@
 const path = require('node:path')
 const { createRequire } = require('node:module')
 const sandboxes = require('../lib/sandboxes.js')
+const { jestDirs } = require('../lib/jest-suite.js')
 
 const SHORT = { node: 'jest-environment-node', jsdom: 'jest-environment-jsdom' }
 
@@ -32,15 +33,6 @@ function environmentClass(name, rootDir) {
   return Env
 }
 
-/** Where the Jest that runs this file is installed (its machinery, see lib/sandboxes.js). */
-function runnerDirs(rootDir) {
-  try {
-    return sandboxes.runnerDirs(path.dirname(require.resolve('jest/package.json', { paths: [rootDir || process.cwd(), __dirname] })), rootDir || process.cwd())
-  } catch {
-    return []
-  }
-}
-
 class LeakhuntEnvironment {
   /** Returns the wrapped environment itself, its global watched and its teardown noted. */
   constructor(config, context) {
@@ -54,7 +46,8 @@ class LeakhuntEnvironment {
       const setup = env.setup
       env.setup = async function setupAfterCheck() {
         // A suite near its heap limit: the files finished so far are checked before this one.
-        await sandboxes.checkIfNearHeapLimit({ root: project.rootDir, runnerDirs: runnerDirs(project.rootDir) })
+        const root = project.rootDir || process.cwd()
+        await sandboxes.checkIfNearHeapLimit({ root, runnerDirs: jestDirs(root) })
         return setup.call(this)
       }
       const teardown = env.teardown

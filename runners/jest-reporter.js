@@ -3,7 +3,6 @@
 // stay alive and what keeps them, for files whose environment is 'leakhunt/jest-environment'.
 // The files must run in this process (--runInBand, or one test file), where their realms are:
 // a worker's realms die with the worker, and a run with workers is said so, not passed.
-const path = require('node:path')
 const sandboxes = require('../lib/sandboxes.js')
 
 class LeakhuntReporter {
@@ -15,10 +14,9 @@ class LeakhuntReporter {
   }
 
   async onRunComplete(contexts, results) {
-    const { failedFiles } = require('../lib/jest-suite.js')
+    const { failedFiles, jestDirs } = require('../lib/jest-suite.js')
     const root = (this.globalConfig && this.globalConfig.rootDir) || process.cwd()
-    const runnerDirs = sandboxes.runnerDirs(path.dirname(require.resolve('jest/package.json', { paths: [root, __dirname] })), root)
-    const report = await sandboxes.check({ root, failed: failedFiles(results || {}), runnerDirs })
+    const report = await sandboxes.check({ root, failed: failedFiles(results || {}), runnerDirs: jestDirs(root) })
     this.report = report
     if (report.files === 0 && report.failedNotChecked.length === 0) {
       const why =

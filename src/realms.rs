@@ -208,10 +208,9 @@ impl Paths {
         (e != UNSEEN).then_some(e as usize)
     }
 
-    /// A path as reports show it (cut in the middle when long, as retainer paths are).
-    fn steps(&self, graph: &HeapGraph, node: NodeIndex) -> Vec<PathStep> {
-        let Some(chain) = self.nodes(node) else { return Vec::new() };
-        crate::retainers::cut_long(&chain, |x| {
+    /// A path (`nodes`) as reports show it (cut in the middle when long, as retainer paths are).
+    fn steps(&self, graph: &HeapGraph, chain: &[NodeIndex]) -> Vec<PathStep> {
+        crate::retainers::cut_long(chain, |x| {
             PathStep::plain(graph, self.parent_node[x as usize], self.parent_edge[x as usize] as usize, x)
         })
     }
@@ -275,7 +274,7 @@ impl KnownNames {
         modules.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.0.cmp(&b.0)));
         for (id, exports) in &modules {
             // The process object is everywhere as `process`.
-            let base = if id == "process" { String::from("process") } else { format!("require('{id}')") };
+            let base = module_expression(id);
             names.entry(*exports).or_insert_with(|| (base.clone(), Some(id.clone())));
         }
         for (id, exports) in &modules {
@@ -291,8 +290,7 @@ impl KnownNames {
                 if !matches!(graph.kind(value), NodeKind::Object | NodeKind::Closure) {
                     continue;
                 }
-                let base = if id == "process" { String::from("process") } else { format!("require('{id}')") };
-                let text = format!("{base}.{}", property_text(&name));
+                let text = format!("{}.{}", module_expression(id), property_text(&name));
                 if let Some(proto) = graph.edge_target(value, "prototype").filter(|_| graph.kind(value) == NodeKind::Closure) {
                     names.entry(proto).or_insert_with(|| (format!("{text}.prototype"), Some(id.clone())));
                 }
@@ -304,6 +302,15 @@ impl KnownNames {
 
     fn exports_of(&self, module: &str) -> Option<NodeIndex> {
         self.exports.get(module).copied()
+    }
+}
+
+/// How a program reaches a core module: `require('fs')`; the process object as `process`.
+fn module_expression(id: &str) -> String {
+    if id == "process" {
+        String::from("process")
+    } else {
+        format!("require('{id}')")
     }
 }
 
@@ -342,7 +349,7 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
     // A realm that only the runner's machinery keeps is found by a second search through it.
     let paths = found.then(|| Paths::compute(graph, Machinery { skipped: true, runner_dirs }));
     let unreached = |g: &Option<NodeIndex>| g.is_some_and(|g| paths.as_ref().is_some_and(|p| p.nodes(g).is_none()));
-    let with_records = globals.iter().any(unreached).then(|| Paths::compute(graph, Machinery { skipped: false, runner_dirs }));
+    let through_machinery = globals.iter().any(unreached).then(|| Paths::compute(graph, Machinery { skipped: false, runner_dirs }));
     keys.iter()
         .zip(&globals)
         .enumerate()
@@ -360,18 +367,28 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
                 };
             };
             let direct = paths.as_ref().expect("computed when a realm is found");
-            let by_records = direct.nodes(global).is_none() && with_records.as_ref().is_some_and(|p| p.nodes(global).is_some());
-            let paths = if by_records { with_records.as_ref().expect("computed for an unreached realm") } else { direct };
-            let entry = known.as_ref().and_then(|known| entry_of(graph, paths, known, &realm_of_key, keys, k, global));
+            // The path the realm is kept by: past the runner's machinery if there is one, else
+            // through it; none when nothing of the program's keeps it.
+            let (paths, chain, kept_by_runner) = match direct.nodes(global) {
+                Some(chain) => (direct, Some(chain), false),
+                None => match through_machinery.as_ref().and_then(|p| p.nodes(global).map(|chain| (p, chain))) {
+                    Some((p, chain)) => (p, Some(chain), true),
+                    None => (direct, None, false),
+                },
+            };
+            let entry = chain
+                .as_deref()
+                .zip(known.as_ref())
+                .and_then(|(chain, known)| entry_of(graph, paths, known, &realm_of_key, keys, k, chain));
             KeptRealm {
                 key: key.clone(),
                 found: true,
                 global_id: graph.ids[global as usize],
                 own_size: own[k],
-                held_by_program: paths.nodes(global).is_some(),
-                retainer_path: paths.steps(graph, global),
+                held_by_program: chain.is_some(),
+                retainer_path: chain.as_deref().map(|chain| paths.steps(graph, chain)).unwrap_or_default(),
                 entry,
-                kept_by_runner: by_records,
+                kept_by_runner,
             }
         })
         .collect()
@@ -448,12 +465,13 @@ fn entry_of(
     realm_of_key: &HashMap<NodeIndex, usize>,
     keys: &[String],
     k: usize,
-    global: NodeIndex,
+    chain: &[NodeIndex],
 ) -> Option<RealmEntry> {
-    let chain = tree.nodes(global)?;
-    let crossing = chain.iter().position(|&v| native_context_of(graph, v).is_some_and(|n| realm_of_key.contains_key(&n)))?;
+    let (crossing, entered) = chain
+        .iter()
+        .enumerate()
+        .find_map(|(i, &v)| native_context_of(graph, v).and_then(|n| realm_of_key.get(&n)).map(|&realm| (i, realm)))?;
     let first = chain[crossing];
-    let entered = realm_of_key[&native_context_of(graph, first)?];
     let edge = tree.parent_edge(first)?;
     let outside = &chain[..crossing];
     let holder_node = *outside.last()?;
@@ -520,8 +538,7 @@ fn holder_expression(graph: &HeapGraph, tree: &Paths, known: &KnownNames, outsid
         if let Some(module) = named.and_then(|at| known.names[&outside[at]].1.clone()) {
             let exported = known.exports_of(&module).is_some_and(|exports| graph.edges(exports).any(|e| graph.edge_is_named(e, &variable)));
             if exported {
-                let base = if module == "process" { String::from("process") } else { format!("require('{module}')") };
-                return (format!("{base}.{}", property_text(&variable)), Some(module));
+                return (format!("{}.{}", module_expression(&module), property_text(&variable)), Some(module));
             }
         }
     }
