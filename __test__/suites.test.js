@@ -384,6 +384,7 @@ describe('leakhunt vitest', () => {
     assert.equal(code, 0, out)
     assert.match(report.note, /pool 'forks' runs each test file in a fresh process/)
     assert.match(out, /leakhunt: no test file was checked: pool 'forks'/)
+    check(declaredInterfaces(), 'SuiteReport', report, 'report')
   })
 
   it('no Vitest in the project: exit 2 with one line', () => {

@@ -60,11 +60,11 @@ async function runVitest(args, { cwd = process.cwd(), progress = () => {} } = {}
   try {
     // Added to the project's config (Vite merges arrays): the watcher in each worker of the vm
     // pools, one worker for the run, and the setup file that reaches it from each file.
-    const vmPool = (name, single) => ({ [single]: true, execArgv: ['--require', PRELOAD] })
+    const inOneWorker = (single) => ({ [single]: true, execArgv: ['--require', PRELOAD] })
     const overrides = {
       test: {
         setupFiles: [WATCH],
-        poolOptions: { vmThreads: vmPool('vmThreads', 'singleThread'), vmForks: vmPool('vmForks', 'singleFork') },
+        poolOptions: { vmThreads: inOneWorker('singleThread'), vmForks: inOneWorker('singleFork') },
       },
     }
     const vitest = await api.createVitest('test', options, overrides)
@@ -77,7 +77,8 @@ async function runVitest(args, { cwd = process.cwd(), progress = () => {} } = {}
       await vitest.start(filters)
       const failed = failedAny(vitest)
       await vitest.close()
-      return { report: { schemaVersion: 1, runner: 'vitest', vitest: version, pool, files: 0, kept: [], groups: [], unfinished: [], failedNotChecked: [], note, testsFailed: failed } }
+      const report = { schemaVersion: 1, files: 0, kept: [], groups: [], unfinished: [], failedNotChecked: [], keptByRunner: [], heapUsed: process.memoryUsage().heapUsed, snapshotMs: 0, analysisMs: 0, totalMs: 0 }
+      return { report: { ...report, runner: 'vitest', vitest: version, pool, note, testsFailed: failed } }
     }
     const specs = await vitest.globTestSpecifications(filters)
     process.env.LEAKHUNT_VITEST_FILES = String(specs.length)
