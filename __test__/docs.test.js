@@ -160,7 +160,9 @@ v8.writeHeapSnapshot('s2.heapsnapshot'); v8.writeHeapSnapshot('s3.heapsnapshot')
 
 function run(argv, dir) {
   return new Promise((resolve) => {
-    execFile(process.execPath, argv, { cwd: dir, timeout: 240_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0' } }, (err, stdout, stderr) => {
+    // Without NODE_TEST_CONTEXT, which would make an example's `node --test` skip its files and pass.
+    const { NODE_TEST_CONTEXT, ...env } = process.env
+    execFile(process.execPath, argv, { cwd: dir, timeout: 240_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0' } }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr })
     })
   })

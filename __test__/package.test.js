@@ -45,7 +45,7 @@ describe('the packed package', () => {
     const list = (t) => execFileSync('tar', ['tzf', t], { encoding: 'utf8' }).trim().split('\n').sort()
     assert.deepEqual(list(tarballs[0]), ['package/README.md', 'package/leakhunt.linux-x64-gnu.node', 'package/package.json'])
     const files = list(tarballs[1])
-    for (const wanted of ['package/index.js', 'package/index.d.ts', 'package/bin/leakhunt.js', 'package/lib/hunt.js', 'package/runners/jest.js', 'package/runners/vitest.mjs']) {
+    for (const wanted of ['package/index.js', 'package/index.d.ts', 'package/bin/leakhunt.js', 'package/lib/hunt.js', 'package/runners/jest.js', 'package/runners/vitest.mjs', 'package/README.md', 'package/docs/hunting.md', 'package/docs/test-suite.md']) {
       assert.ok(files.includes(wanted), wanted)
     }
     assert.deepEqual(files.filter((f) => /__test__|bench\/|fuzz\/|src\/|\.node$|Cargo|scripts\//.test(f)), [])

@@ -2,7 +2,7 @@
 // A clean `expect(fn).not.toLeak()` in a real Jest worker, against three bare
 // v8.getHeapSnapshot() calls made by a test in the same worker (the same heap: Jest's modules,
 // the test file, leakhunt), measured in the same run. Synchronous and asynchronous calls of the
-// runner fixtures' order handler (__test__/runners/app.js), as in the README's Jest example.
+// runner fixtures' order handler (__test__/runners/app.js), as in the Jest example of docs/test-runners.md.
 // Usage: node bench/jest.js [runs]   (default 3)
 const fs = require('node:fs')
 const os = require('node:os')

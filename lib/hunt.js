@@ -149,7 +149,7 @@ function withoutOwnFrames(groups) {
 }
 
 /**
- * Hunts for leaks in `fn` (see the README, "How the verdict is reached").
+ * Hunts for leaks in `fn` (see docs/hunting.md, "How the verdict is reached").
  * @returns {Promise<import('../index').HuntReport>}
  */
 async function hunt(fn, options) {

@@ -120,7 +120,7 @@ function heldList(point, max = 5) {
     const where = programClassAt(point, c)
     return `${count(c.count)} ${c.name} (${bytes(c.selfSize)}${where ? `, class at ${where}` : ''})`
   })
-  if (classes.length > max) shown.push(`${classes.length - max} more classes`)
+  if (classes.length > max) shown.push(`${classes.length - max} more ${classes.length - max === 1 ? 'class' : 'classes'}`)
   return shown.join(', ')
 }
 
