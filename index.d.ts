@@ -133,6 +133,10 @@ export interface SuiteReport {
   totalMs: number
   /** Set when the process had no room for a heap snapshot: the kept files are listed without holders. */
   noRoom?: string
+  /** Set when Jest ran the files in workers: how many checked their own files (this report merges theirs). */
+  workers?: number
+  /** Set when a worker could not check its files: why. */
+  workersNotChecked?: string[]
   /** Set when a check ran earlier, near the heap limit; its files are in this report. */
   early?: { files: number; heapUsed: number }
   /** Set by leakhunt jest / leakhunt vitest. */
@@ -949,6 +953,8 @@ export declare function formatReport(report: HuntReport | LeakReport, options?: 
  * table of growth points, one card each (what hangs from it, cause, path, allocation site).
  */
 export declare function renderHtml(report: HuntReport | LeakReport, options?: { title?: string; generatedAt?: string }): string
+/** A suite check's report (`leakhunt jest --html`, the Jest reporter's `htmlFile`) as one self-contained HTML page. */
+export declare function renderSuiteHtml(report: SuiteReport, options?: { title?: string; generatedAt?: string }): string
 
 /**
  * Forces a garbage collection without --expose-gc. 'major' (default) is a full Mark-Compact on

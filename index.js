@@ -10,7 +10,7 @@ const { gc } = require('./lib/gc.js')
 const { takeSnapshot } = require('./lib/snapshot.js')
 const { formatReport } = require('./lib/format.js')
 const { formatProfileReport } = require('./lib/profile.js')
-const { renderHtml } = require('./lib/html.js')
+const { renderHtml, renderSuiteHtml } = require('./lib/html.js')
 const { monitor } = require('./lib/monitor.js')
 const { withCauses, diagnose } = require('./lib/diagnose.js')
 const { judge } = require('./lib/verdict.js')
@@ -158,6 +158,7 @@ module.exports = {
   formatReport,
   formatProfileReport,
   renderHtml,
+  renderSuiteHtml,
   monitor,
   diagnose,
   assertNoLeaks,

@@ -12,7 +12,7 @@ const { threeSnapshots } = require('./helpers/snapshots.js')
 
 const CLI = path.join(__dirname, '..', 'bin', 'leakhunt.js')
 const FIXTURES = path.join(__dirname, 'fixtures')
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p))
+const { needsChromium, renderPage } = require('./helpers/chromium.js')
 
 function cli(args, { env = {} } = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
@@ -187,8 +187,7 @@ describe('leakhunt run', () => {
 })
 
 describe('HTML report', () => {
-  it('is one private, self-contained file that Chromium renders without console errors', { skip: !CHROMIUM && !process.env.CI && 'Chromium is not installed (apt-get install chromium); in CI this fails instead' }, () => {
-    assert.ok(CHROMIUM, 'Chromium is not installed (apt-get install chromium)')
+  it('is one private, self-contained file that Chromium renders without console errors', needsChromium, () => {
     const file = path.join(dir, 'report.html')
     const { code } = cli(['run', path.join(FIXTURES, 'cli-scenario-leaky.mjs'), '--iterations', '10', '--html', file, '--quiet'])
     assert.equal(code, 1)
@@ -197,54 +196,28 @@ describe('HTML report', () => {
     assert.doesNotMatch(html, /(src|href)=["'](https?:)?\/\//, 'no external assets')
     assert.match(html, /<svg /)
 
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhunt-chromium-'))
-    try {
-      const render = (hash) =>
-        spawnSync(
-          CHROMIUM,
-          [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            `--user-data-dir=${profile}`,
-            '--enable-logging=stderr',
-            '--v=0',
-            '--dump-dom',
-            `file://${file}${hash}`,
-          ],
-          { encoding: 'utf8', timeout: 60_000 },
-        )
-      const page = render('')
-      assert.equal(page.status, 0, page.stderr)
-      assert.match(page.stdout, /data-ready="true"/, 'the page script ran to its end')
-      assert.match(page.stdout, />Session</, 'the leak is named')
-      assert.match(page.stdout, /leak found over 10 calls/)
-      assert.match(page.stdout, /class="mark"/, 'the snapshots are marked on the memory chart')
-      // One card per growth point, with what hangs from it; counts read as English.
-      const cards = page.stdout.match(/<section class="leak"/g) || []
-      const rows = page.stdout.match(/<tr data-count=/g) || []
-      assert.equal(cards.length, rows.length)
-      assert.ok(cards.length >= 1)
-      assert.match(page.stdout, /What hangs from it/)
-      assert.match(page.stdout, /gains 1 Session per call/)
-      assert.doesNotMatch(page.stdout, /\b1 objects\b|per \d+ per call/)
-      const consoleLines = page.stderr.split('\n').filter((l) => l.includes(':CONSOLE'))
-      assert.deepEqual(consoleLines, [], 'no console messages or errors')
-      // Sorted by name through the page's own script: the rows come out in order.
-      const sorted = render('#sort=name')
-      const header = sorted.stdout.match(/<th [^>]*data-key="name"[^>]*>/)
-      assert.ok(header, 'the name column is sortable')
-      assert.match(header[0], /data-desc="true"/, 'the #sort=name link clicked the name column')
-      const names = [...sorted.stdout.matchAll(/<tr data-count="\d+" data-retained="\d+" data-self="\d+" data-name="([^"]*)"/g)].map((m) => m[1])
-      assert.ok(names.length >= 1)
-      assert.deepEqual(names, [...names].sort((a, b) => b.localeCompare(a)))
-    } finally {
-      fs.rmSync(profile, { recursive: true, force: true })
-    }
+    const page = renderPage(file)
+    assert.equal(page.status, 0, page.stderr)
+    assert.match(page.dom, /data-ready="true"/, 'the page script ran to its end')
+    assert.match(page.dom, />Session</, 'the leak is named')
+    assert.match(page.dom, /leak found over 10 calls/)
+    assert.match(page.dom, /class="mark"/, 'the snapshots are marked on the memory chart')
+    // One card per growth point, with what hangs from it; counts read as English.
+    const cards = page.dom.match(/<section class="leak"/g) || []
+    const rows = page.dom.match(/<tr data-count=/g) || []
+    assert.equal(cards.length, rows.length)
+    assert.ok(cards.length >= 1)
+    assert.match(page.dom, /What hangs from it/)
+    assert.match(page.dom, /gains 1 Session per call/)
+    assert.doesNotMatch(page.dom, /\b1 objects\b|per \d+ per call/)
+    assert.deepEqual(page.consoleLines, [], 'no console messages or errors')
+    // Sorted by name through the page's own script: the rows come out in order.
+    const sorted = renderPage(file, '#sort=name')
+    const header = sorted.dom.match(/<th [^>]*data-key="name"[^>]*>/)
+    assert.ok(header, 'the name column is sortable')
+    assert.match(header[0], /data-desc="true"/, 'the #sort=name link clicked the name column')
+    const names = [...sorted.dom.matchAll(/<tr data-count="\d+" data-retained="\d+" data-self="\d+" data-name="([^"]*)"/g)].map((m) => m[1])
+    assert.ok(names.length >= 1)
+    assert.deepEqual(names, [...names].sort((a, b) => b.localeCompare(a)))
   })
 })

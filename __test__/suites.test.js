@@ -12,6 +12,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { declaredInterfaces, check } = require('./helpers/declared.js')
 const { otherNodes } = require('./helpers/snapshots.js')
+const { needsChromium, renderPage } = require('./helpers/chromium.js')
 
 const ROOT = path.join(__dirname, '..')
 const CLI = path.join(ROOT, 'bin', 'leakhunt.js')
@@ -19,22 +20,23 @@ const FILES = 10
 
 /** The Jest releases the suites run on: each package as the project installs it. */
 const JESTS = {
-  30: { jest: path.join(ROOT, 'node_modules', 'jest'), environment: path.join(ROOT, 'node_modules', 'jest-environment-node') },
-  29: { jest: path.join(ROOT, 'node_modules', 'jest-29'), environment: path.join(ROOT, 'node_modules', 'jest-29', 'node_modules', 'jest-environment-node') },
+  30: { jest: path.join(ROOT, 'node_modules', 'jest'), environment: path.join(ROOT, 'node_modules', 'jest-environment-node'), jsdom: path.join(ROOT, 'node_modules', 'jest-environment-jsdom') },
+  29: { jest: path.join(ROOT, 'node_modules', 'jest-29'), environment: path.join(ROOT, 'node_modules', 'jest-29', 'node_modules', 'jest-environment-node'), jsdom: path.join(ROOT, 'node_modules', 'jest-environment-jsdom-29') },
 }
 
 /** A project whose node_modules links Jest, leakhunt and the packages a suite uses. */
-function makeProject(name, files, { packages = [], jestConfig = {}, jest = 30 } = {}) {
+function makeProject(name, files, { packages = [], jestConfig = {}, jest = 30, ext = 'js' } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `leakhunt-suite-${name}-`))
   fs.mkdirSync(path.join(dir, 'node_modules'))
   fs.symlinkSync(JESTS[jest].jest, path.join(dir, 'node_modules', 'jest'), 'dir')
   fs.symlinkSync(JESTS[jest].environment, path.join(dir, 'node_modules', 'jest-environment-node'), 'dir')
+  fs.symlinkSync(JESTS[jest].jsdom, path.join(dir, 'node_modules', 'jest-environment-jsdom'), 'dir')
   for (const p of packages) {
     fs.symlinkSync(path.join(ROOT, 'node_modules', p), path.join(dir, 'node_modules', p), 'dir')
   }
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'leakhunt'), 'dir')
   fs.mkdirSync(path.join(dir, 'tests'))
-  for (let i = 0; i < files.length; i++) fs.writeFileSync(path.join(dir, 'tests', `file${String(i + 1).padStart(2, '0')}.test.js`), files[i])
+  for (let i = 0; i < files.length; i++) fs.writeFileSync(path.join(dir, 'tests', `file${String(i + 1).padStart(2, '0')}.test.${ext}`), files[i])
   const config = { rootDir: dir, roots: ['<rootDir>/tests'], cacheDirectory: path.join(dir, '.jest-cache'), testTimeout: 60000, ...jestConfig }
   fs.writeFileSync(path.join(dir, 'jest.config.js'), `module.exports = ${JSON.stringify(config)}\n`)
   return dir
@@ -43,8 +45,8 @@ function makeProject(name, files, { packages = [], jestConfig = {}, jest = 30 } 
 /** The project's own jest binary. */
 const jestBin = (dir) => path.join(dir, 'node_modules', 'jest', 'bin', 'jest.js')
 
-function run(dir, args, { nodeOptions = '', node = process.execPath } = {}) {
-  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions }
+function run(dir, args, { nodeOptions = '', node = process.execPath, extraEnv = {} } = {}) {
+  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: nodeOptions, ...extraEnv }
   delete env.NODE_TEST_CONTEXT
   delete env.LEAKHUNT_JEST_ENVIRONMENT
   const r = spawnSync(node, args, { cwd: dir, encoding: 'utf8', env, timeout: 240_000 })
@@ -123,6 +125,39 @@ test('debounces (${i})', () => {
 `),
 ]
 
+// Components tested in jsdom: DOM built and torn down, listeners on the component's own
+// elements and on window and document, an interval left running (jsdom clears a window's
+// timers when its environment is torn down), a MutationObserver, fetch-free. Each file's
+// window goes with it.
+const jsdomFiles = times(FILES, (i) => `function Counter(root) {
+  const button = document.createElement('button')
+  let count = 0
+  button.textContent = 'count: 0'
+  button.addEventListener('click', () => {
+    count++
+    button.textContent = 'count: ' + count
+  })
+  const onResize = () => root.setAttribute('data-width', String(window.innerWidth))
+  window.addEventListener('resize', onResize)
+  document.addEventListener('keydown', (e) => e.key === '+' && button.click())
+  const ticker = setInterval(() => root.setAttribute('data-tick', String(Date.now())), 1000)
+  const seen = []
+  new MutationObserver((records) => seen.push(records.length)).observe(root, { childList: true, subtree: true })
+  root.appendChild(button)
+  return { button, seen, ticker }
+}
+const rows = Array.from({ length: 2000 }, (_, k) => ({ id: k, label: 'row ' + k }))
+test('counts clicks and keys (${i})', async () => {
+  document.body.innerHTML = '<main id="app"></main>'
+  const counter = Counter(document.getElementById('app'))
+  counter.button.click()
+  document.dispatchEvent(new KeyboardEvent('keydown', { key: '+' }))
+  await Promise.resolve()
+  expect(counter.button.textContent).toBe('count: 2')
+  expect(rows).toHaveLength(2000)
+})
+`)
+
 // agent-base 4 replaced https.request (once per process, marked) and https.get (at every
 // load) with its own functions from patch-core.js; agent-base 5 dropped patch-core.
 const agentBaseFile = (version) => (i) => `require('agent-base-${version}')
@@ -196,10 +231,82 @@ for (const jest of [30, 29]) {
       assert.equal(report.files, ordinaryFiles.length)
       assert.deepEqual(report.kept, [], out)
     })
+
+    it('jsdom components keep nothing, through leakhunt jest and through the environment wrapper in plain Jest', () => {
+      const dir = project('jsdom', jsdomFiles, { jest, jestConfig: { testEnvironment: 'jsdom' } })
+      const { code, out, report } = leakhuntJest(dir)
+      assert.equal(code, 0, out)
+      assert.match(out, /Tests:\s+10 passed/)
+      assert.equal(report.files, FILES)
+      assert.deepEqual(report.kept, [], out)
+      const wrapped = project('jsdom-env', jsdomFiles, {
+        jest,
+        jestConfig: { testEnvironment: 'leakhunt/jest-environment', testEnvironmentOptions: { leakhunt: { environment: 'jsdom' } }, reporters: ['default', 'leakhunt/jest-reporter'] },
+      })
+      const plain = run(wrapped, [jestBin(wrapped), '--config', 'jest.config.js', '--runInBand'])
+      assert.equal(plain.code, 0, plain.out)
+      assert.match(plain.out, /no finished test file stays alive \(10 checked\)/)
+    })
   })
 }
 
+// A test file in TypeScript, run through ts-jest (kulshekhar/ts-jest#1967: suites that run out
+// of memory under ts-jest), that wraps http.get and never restores it. The interface is gone
+// from the code V8 runs and the import became a require: the lines moved.
+const typescriptFile = (i) => `import http = require('http')
+
+interface RetryOptions {
+  retries: number
+  timeoutMs: number
+}
+const options: RetryOptions = { retries: ${i}, timeoutMs: 1000 }
+const get = http.get
+;(http as { get: unknown }).get = (...args: Parameters<typeof http.get>) => get(...args)
+test('retries (${i})', () => {
+  expect(options.retries).toBe(${i})
+})
+`
+
 describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
+  it('--html writes the report as one private page that Chromium renders: each holder, its files, the fix, a path', needsChromium, () => {
+    const dir = project('gfs-html', times(FILES, gracefulFile('4.1.15')), { packages: ['graceful-fs-4.1.15'] })
+    const html = path.join(dir, 'suite.html')
+    const { code, out } = run(dir, [CLI, 'jest', '--html', html, '--quiet', '--', '--config', 'jest.config.js'])
+    assert.equal(code, 1, out)
+    assert.equal(fs.statSync(html).mode & 0o777, 0o600)
+    const page = renderPage(html)
+    assert.equal(page.status, 0, page.stderr)
+    assert.deepEqual(page.consoleLines, [], 'no console messages or errors')
+    assert.match(page.dom, /10 of 10 finished test files stay alive/)
+    assert.match(page.dom, /test files kept by <code>require\('fs'\)\./)
+    assert.match(page.dom, /Fix: the package graceful-fs@4\.1\.15 replaces/)
+    assert.equal((page.dom.match(/<li><code>tests\/file\d\d\.test\.js<\/code><\/li>/g) || []).length, FILES)
+    assert.match(page.dom, /<ol class="path">/, 'why the first file is alive')
+    const bad = run(dir, [CLI, 'jest', '--html', path.join(dir, 'no-such-dir', 'x.html'), '--', '--config', 'jest.config.js'])
+    assert.equal(bad.code, 2, bad.out)
+    assert.match(bad.out, /cannot write the HTML report/)
+  })
+
+  it('a TypeScript test file (ts-jest) that wraps http.get: the reference made at the line of the .ts file', () => {
+    const dir = project('ts-jest', times(FILES, typescriptFile), {
+      packages: ['ts-jest', 'typescript'],
+      ext: 'ts',
+      jestConfig: { testMatch: ['**/*.test.ts'], transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] } },
+    })
+    const { code, out, report } = leakhuntJest(dir)
+    assert.equal(code, 1, out)
+    assert.match(out, /Tests:\s+10 passed/)
+    assert.ok(report.kept.length >= 8, out)
+    const line = typescriptFile(1).split('\n').findIndex((l) => l.includes('.get = (...args')) + 1
+    for (const g of report.groups) {
+      assert.match(g.holder, /^require\('http'\)\.get$/)
+      assert.match(g.madeAt.scriptName, /^tests[\\/]file\d\d\.test\.ts$/)
+      assert.equal(g.madeAt.line, line, JSON.stringify(g.madeAt))
+      assert.ok(g.madeAt.generated && g.madeAt.generated.line !== line, JSON.stringify(g.madeAt))
+    }
+    assert.match(out, new RegExp(`made at tests/file\\d\\d\\.test\\.ts:${line}:`))
+  })
+
   it('agent-base 4.3.0: the files whose functions replaced https.request and https.get are kept; agent-base 5: none', () => {
     const dir = project('agent-base-4', times(FILES, agentBaseFile('4.3.0')), { packages: ['agent-base-4.3.0'] })
     const { code, out, report } = leakhuntJest(dir)
@@ -287,13 +394,36 @@ for (const jest of [30, 29]) {
       assert.match(out, /no finished test file stays alive \(10 checked\)/)
     })
 
-    it('with workers the reporter says the check could not run, and fails rather than pass silently', () => {
-      // A project of its own: with the timings of an earlier run in its cache, Jest runs a
-      // quick suite in band whatever --maxWorkers says (and then the check runs).
-      const workers = project('env-workers', times(FILES, gracefulFile('4.2.11')), { packages: ['graceful-fs-4.2.11'], jestConfig, jest })
-      const { code, out } = run(workers, [jestBin(workers), '--config', 'jest.config.js', '--maxWorkers=2'])
-      assert.equal(code, 1, out)
-      assert.match(out, /no finished test file was checked: the test files ran in worker processes/)
+    it('with workers, each worker checks the files it ran and the reporter merges them: the kept files named, one entry; the fixed version passes', () => {
+      // Projects of their own: with the timings of an earlier run in its cache, Jest runs a
+      // quick suite in band whatever --maxWorkers says.
+      const leaky = project('env-workers-old', times(FILES, gracefulFile('4.1.15')), { packages: ['graceful-fs-4.1.15'], jestConfig: { ...jestConfig, reporters: ['default', ['leakhunt/jest-reporter', { outputFile: 'report.json', htmlFile: 'report.html' }]] }, jest })
+      const tmp = project('tmpdir', [])
+      fs.rmSync(tmp, { recursive: true, force: true })
+      fs.mkdirSync(tmp)
+      const kept = run(leaky, [jestBin(leaky), '--config', 'jest.config.js', '--maxWorkers=3'], { extraEnv: { TMPDIR: tmp } })
+      assert.equal(kept.code, 1, kept.out)
+      assert.match(kept.out, /checking the finished test files in [23] Jest workers/)
+      const report = JSON.parse(fs.readFileSync(path.join(leaky, 'report.json'), 'utf8'))
+      assert.ok(report.workers >= 2, `${report.workers} workers`)
+      assert.equal(report.files, FILES)
+      assert.equal(report.kept.length, FILES, kept.out)
+      // One chain per worker (each worker's copies extend each other), each kept through
+      // whichever of fs's replaced classes its path takes first.
+      assert.ok(report.groups.length <= report.workers, JSON.stringify(report.groups.map((g) => g.holder)))
+      for (const g of report.groups) {
+        assert.match(g.holder, /^require\('fs'\)\./)
+        assert.match(g.madeAt.scriptName, /graceful-fs-4\.1\.15[\\/]graceful-fs\.js$/)
+        assert.match(g.fix, /update graceful-fs@4\.1\.15/)
+      }
+      assert.match(kept.out, /leakhunt: 10 of 10 finished test files stay alive/)
+      assert.match(fs.readFileSync(path.join(leaky, 'report.html'), 'utf8'), /10 of 10 finished test files stay alive/)
+      assert.deepEqual(fs.readdirSync(tmp), [], 'the workers directory is removed')
+
+      const clean = project('env-workers-new', times(FILES, gracefulFile('4.2.11')), { packages: ['graceful-fs-4.2.11'], jestConfig, jest })
+      const released = run(clean, [jestBin(clean), '--config', 'jest.config.js', '--maxWorkers=2'])
+      assert.equal(released.code, 0, released.out)
+      assert.match(released.out, /no finished test file stays alive \(10 checked\)/)
     })
   })
 }
@@ -385,6 +515,15 @@ describe('leakhunt vitest', () => {
     assert.match(report.note, /pool 'forks' runs each test file in a fresh process/)
     assert.match(out, /leakhunt: no test file was checked: pool 'forks'/)
     check(declaredInterfaces(), 'SuiteReport', report, 'report')
+  })
+
+  it('vmForks near the heap limit: the files finished so far are checked and explained before the worker dies', () => {
+    const heavy = (i) => gracefulVitestFile('4.2.11')(i).replaceAll('5000', '60000')
+    const dir = makeVitestProject('oom-vmForks', times(30, heavy), { packages: ['graceful-fs-4.2.11'], test: { pool: 'vmForks', poolOptions: { vmForks: { execArgv: ['--max-old-space-size=160'] } } } })
+    const { code, out } = leakhuntVitest(dir)
+    assert.notEqual(code, 0, out)
+    assert.match(out, /leakhunt: the heap is at \d+% of its limit .*; what keeps the test files finished so far:/)
+    assert.match(out, /\d+ of \d+ test files are kept by process\.chdir \(a chain/)
   })
 
   it('no Vitest in the project: exit 2 with one line', () => {

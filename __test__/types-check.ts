@@ -1,5 +1,5 @@
 // Compiled by the test suite with `tsc --noEmit --strict`: the public types must describe real use.
-import { hunt, attach, formatReport, formatProfileReport, ProfileReport, renderHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport, SuiteReport } from '..'
+import { hunt, attach, formatReport, formatProfileReport, ProfileReport, renderHtml, renderSuiteHtml, monitor, gc, takeSnapshot, readSnapshot, analyzeSnapshots, SnapshotParser, HuntReport, LeakReport, SuiteReport } from '..'
 import LeakhuntReporter = require('../runners/jest-reporter')
 
 async function main(): Promise<void> {
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const suite: SuiteReport = JSON.parse('{}')
   for (const g of suite.groups) console.log(`${g.files.length} of ${g.ofFiles} kept by ${g.holder}`, g.madeAt?.line, g.fix, g.chain)
   for (const k of suite.kept) console.log(k.file, k.retainedSize, k.through, k.release?.method)
-  const reporter = new LeakhuntReporter({}, { outputFile: 'suite.json' })
+  console.log(suite.workers ?? 0, suite.workersNotChecked?.length, renderSuiteHtml(suite, { title: 'suite' }).length)
+  const reporter = new LeakhuntReporter({}, { outputFile: 'suite.json', htmlFile: 'suite.html' })
   console.log(reporter.report?.files, reporter.getLastError()?.message)
   const parser = new SnapshotParser({ source: 'x' })
   parser.write(new Uint8Array(0))

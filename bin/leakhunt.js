@@ -59,6 +59,7 @@ the reference there, and the fix. One heap snapshot, only when a file stays aliv
 
 Options:
   --json FILE             also write the report as JSON to FILE
+  --html FILE             also write the report as a self-contained HTML page to FILE
   --quiet                 no progress lines
   -h, --help              this help
 
@@ -75,6 +76,7 @@ is the suite's.
 
 Options:
   --json FILE             also write the report as JSON to FILE
+  --html FILE             also write the report as a self-contained HTML page to FILE
   --quiet                 no progress lines
   -h, --help              this help
 
@@ -486,7 +488,7 @@ async function suiteCommand(runner, args) {
   const runnerArgs = split < 0 ? [] : args.slice(split + 1)
   let values
   try {
-    ;({ values } = parseArgs({ args: ours, options: { json: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }))
+    ;({ values } = parseArgs({ args: ours, options: { json: { type: 'string' }, html: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }))
   } catch (err) {
     throw new UsageError(`${err.message} (${runner === 'jest' ? 'Jest' : 'Vitest'}'s own options go after --; see leakhunt ${runner} --help)`)
   }
@@ -494,6 +496,7 @@ async function suiteCommand(runner, args) {
     process.stdout.write(`${HELP[runner]}\n`)
     return EXIT_CLEAN
   }
+  checkDestination(values.html)
   const run = runner === 'jest' ? require('../lib/jest-suite.js').runJest : require('../lib/vitest-suite.js').runVitest
   const sandboxes = require('../lib/sandboxes.js')
   let outcome
@@ -506,6 +509,10 @@ async function suiteCommand(runner, args) {
   const { report } = outcome
   process.stdout.write(`\n${sandboxes.format(report)}\n`)
   if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 })
+  if (values.html) {
+    writePrivate(values.html, require('../lib/html.js').renderSuiteHtml(report, { generatedAt: new Date().toISOString() }))
+    if (!values.quiet) process.stderr.write(`HTML report written to ${values.html}\n`)
+  }
   const code = report.kept.length > 0 || report.testsFailed ? EXIT_LEAKS : EXIT_CLEAN
   // A kept timer or server would hold this process open after the run: the report named it.
   process.stdout.write('', () => process.exit(code))

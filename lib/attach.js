@@ -14,6 +14,7 @@ const { callNative, invalidArg, codedError, checkOptions: checkKnown } = require
 const { HuntRun, idsReset, sizeNeedsLength, checkOptions: checkHuntOptions } = require('./hunt.js')
 const { SUPPORTED, platformName, wasiForced } = require('./platform.js')
 const { profileGrowth, profileReport, toSpeedscope } = require('./profile.js')
+const { cacheLineEnds } = require('./gc.js')
 const { snapshotCost, checkSnapshotRoom, checkCountRoom } = require('./room.js')
 
 const PROBE_GROUP = 'leakhunt-ids-probe'
@@ -277,6 +278,9 @@ class RemoteHeap {
 
   async prepare() {
     await this.globalObjectId()
+    // A Node 18 or 20 target scans its scripts' sources in every snapshot without this (gc.js).
+    const v8Version = await this.evaluateValue("typeof process === 'object' && process && process.versions ? process.versions.v8 : ''").catch(() => '')
+    if (v8Version) await cacheLineEnds((method) => this.call(method), v8Version)
     await this.refreshHeapUsed()
   }
 

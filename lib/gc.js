@@ -31,6 +31,44 @@ function gcFromFlags() {
   return flagGc
 }
 
+// Before V8 12 (Node 18 and 20) a heap snapshot finds each function's line by scanning its
+// script's source from the start, unless the script's line ends are cached. With one large
+// script loaded (TypeScript's compiler, 9 MB: every ts-jest and ts-node process) a 23 MB heap
+// took 25 s to snapshot instead of 0.6 s, and a hunt 51 s instead of 1.5 (measured on 18.17,
+// 20.0, 20.15 and 20.20; 22.0 and later are not affected). Enabling the Debugger domain makes
+// V8 cache the line ends of every script it reports, so it is enabled and disabled again first.
+const LINE_ENDS_UNCACHED = Number(process.versions.v8.split('.')[0]) < 12
+
+/**
+ * Has V8 cache every script's line ends, where a snapshot would otherwise scan sources (see
+ * LINE_ENDS_UNCACHED), through `post(method)`, an inspector session's; `v8` the target's
+ * V8 version. The line ends are V8's own arrays, made before anything is measured.
+ * @param {(method: string) => Promise<unknown>} post
+ * @param {string} [v8Version]
+ */
+async function cacheLineEnds(post, v8Version) {
+  if (v8Version ? Number(String(v8Version).split('.')[0]) >= 12 : !LINE_ENDS_UNCACHED) return false
+  try {
+    await post('Debugger.enable')
+  } catch {
+    return false // no Debugger domain there: the snapshot is only slower
+  }
+  await Promise.resolve(post('Debugger.disable')).catch(() => {})
+  return true
+}
+
+/** cacheLineEnds() through a session of its own (a snapshot that compares no ids). */
+async function cacheLineEndsHere() {
+  if (!LINE_ENDS_UNCACHED) return false
+  const session = new inspector.Session()
+  session.connect()
+  try {
+    return await cacheLineEnds((method) => new Promise((resolve) => session.post(method, {}, () => resolve())))
+  } finally {
+    session.disconnect()
+  }
+}
+
 /** An inspector session kept open for HeapProfiler.collectGarbage (two full GCs). */
 class InspectorGc {
   constructor() {
@@ -334,4 +372,4 @@ async function gc(options = {}) {
   }
 }
 
-module.exports = { gc, fullGc, forcedGc, InspectorGc }
+module.exports = { gc, fullGc, forcedGc, InspectorGc, cacheLineEnds, cacheLineEndsHere }

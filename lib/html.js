@@ -249,6 +249,63 @@ ${sourceMapNotes(s.sourceMaps)}
 `
 }
 
+/** One card per holder of kept test files: what it holds, who made it, the fix, the files, a path. */
+function keptGroupCard(group, i, kept) {
+  const first = kept.find((k) => group.files.includes(k.file))
+  const made = group.reference ? `<p>It holds <code>${esc(group.reference.name)}</code>${group.madeAt ? `, made at <code>${esc(`${group.madeAt.scriptName}:${group.madeAt.line}:${group.madeAt.column}`)}</code>` : ''}${group.madeAt && group.madeAt.generated ? ` <span class="muted">(generated ${esc(`${group.madeAt.generated.scriptName}:${group.madeAt.generated.line}:${group.madeAt.generated.column}`)})</span>` : ''}.</p>` : ''
+  return `<section class="leak" id="holder-${i}">
+<h3>${esc(`${group.files.length} of ${group.ofFiles}`)} test files kept by <code>${esc(group.holder)}</code>${group.chain ? ' <span class="muted">(a chain: each file keeps the one before it)</span>' : ''}</h3>
+<p class="muted">${bytes(group.averageSize)} each, ${bytes(group.retainedSize)} in all</p>
+${made}
+<p class="cause"><span class="hint">Fix: ${esc(group.fix)}</span></p>
+<h4>Files</h4><ul>${group.files.map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul>
+${first ? `<h4>Why ${esc(first.file)} is alive</h4>${pathHtml(first.retainerPath)}` : ''}
+</section>`
+}
+
+/**
+ * A suite check's report (`leakhunt jest`, `leakhunt vitest`, the Jest reporter) as one
+ * self-contained HTML page.
+ * @param {object} report a SuiteReport
+ * @param {{ title?: string, generatedAt?: string }} [options]
+ */
+function renderSuiteHtml(report, options) {
+  options = checkOptions(options, { title: undefined, generatedAt: undefined }, 'renderSuiteHtml')
+  const title = options.title || 'leakhunt: finished test files that stay alive'
+  const groups = report.groups || []
+  const kept = report.kept || []
+  const verdict = report.note
+    ? `<p class="verdict good">No test file was checked: ${esc(report.note)}</p>`
+    : groups.length
+      ? `<p class="verdict bad">${num(kept.length)} of ${num(report.files)} finished test files stay alive.</p>`
+      : `<p class="verdict good">No finished test file stays alive (${num(report.files)} checked).</p>`
+  const table = groups.length
+    ? `<table><thead><tr><th>kept by</th><th class="n">files</th><th class="n">each</th><th>made at</th></tr></thead><tbody>${groups
+        .map((g, i) => `<tr><td><a href="#holder-${i}">${esc(g.holder)}</a></td><td class="n">${num(g.files.length)}</td><td class="n">${bytes(g.averageSize)}</td><td class="where">${esc(g.madeAt ? `${g.madeAt.scriptName}:${g.madeAt.line}:${g.madeAt.column}` : '')}</td></tr>`)
+        .join('')}</tbody></table>${groups.map((g, i) => keptGroupCard(g, i, kept)).join('\n')}`
+    : ''
+  const notes = []
+  if (report.keptByRunner && report.keptByRunner.length) notes.push(`${num(report.keptByRunner.length)} files are also kept only by the test runner's own machinery: the runner's doing, not the files'.`)
+  if (report.failedNotChecked && report.failedNotChecked.length) notes.push(`Not checked, because their tests failed (the runner keeps their errors, and an error keeps its file): ${report.failedNotChecked.map(esc).join(', ')}.`)
+  if (report.unfinished && report.unfinished.length) notes.push(`Not checked, still finishing their teardown: ${report.unfinished.map(esc).join(', ')}.`)
+  if (report.workersNotChecked && report.workersNotChecked.length) notes.push(...report.workersNotChecked.map((w) => `Not checked: ${esc(w)}.`))
+  if (report.noRoom) notes.push(`No room for a heap snapshot: ${esc(report.noRoom)}`)
+  const runner = report.vitest ? `Vitest ${report.vitest}${report.pool ? `, pool ${report.pool}` : ''}` : report.jest ? `Jest ${report.jest}` : 'Jest'
+  const facts = [runner, report.workers ? `${num(report.workers)} workers` : null, `heap used at the check ${bytes(report.heapUsed || 0)}`, report.snapshotMs ? `snapshot ${(report.snapshotMs / 1000).toFixed(1)} s` : null, report.analysisMs ? `analysis ${(report.analysisMs / 1000).toFixed(2)} s` : null].filter(Boolean)
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title><style>${CSS}</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="muted">leakhunt suite report schema ${esc(report.schemaVersion)}${options.generatedAt ? `, ${esc(options.generatedAt)}` : ''}; ${esc(facts.join(', '))}</p>
+${verdict}
+${table}
+${notes.map((n) => `<p class="muted">${n}</p>`).join('\n')}
+</body></html>
+`
+}
+
 /** The memory chart alone, as a standalone SVG file (styles inline), e.g. for docs. */
 function memoryChartSvg(report) {
   const figure = memoryChart(report)
@@ -257,4 +314,4 @@ function memoryChartSvg(report) {
   return svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ').replace(/(<svg[^>]*>)/, `$1${style}<rect width="100%" height="100%" fill="#fff"/>`)
 }
 
-module.exports = { renderHtml, memoryChartSvg, esc }
+module.exports = { renderHtml, renderSuiteHtml, memoryChartSvg, esc }

@@ -7,7 +7,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const binding = require('./binding.js')
 const { callNative, invalidArg, outOfRange, checkOptions: checkKnown, codedError, abortError } = require('./errors.js')
-const { fullGc, InspectorGc } = require('./gc.js')
+const { fullGc, InspectorGc, cacheLineEnds } = require('./gc.js')
 const { streamHeapSnapshot, intoPrivateFile, warmUpStreams } = require('./snapshot.js')
 const { judge, SECOND_ROUND_FACTOR } = require('./verdict.js')
 const { withCauses } = require('./diagnose.js')
@@ -264,9 +264,13 @@ class LocalHeap {
     return sizeNeedsLength(size, [Buffer.poolSize])
   }
 
-  /** Before the baseline: the id probe runs once, so what it compiles and caches is old by then. */
-  prepare() {
+  /**
+   * Before the baseline: the id probe runs once, so what it compiles and caches is old by then;
+   * and on V8 before 12, each script's line ends, without which a snapshot scans sources.
+   */
+  async prepare() {
     this.inspectorGc.globalObjectId()
+    if (this.inspectorGc.session) await cacheLineEnds((method) => this.inspectorGc.post(method, {}))
   }
 
   /**

@@ -280,4 +280,29 @@ function mapPlaces(places) {
   return { mapped: maps.mapped, maps: maps.used.size, notes: maps.notes }
 }
 
-module.exports = { mapReport, mapPlaces }
+/**
+ * Maps positions in scripts of this process (this thread's isolate) in place, through the maps
+ * of the code V8 ran, which it read from that code's last `sourceMappingURL` comment: a test
+ * file that babel-jest or ts-jest transformed exists nowhere else, its map inline in Jest's
+ * output. Read over an in-process inspector session (Debugger.enable replays each script's
+ * `scriptParsed`, then it is disabled again); scripts it does not name fall back to the files
+ * on disk, as in mapPlaces.
+ */
+async function mapPlacesAsRun(places) {
+  const wanted = places.filter((place) => place.line > 0 && place.scriptName)
+  const maps = new SourceMaps({ nodeCache: true })
+  if (wanted.length > 0) {
+    const { Session } = require('node:inspector')
+    const session = new Session()
+    session.connect()
+    try {
+      await maps.readExecuted(session, new Set(wanted.map((place) => String(place.scriptId))))
+    } finally {
+      session.disconnect()
+    }
+    for (const place of wanted) maps.map(place)
+  }
+  return { mapped: maps.mapped, maps: maps.used.size, notes: maps.notes }
+}
+
+module.exports = { mapReport, mapPlaces, mapPlacesAsRun }

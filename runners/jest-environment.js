@@ -9,6 +9,7 @@ const path = require('node:path')
 const { createRequire } = require('node:module')
 const sandboxes = require('../lib/sandboxes.js')
 const { jestDirs } = require('../lib/jest-suite.js')
+const jestWorkers = require('../lib/jest-workers.js')
 
 const SHORT = { node: 'jest-environment-node', jsdom: 'jest-environment-jsdom' }
 
@@ -43,6 +44,11 @@ class LeakhuntEnvironment {
     const env = new Env(config, context)
     if (env.global) {
       const key = sandboxes.watch(env.global, context && context.testPath)
+      // In a worker, this worker checks its own files when the reporter says the run is over.
+      if (jestWorkers.inWorker()) {
+        const root = project.rootDir || process.cwd()
+        jestWorkers.join((failed) => sandboxes.check({ root, failed, runnerDirs: jestDirs(root) }))
+      }
       const setup = env.setup
       env.setup = async function setupAfterCheck() {
         // A suite near its heap limit: the files finished so far are checked before this one.
