@@ -162,7 +162,7 @@ async function check(options = {}) {
         order: s.order,
         retainedSize: realm.ownSize,
         ...heldBy(entry, root),
-        holder: entry ? entry.holder : describeRoot(realm),
+        ...(!entry && { holder: describeRoot(realm) }),
         through: entry && entry.throughKey ? relative(root, state.sandboxes.get(entry.throughKey).file) : null,
         retainerPath: realm.retainerPath,
       })
@@ -215,17 +215,31 @@ function merge(reports, root) {
   return report
 }
 
+/**
+ * A timer the file started, named as one: Node's list of the timers of one duration holds it,
+ * reached through whichever function of the timers module the shortest path took (its scope
+ * holds the lists) and at whatever place in the list; none of that is a core module's
+ * function replaced, and each file's timer would otherwise read as a holder of its own.
+ */
+function timerHolder(entry) {
+  const inList = /\(its variable timerListMap\)\[\[(\d+)\]\]/.exec(entry.holder || '')
+  if (entry.holderClass === 'Immediate') return 'an immediate (setImmediate) not yet run'
+  if (!inList && entry.holderClass !== 'Timeout' && entry.holderClass !== 'TimersList') return null
+  return inList ? `a timer of ${inList[1]} ms (setTimeout/setInterval)` : 'a timer (setTimeout/setInterval)'
+}
+
 /** What keeps a file, as the report gives it, from where its path crosses in (src/realms.rs). */
 function heldBy(entry, root) {
   const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
+  const timer = entry ? timerHolder(entry) : null
   return {
-    holder: entry ? entry.holder : null,
+    holder: entry ? timer || entry.holder : null,
     holderId: entry ? entry.holderId : 0,
     reference: entry ? { name: entry.firstName, type: entry.firstType, edge: entry.edge } : null,
     madeBy: entry ? entry.madeBy : null,
     madeAt: madeAt ? { ...madeAt, scriptName: relative(root, madeAt.scriptName), ...(madeAt.generated && { generated: { ...madeAt.generated, scriptName: relative(root, madeAt.generated.scriptName) } }) } : null,
-    coreModule: entry ? entry.coreModule : null,
-    holderClass: entry ? entry.holderClass : null,
+    coreModule: entry && !timer ? entry.coreModule : null,
+    holderClass: entry ? (timer ? 'Timeout' : entry.holderClass) : null,
     release: entry && entry.release ? { className: entry.release[0], method: entry.release[1] } : null,
   }
 }
@@ -309,7 +323,7 @@ function fixFor(g, runner) {
     return `${base}: ${move}`
   }
   const release = g.release && g.release.className !== 'Timeout' ? `${g.release.className}'s ${g.release.method}()` : null
-  if (/\bTimeout\b|TimersList|Immediate/.test(g.holder) || (g.release && g.release.className === 'Timeout')) {
+  if (g.holderClass === 'Timeout' || /\bTimeout\b|TimersList|Immediate/.test(g.holder) || (g.release && g.release.className === 'Timeout')) {
     const stop = release ? `, or ${release} on what started it` : ''
     return `a timer started by ${who} still runs after the file finished: stop it in afterAll (clearInterval/clearTimeout${stop})`
   }

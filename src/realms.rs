@@ -219,7 +219,11 @@ impl Paths {
 /// The NativeContext a node belongs to, if it belongs to one.
 pub fn native_context_of(graph: &HeapGraph, node: NodeIndex) -> Option<NodeIndex> {
     match graph.kind(node) {
-        NodeKind::Closure => context_chain_end(graph, graph.edge_target(node, "context")?),
+        // A bound function is of its target's realm (GetFunctionRealm follows the target).
+        NodeKind::Closure => match graph.edge_target(node, "context") {
+            Some(context) => context_chain_end(graph, context),
+            None => native_context_of(graph, classes::bound_target(graph, node)?),
+        },
         NodeKind::Object | NodeKind::Hidden => {
             let name = graph.name(node);
             if name == "system / NativeContext" {
@@ -484,6 +488,8 @@ fn entry_of(
         .or_else(|| classes::constructor_of(graph, first))
         .or_else(|| chain[crossing..].iter().copied().find(|&v| graph.kind(v) == NodeKind::Closure));
     let maker = maker.map(|m| classes::defining_closure(graph, m));
+    let outside_release =
+        outside.iter().rev().take(8).find_map(|&v| release_method(graph, v).map(|m| (classes::class_name(graph, v), m.to_string())));
     Some(RealmEntry {
         through_key: (entered != k).then(|| keys[entered].clone()),
         holder,
@@ -498,12 +504,33 @@ fn entry_of(
         made_at: maker.and_then(|m| classes::closure_location(graph, m)),
         core_module,
         holder_class: classes::class_name(graph, holder_node),
-        release: outside
-            .iter()
-            .rev()
-            .take(8)
-            .find_map(|&v| release_method(graph, v).map(|m| (classes::class_name(graph, v), m.to_string()))),
+        release: match outside_release {
+            Some((ref class, _)) if class != "Timeout" => outside_release,
+            _ => maker.and_then(|m| release_in_scope(graph, chain[crossing], m)).or(outside_release),
+        },
     })
+}
+
+/// What a callback the file handed out (a timer's, a listener) works on, when that has a
+/// cleanup method: the `this` a bound function was bound to, or an object in the scope of the
+/// function that made it (an arrow function's `this`, a variable). A timer's own `close()` is
+/// no fix a user can write; the pool's `destroy()` that stops the timer is.
+fn release_in_scope(graph: &HeapGraph, handed_out: NodeIndex, maker: NodeIndex) -> Option<(String, String)> {
+    let found = |v: NodeIndex| release_method(graph, v).map(|m| (classes::class_name(graph, v), m.to_string()));
+    if let Some(this) = graph.edge_target(handed_out, "bound_this") {
+        if let Some(r) = found(this) {
+            return Some(r);
+        }
+    }
+    let mut scope = graph.edge_target(maker, "context");
+    for _ in 0..2 {
+        let context = scope?;
+        if let Some(r) = graph.edges(context).filter(|&e| graph.edge_kind(e) == EdgeKind::Context).find_map(|e| found(graph.edge_to[e])) {
+            return Some(r);
+        }
+        scope = graph.edge_target(context, "previous");
+    }
+    None
 }
 
 /// The method that lets an object go of what it holds: a cleanup method, or `disable` where
