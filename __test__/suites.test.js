@@ -352,6 +352,60 @@ describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
     assert.deepEqual(fixed.report.kept, [], fixed.out)
   })
 
+  it('nock 13 in every file, never restored: a chain through http.ClientRequest, one entry; nock.restore() in afterAll: none', () => {
+    // nock overrides http.ClientRequest and http(s).request/get when it is loaded; each file's
+    // copy wraps the one before, until nock.restore() puts the originals back.
+    const nockFile = (restored) => (i) => `const nock = require('nock-13.5.6')
+const http = require('http')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+${restored ? 'afterAll(() => nock.restore())\n' : ''}test('fetches a mocked user (${i})', async () => {
+  nock('http://api.example.test').get('/users/${i}').reply(200, { id: ${i} })
+  const body = await new Promise((resolve, reject) => {
+    http.get('http://api.example.test/users/${i}', (res) => {
+      let text = ''
+      res.on('data', (d) => (text += d))
+      res.on('end', () => resolve(JSON.parse(text)))
+    }).on('error', reject)
+  })
+  expect(body).toEqual({ id: ${i} })
+  expect(rows).toHaveLength(5000)
+})
+`
+    const leaky = leakhuntJest(project('nock-kept', times(FILES, nockFile(false)), { packages: ['nock-13.5.6'] }))
+    assert.equal(leaky.code, 1, leaky.out)
+    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
+    assert.equal(leaky.report.groups.length, 1, leaky.out)
+    const [g] = leaky.report.groups
+    assert.match(g.holder, /^require\('https?'\)\.(ClientRequest|request|get)$/, leaky.out)
+    assert.match(g.madeAt.scriptName, /nock-13\.5\.6[\\/]lib[\\/]/)
+    assert.match(g.fix, /the package nock@13\.5\.6 replaces .*with the package's own restore/)
+    const fixed = leakhuntJest(project('nock-restored', times(FILES, nockFile(true)), { packages: ['nock-13.5.6'] }))
+    assert.equal(fixed.code, 0, fixed.out)
+    assert.deepEqual(fixed.report.kept, [], fixed.out)
+  })
+
+  it("an HTTP server each file leaves listening: one entry, the Server's 'request' listener made in each file, close() as the fix", () => {
+    const serverFile = (i) => `const http = require('http')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+let server
+beforeAll((done) => {
+  server = http.createServer((req, res) => res.end('ok ${i} ' + rows.length))
+  server.listen(0, '127.0.0.1', done)
+})
+test('answers (${i})', async () => {
+  const res = await fetch('http://127.0.0.1:' + server.address().port + '/')
+  expect(await res.text()).toBe('ok ${i} 5000')
+})
+`
+    const { code, out, report } = leakhuntJest(project('server-open', times(FILES, serverFile)))
+    assert.equal(code, 1, out)
+    assert.ok(report.kept.length >= 0.8 * FILES, out)
+    assert.equal(report.groups.length, 1, out)
+    assert.equal(report.groups[0].holder, "Server's 'request' listener")
+    assert.match(report.groups[0].fix, /call Server's close\(\) in afterAll/)
+    assert.match(out, /made in each file's own code \(tests\/file\d\d\.test\.js:5:\d+\)/)
+  })
+
   it("tarn 3's Pool reaps on an interval until destroy(): every file is kept by its timer, one entry naming Pool's destroy(); destroyed in afterAll: none", () => {
     const poolFile = (destroyed) => (i) => `const { Pool } = require('tarn-3.0.2')
 const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
@@ -444,7 +498,7 @@ for (const jest of [30, 29]) {
       for (const g of report.groups) {
         assert.match(g.holder, /^require\('fs'\)\./)
         assert.match(g.madeAt.scriptName, /graceful-fs-4\.1\.15[\\/]graceful-fs\.js$/)
-        assert.match(g.fix, /update graceful-fs@4\.1\.15/)
+        assert.match(g.fix, /graceful-fs@4\.1\.15 replaces .* use a version of graceful-fs that makes this change only once per process/)
       }
       assert.match(kept.out, /leakhunt: 10 of 10 finished test files stay alive/)
       assert.match(fs.readFileSync(path.join(leaky, 'report.html'), 'utf8'), /10 of 10 finished test files stay alive/)

@@ -3,7 +3,7 @@
 // for sorting; no network, no external assets), to attach to a CI run or send to a colleague.
 // Every string from the heap is escaped here and was already cut short by the Rust core.
 const { checkOptions } = require('./errors.js')
-const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList, alongsideWhy, sharedList, programClassAt } = require('./phrases.js')
+const { bytes, frameCall, overCalls, plural, rate, via, isVariable, defined, growthName, gains, alongsideList, alongsideWhy, sharedList, programClassAt, madeAtText } = require('./phrases.js')
 
 const esc = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
@@ -252,7 +252,7 @@ ${sourceMapNotes(s.sourceMaps)}
 /** One card per holder of kept test files: what it holds, who made it, the fix, the files, a path. */
 function keptGroupCard(group, i, kept) {
   const first = kept.find((k) => group.files.includes(k.file))
-  const made = group.reference ? `<p>It holds <code>${esc(group.reference.name)}</code>${group.madeAt ? `, made at <code>${esc(`${group.madeAt.scriptName}:${group.madeAt.line}:${group.madeAt.column}`)}</code>` : ''}${group.madeAt && group.madeAt.generated ? ` <span class="muted">(generated ${esc(`${group.madeAt.generated.scriptName}:${group.madeAt.generated.line}:${group.madeAt.generated.column}`)})</span>` : ''}.</p>` : ''
+  const made = group.reference ? `<p>It holds <code>${esc(group.reference.name)}</code>${esc(madeAtText(group))}${group.madeAt && group.madeAt.generated ? ` <span class="muted">(generated ${esc(`${group.madeAt.generated.scriptName}:${group.madeAt.generated.line}:${group.madeAt.generated.column}`)})</span>` : ''}.</p>` : ''
   return `<section class="leak" id="holder-${i}">
 <h3>${esc(`${group.files.length} of ${group.ofFiles}`)} test files kept by <code>${esc(group.holder)}</code>${group.chain ? ' <span class="muted">(a chain: each file keeps the one before it)</span>' : ''}</h3>
 <p class="muted">${bytes(group.averageSize)} each, ${bytes(group.retainedSize)} in all</p>

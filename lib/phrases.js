@@ -157,4 +157,11 @@ function sharedList(point) {
   return (point.sharedWith || []).map((s) => `\`${s.holder.label}\` (${article(s.holder.name)})`).join(', ')
 }
 
-module.exports = { callsOf, programClassAt, article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList }
+/** Where the reference that keeps a group of test files was made: one place, or each file's own code. */
+function madeAtText(g) {
+  if (!g.madeAt) return ''
+  const at = `${g.madeAt.scriptName}:${g.madeAt.line}:${g.madeAt.column}`
+  return g.files.length > 1 && g.madeAt.scriptName === g.files[0] ? `, made in each file's own code (${at})` : `, made at ${at}`
+}
+
+module.exports = { callsOf, programClassAt, article, alongsideWhy, sharedList, sourcePosition, frameCall, overCalls, bytes, count, plural, rate, via, isVariable, defined, growthName, gains, heldList, alongsideList, madeAtText }

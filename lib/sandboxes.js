@@ -13,7 +13,7 @@
 const path = require('node:path')
 const v8 = require('node:v8')
 const { gc, cacheLineEndsHere } = require('./gc.js')
-const { bytes } = require('./phrases.js')
+const { bytes, madeAtText } = require('./phrases.js')
 
 // Shared by every copy of this module in the process (a project may resolve leakhunt twice:
 // the environment from the project, the CLI from elsewhere).
@@ -161,7 +161,7 @@ async function check(options = {}) {
         file: relative(root, s.file),
         order: s.order,
         retainedSize: realm.ownSize,
-        ...heldBy(entry, root),
+        ...heldBy(entry, root, realm.retainerPath),
         ...(!entry && { holder: describeRoot(realm) }),
         through: entry && entry.throughKey ? relative(root, state.sandboxes.get(entry.throughKey).file) : null,
         retainerPath: realm.retainerPath,
@@ -228,12 +228,24 @@ function timerHolder(entry) {
   return inList ? `a timer of ${inList[1]} ms (setTimeout/setInterval)` : 'a timer (setTimeout/setInterval)'
 }
 
+/**
+ * A listener the file added to an emitter outside it (a server it left listening, a shared
+ * bus), named by the emitter's class and the event: the path reaches it through the emitter's
+ * `_events`, and the listener list alone (`Object.request`) says nothing.
+ */
+function listenerHolder(entry, path) {
+  const at = path.findIndex((step, i) => i > 0 && step.edge === '_events' && path[i + 1] && (path[i + 1].edge === entry.edge || path[i + 2]?.edge === entry.edge))
+  if (at < 0) return null
+  return `${path[at - 1].name}'s '${path[at + 1].edge}' listener`
+}
+
 /** What keeps a file, as the report gives it, from where its path crosses in (src/realms.rs). */
-function heldBy(entry, root) {
+function heldBy(entry, root, path = []) {
   const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
   const timer = entry ? timerHolder(entry) : null
+  const listener = entry && !timer ? listenerHolder(entry, path) : null
   return {
-    holder: entry ? timer || entry.holder : null,
+    holder: entry ? timer || listener || entry.holder : null,
     holderId: entry ? entry.holderId : 0,
     reference: entry ? { name: entry.firstName, type: entry.firstType, edge: entry.edge } : null,
     madeBy: entry ? entry.madeBy : null,
@@ -276,7 +288,8 @@ function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'j
     const h = head(k)
     // Each file may have an object of its own outside (an AsyncHook per file's copy of a
     // package): the same holder, reached the same way, made by the same line, is one entry.
-    const made = h.madeAt ? `${h.madeAt.scriptName}:${h.madeAt.line}:${h.madeAt.column}` : ''
+    // …and an object each file made in its own code (its own server, its handler) is one kind.
+    const made = !h.madeAt ? '' : h.madeAt.scriptName === h.file ? '(the file itself)' : `${h.madeAt.scriptName}:${h.madeAt.line}:${h.madeAt.column}`
     const id = `${h.holder}|${made}`
     if (!groups.has(id)) {
       groups.set(id, {
@@ -318,7 +331,7 @@ function fixFor(g, runner) {
     const own = g.reference && g.reference.type === 'closure' ? `function ${g.reference.name}` : g.madeBy ? `${g.madeBy}` : 'object'
     const base = `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}; core modules are shared by every test file, so each file's copy of ${pkg || 'that module'} keeps the file alive`
     const move = pkg
-      ? `update ${pkg} (a version that makes this change only once per process), or restore ${g.holder} in an afterAll of ${setupFile}`
+      ? `undo it in an afterAll of ${setupFile} (with the package's own restore, if it has one, or by putting back ${g.holder}), or use a version of ${pkg.replace(/(.)@[^@/]*$/, '$1')} that makes this change only once per process`
       : `restore the original in afterAll, or make the change once for the run in globalSetup`
     return `${base}: ${move}`
   }
@@ -415,7 +428,7 @@ function format(report) {
     for (const g of report.groups) {
       lines.push('')
       lines.push(`${g.files.length} of ${g.ofFiles} test files are kept by ${g.holder}${g.chain ? ' (a chain: each file keeps the one before it)' : ''}, ${bytes(g.averageSize)} each`)
-      if (g.reference) lines.push(`  it holds ${g.reference.name}${g.madeAt ? `, made at ${g.madeAt.scriptName}:${g.madeAt.line}:${g.madeAt.column}` : ''}`)
+      if (g.reference) lines.push(`  it holds ${g.reference.name}${madeAtText(g)}`)
       lines.push(`  fix: ${g.fix}`)
       const shown = g.files.slice(0, 5)
       lines.push(`  files: ${shown.join(', ')}${g.files.length > shown.length ? `, … ${g.files.length - shown.length} more` : ''}`)
