@@ -352,6 +352,46 @@ describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
     assert.deepEqual(fixed.report.kept, [], fixed.out)
   })
 
+  it('a diagnostics_channel subscription each file makes: one entry, unsubscribe as the fix; unsubscribed in afterAll: none', () => {
+    const channelFile = (unsubscribed) => (i) => `const dc = require('diagnostics_channel')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const onStart = () => rows.length + ${i}
+dc.subscribe('http.client.request.start', onStart)
+${unsubscribed ? "afterAll(() => dc.unsubscribe('http.client.request.start', onStart))\n" : ''}test('subscribes (${i})', () => expect(rows).toHaveLength(5000))
+`
+    const leaky = leakhuntJest(project('channel-kept', times(FILES, channelFile(false))))
+    assert.equal(leaky.code, 1, leaky.out)
+    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
+    assert.equal(leaky.report.groups.length, 1, leaky.out)
+    assert.equal(leaky.report.groups[0].holder, 'a diagnostics_channel subscriber')
+    assert.match(leaky.report.groups[0].fix, /unsubscribe it in afterAll/)
+    const fixed = leakhuntJest(project('channel-unsubscribed', times(FILES, channelFile(true))))
+    assert.equal(fixed.code, 0, fixed.out)
+    assert.deepEqual(fixed.report.kept, [], fixed.out)
+  })
+
+  it("prom-client's default metrics started in every file: kept by the package's GC observer, a fix the user can apply; a Counter per file: none", () => {
+    const metricsFile = (defaults) => (i) => `const client = require('prom-client-15.1.3')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+${defaults ? 'client.collectDefaultMetrics()' : "const hits = new client.Counter({ name: 'hits_total', help: 'hits' })"}
+test('exposes metrics (${i})', async () => {
+  ${defaults ? '' : 'hits.inc()\n  '}expect(await client.register.metrics()).toContain(${defaults ? "'process_cpu'" : "'hits_total 1'"})
+  expect(rows).toHaveLength(5000)
+})
+`
+    const leaky = leakhuntJest(project('prom-defaults', times(FILES, metricsFile(true)), { packages: ['prom-client-15.1.3'] }))
+    assert.equal(leaky.code, 1, leaky.out)
+    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
+    assert.equal(leaky.report.groups.length, 1, leaky.out)
+    const [g] = leaky.report.groups
+    assert.match(g.madeAt.scriptName, /prom-client-15\.1\.3[\\/]lib[\\/]/)
+    // Not "call PerformanceObserver's disconnect()": the package holds the observer, not the user.
+    assert.match(g.fix, /made by the package prom-client@15\.1\.3, which keeps that PerformanceObserver: call the package's own cleanup/)
+    const counters = leakhuntJest(project('prom-counter', times(FILES, metricsFile(false)), { packages: ['prom-client-15.1.3'] }))
+    assert.equal(counters.code, 0, counters.out)
+    assert.deepEqual(counters.report.kept, [], counters.out)
+  })
+
   it('nock 13 in every file, never restored: a chain through http.ClientRequest, one entry; nock.restore() in afterAll: none', () => {
     // nock overrides http.ClientRequest and http(s).request/get when it is loaded; each file's
     // copy wraps the one before, until nock.restore() puts the originals back.

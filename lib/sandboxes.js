@@ -239,19 +239,32 @@ function listenerHolder(entry, path) {
   return `${path[at - 1].name}'s '${path[at + 1].edge}' listener`
 }
 
+/** A diagnostics_channel subscription: the channel's `_subscribers` holds the file's function. */
+const channelHolder = (path) => (path.some((step, i) => step.name === 'Channel' && path[i + 1] && path[i + 1].edge === '_subscribers') ? 'a diagnostics_channel subscriber' : null)
+
+/**
+ * An element of a list outside (an array of handlers, subscribers): each file's is at its own
+ * index, which says nothing and would make each file a holder of its own; and adding to a core
+ * module's list is no replacement of its member.
+ */
+const elementHolder = (entry) => (/^\[\d+\]$/.test(entry.edge) && /\[\[\d+\]\]$/.test(entry.holder || '') ? `${entry.holder.replace(/\[\[\d+\]\]$/, '')} (an element)` : null)
+
 /** What keeps a file, as the report gives it, from where its path crosses in (src/realms.rs). */
 function heldBy(entry, root, path = []) {
   const madeAt = entry && entry.madeAt && entry.madeAt.scriptName ? entry.madeAt : null
   const timer = entry ? timerHolder(entry) : null
-  const listener = entry && !timer ? listenerHolder(entry, path) : null
+  const channel = entry && !timer ? channelHolder(path) : null
+  const listener = entry && !timer && !channel ? listenerHolder(entry, path) : null
+  const element = entry && !timer && !channel && !listener ? elementHolder(entry) : null
+  const named = timer || channel || listener || element
   return {
-    holder: entry ? timer || listener || entry.holder : null,
+    holder: entry ? named || entry.holder : null,
     holderId: entry ? entry.holderId : 0,
     reference: entry ? { name: entry.firstName, type: entry.firstType, edge: entry.edge } : null,
     madeBy: entry ? entry.madeBy : null,
     madeAt: madeAt ? { ...madeAt, scriptName: relative(root, madeAt.scriptName), ...(madeAt.generated && { generated: { ...madeAt.generated, scriptName: relative(root, madeAt.generated.scriptName) } }) } : null,
-    coreModule: entry && !timer ? entry.coreModule : null,
-    holderClass: entry ? (timer ? 'Timeout' : entry.holderClass) : null,
+    coreModule: entry && !named ? entry.coreModule : null,
+    holderClass: entry ? (timer ? 'Timeout' : channel ? 'Channel' : entry.holderClass) : null,
     release: entry && entry.release ? { className: entry.release[0], method: entry.release[1] } : null,
   }
 }
@@ -342,6 +355,13 @@ function fixFor(g, runner) {
   }
   if (g.holderClass === 'AsyncHook' || (g.release && g.release.className === 'AsyncHook')) {
     return `an async hook enabled by ${who} stays enabled after the file finished, and Node keeps every enabled hook: disable() it in afterAll${pkg ? `, or use AsyncLocalStorage instead of ${pkg}` : ''}`
+  }
+  if (g.holderClass === 'Channel') {
+    return `a diagnostics_channel subscription made by ${who} stays after the file finished (Node keeps a channel's subscribers): unsubscribe it in afterAll (diagnostics_channel.unsubscribe(name, fn))`
+  }
+  // What a package made and holds, the user cannot release by hand.
+  if (release && pkg) {
+    return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}, which keeps that ${g.release.className}: call the package's own cleanup in afterAll if it has one (it has to call ${release}), or keep the call that starts it out of the test files (mock it, or make it once per process)`
   }
   if (release) return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}: call ${release} in afterAll`
   return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}: release it in afterAll, or make it once for the run in globalSetup`
