@@ -90,7 +90,8 @@ ${closed ? 'afterAll(() => cache.close())\n' : ''}test('caches a value (${i})', 
 })
 `
 
-// Ordinary tests that keep nothing: pure functions, fs, a server opened and closed, fake timers.
+// Ordinary tests that keep nothing: pure functions, fs, a server opened and closed, a listener
+// on the file's own process, fake timers.
 const ordinaryFiles = [
   ...times(3, (i) => `const add = (a, b) => a + b
 test('adds (${i})', () => { expect(add(${i}, 1)).toBe(${i + 1}) })
@@ -114,6 +115,11 @@ test('answers (${i})', async () => {
   const res = await fetch('http://127.0.0.1:' + server.address().port + '/')
   expect(await res.text()).toBe('ok ${i}')
 })
+`),
+  // A listener on the file's own process object (Jest gives each file its own): never kept.
+  ...times(1, (i) => `const seen = []
+process.on('SIGUSR2', () => seen.push(${i}))
+test('listens for a signal (${i})', () => { expect(process.listenerCount('SIGUSR2')).toBeGreaterThan(0) })
 `),
   ...times(2, (i) => `jest.useFakeTimers()
 test('debounces (${i})', () => {
