@@ -515,6 +515,11 @@ for (const jest of [30, 29]) {
       assert.equal(code, 1, out)
       assert.match(out, /leakhunt: \d+ of 10 finished test files stay alive/)
       assert.match(out, /test files are kept by require\('fs'\)\./)
+      // Through leakhunt jest, with the reporter in the config too: checked once, by the CLI.
+      const both = leakhuntJest(leaky)
+      assert.equal(both.code, 1, both.out)
+      assert.ok(both.report.kept.length >= 0.8 * FILES, both.out)
+      assert.equal(both.out.match(/^leakhunt: \d+ of \d+ finished test files stay alive$/gm).length, 1, both.out)
     })
 
     it('the fixed version passes', () => {

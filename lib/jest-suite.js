@@ -59,6 +59,8 @@ async function runJest(jestArgs, { cwd = process.cwd(), progress = () => {} } = 
     argv.testEnvironment = OWN_ENVIRONMENT
   }
   argv.runInBand = true
+  // A project whose config names leakhunt's reporter too: the check is ours, once.
+  process.env.LEAKHUNT_JEST_CLI = '1'
   progress(`leakhunt: running Jest ${version} in band, each test file's sandbox watched`)
   const projects = Array.isArray(argv.projects) && argv.projects.length > 0 ? argv.projects : [cwd]
   let { results } = await jest.runCLI(argv, projects)
