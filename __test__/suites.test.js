@@ -61,6 +61,22 @@ function leakhuntJest(dir, jestArgs = [], options = {}) {
   return { code, out, report }
 }
 
+/** `leakhunt jest` on a leaky suite: exit 1, at least 80 % of the files kept, one entry; that entry. */
+function keptAsOneEntry(dir) {
+  const { code, out, report } = leakhuntJest(dir)
+  assert.equal(code, 1, out)
+  assert.ok(report.kept.length >= 0.8 * FILES, out)
+  assert.equal(report.groups.length, 1, out)
+  return { group: report.groups[0], out }
+}
+
+/** `leakhunt jest` on a suite that keeps nothing: exit 0, no file kept. */
+function keptNone(dir) {
+  const { code, out, report } = leakhuntJest(dir)
+  assert.equal(code, 0, out)
+  assert.deepEqual(report.kept, [], out)
+}
+
 const times = (n, make) => Array.from({ length: n }, (_, i) => make(i + 1))
 
 // graceful-fs before 4.2 replaced fs.ReadStream/WriteStream (and their File* names) and
@@ -365,15 +381,10 @@ const onStart = () => rows.length + ${i}
 dc.subscribe('http.client.request.start', onStart)
 ${unsubscribed ? "afterAll(() => dc.unsubscribe('http.client.request.start', onStart))\n" : ''}test('subscribes (${i})', () => expect(rows).toHaveLength(5000))
 `
-    const leaky = leakhuntJest(project('channel-kept', times(FILES, channelFile(false))))
-    assert.equal(leaky.code, 1, leaky.out)
-    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
-    assert.equal(leaky.report.groups.length, 1, leaky.out)
-    assert.equal(leaky.report.groups[0].holder, 'a diagnostics_channel subscriber')
-    assert.match(leaky.report.groups[0].fix, /unsubscribe it in afterAll/)
-    const fixed = leakhuntJest(project('channel-unsubscribed', times(FILES, channelFile(true))))
-    assert.equal(fixed.code, 0, fixed.out)
-    assert.deepEqual(fixed.report.kept, [], fixed.out)
+    const { group } = keptAsOneEntry(project('channel-kept', times(FILES, channelFile(false))))
+    assert.equal(group.holder, 'a diagnostics_channel subscriber')
+    assert.match(group.fix, /unsubscribe it in afterAll/)
+    keptNone(project('channel-unsubscribed', times(FILES, channelFile(true))))
   })
 
   it("prom-client's default metrics started in every file: kept by the package's GC observer, a fix the user can apply; a Counter per file: none", () => {
@@ -385,17 +396,11 @@ test('exposes metrics (${i})', async () => {
   expect(rows).toHaveLength(5000)
 })
 `
-    const leaky = leakhuntJest(project('prom-defaults', times(FILES, metricsFile(true)), { packages: ['prom-client-15.1.3'] }))
-    assert.equal(leaky.code, 1, leaky.out)
-    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
-    assert.equal(leaky.report.groups.length, 1, leaky.out)
-    const [g] = leaky.report.groups
+    const { group: g } = keptAsOneEntry(project('prom-defaults', times(FILES, metricsFile(true)), { packages: ['prom-client-15.1.3'] }))
     assert.match(g.madeAt.scriptName, /prom-client-15\.1\.3[\\/]lib[\\/]/)
     // Not "call PerformanceObserver's disconnect()": the package holds the observer, not the user.
     assert.match(g.fix, /made by the package prom-client@15\.1\.3, which keeps that PerformanceObserver: call the package's own cleanup/)
-    const counters = leakhuntJest(project('prom-counter', times(FILES, metricsFile(false)), { packages: ['prom-client-15.1.3'] }))
-    assert.equal(counters.code, 0, counters.out)
-    assert.deepEqual(counters.report.kept, [], counters.out)
+    keptNone(project('prom-counter', times(FILES, metricsFile(false)), { packages: ['prom-client-15.1.3'] }))
   })
 
   it('nock 13 in every file, never restored: a chain through http.ClientRequest, one entry; nock.restore() in afterAll: none', () => {
@@ -417,17 +422,11 @@ ${restored ? 'afterAll(() => nock.restore())\n' : ''}test('fetches a mocked user
   expect(rows).toHaveLength(5000)
 })
 `
-    const leaky = leakhuntJest(project('nock-kept', times(FILES, nockFile(false)), { packages: ['nock-13.5.6'] }))
-    assert.equal(leaky.code, 1, leaky.out)
-    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
-    assert.equal(leaky.report.groups.length, 1, leaky.out)
-    const [g] = leaky.report.groups
-    assert.match(g.holder, /^require\('https?'\)\.(ClientRequest|request|get)$/, leaky.out)
+    const { group: g, out } = keptAsOneEntry(project('nock-kept', times(FILES, nockFile(false)), { packages: ['nock-13.5.6'] }))
+    assert.match(g.holder, /^require\('https?'\)\.(ClientRequest|request|get)$/, out)
     assert.match(g.madeAt.scriptName, /nock-13\.5\.6[\\/]lib[\\/]/)
     assert.match(g.fix, /the package nock@13\.5\.6 replaces .*with the package's own restore/)
-    const fixed = leakhuntJest(project('nock-restored', times(FILES, nockFile(true)), { packages: ['nock-13.5.6'] }))
-    assert.equal(fixed.code, 0, fixed.out)
-    assert.deepEqual(fixed.report.kept, [], fixed.out)
+    keptNone(project('nock-restored', times(FILES, nockFile(true)), { packages: ['nock-13.5.6'] }))
   })
 
   it("an HTTP server each file leaves listening: one entry, the Server's 'request' listener made in each file, close() as the fix", () => {
@@ -443,12 +442,9 @@ test('answers (${i})', async () => {
   expect(await res.text()).toBe('ok ${i} 5000')
 })
 `
-    const { code, out, report } = leakhuntJest(project('server-open', times(FILES, serverFile)))
-    assert.equal(code, 1, out)
-    assert.ok(report.kept.length >= 0.8 * FILES, out)
-    assert.equal(report.groups.length, 1, out)
-    assert.equal(report.groups[0].holder, "Server's 'request' listener")
-    assert.match(report.groups[0].fix, /call Server's close\(\) in afterAll/)
+    const { group, out } = keptAsOneEntry(project('server-open', times(FILES, serverFile)))
+    assert.equal(group.holder, "Server's 'request' listener")
+    assert.match(group.fix, /call Server's close\(\) in afterAll/)
     assert.match(out, /made in each file's own code \(tests\/file\d\d\.test\.js:5:\d+\)/)
   })
 
@@ -462,16 +458,11 @@ ${destroyed ? 'afterAll(() => pool.destroy())\n' : ''}test('acquires a resource 
   expect(rows).toHaveLength(5000)
 })
 `
-    const leaky = leakhuntJest(project('tarn-open', times(FILES, poolFile(false)), { packages: ['tarn-3.0.2'] }))
-    assert.equal(leaky.code, 1, leaky.out)
-    assert.ok(leaky.report.kept.length >= 0.8 * FILES, leaky.out)
-    assert.equal(leaky.report.groups.length, 1, leaky.out)
-    assert.equal(leaky.report.groups[0].holder, 'a timer of 1000 ms (setTimeout/setInterval)')
-    assert.match(leaky.report.groups[0].madeAt.scriptName, /tarn-3\.0\.2[\\/]dist[\\/]Pool\.js$/)
-    assert.match(leaky.report.groups[0].fix, /the package tarn@3\.0\.2 .*Pool's destroy\(\)/)
-    const fixed = leakhuntJest(project('tarn-destroyed', times(FILES, poolFile(true)), { packages: ['tarn-3.0.2'] }))
-    assert.equal(fixed.code, 0, fixed.out)
-    assert.deepEqual(fixed.report.kept, [], fixed.out)
+    const { group } = keptAsOneEntry(project('tarn-open', times(FILES, poolFile(false)), { packages: ['tarn-3.0.2'] }))
+    assert.equal(group.holder, 'a timer of 1000 ms (setTimeout/setInterval)')
+    assert.match(group.madeAt.scriptName, /tarn-3\.0\.2[\\/]dist[\\/]Pool\.js$/)
+    assert.match(group.fix, /the package tarn@3\.0\.2 .*Pool's destroy\(\)/)
+    keptNone(project('tarn-destroyed', times(FILES, poolFile(true)), { packages: ['tarn-3.0.2'] }))
   })
 
   it('a suite that runs out of memory is explained before it dies: the files finished so far, and what keeps them', () => {
