@@ -458,7 +458,7 @@ function format(report) {
     const n = report.keptByRunner.length
     const each = bytes(Math.round(report.keptByRunner.reduce((sum, k) => sum + k.retainedSize, 0) / n))
     lines.push(
-      `(${n} of ${report.files} files are also kept, ${each} each, only by the test runner's own machinery (its functions, or Node's records of the ES modules it loaded into each file's context): the runner's doing, not the files'. In Vitest's vm pools, let the pool recycle its workers (poolOptions.vmThreads.memoryLimit) or use pool 'threads' or 'forks')`,
+      `(${n} of ${report.files} files are also kept, ${each} each, only by the test runner's own machinery (its functions, or Node's records of the ES modules it loaded into each file's context): the runner's doing, not the files'${report.vitest || report.runner === 'vitest' ? ". In Vitest's vm pools, let the pool recycle its workers (poolOptions.vmThreads.memoryLimit) or use pool 'threads' or 'forks'" : ''})`,
     )
   }
   if (report.failedNotChecked.length > 0) {
