@@ -327,7 +327,7 @@ describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
       assert.ok(g.madeAt.generated && g.madeAt.generated.line !== line, JSON.stringify(g.madeAt))
     }
     // One file's wrapper reads "made at FILE:LINE"; a chain made by every file reads "made in each file's own code (FILE:LINE)".
-    assert.match(out, new RegExp(`(made at|made in each file's own code \\()tests/file\\d\\d\\.test\\.ts:${line}:`))
+    assert.match(out, new RegExp(`(made at |made in each file's own code \\()tests/file\\d\\d\\.test\\.ts:${line}:`))
   })
 
   it('agent-base 4.3.0: the files whose functions replaced https.request and https.get are kept; agent-base 5: none', () => {
@@ -447,6 +447,34 @@ test('answers (${i})', async () => {
     assert.equal(group.holder, "Server's 'request' listener")
     assert.match(group.fix, /call Server's close\(\) in afterAll/)
     assert.match(out, /made in each file's own code \(tests\/file\d\d\.test\.js:5:\d+\)/)
+  })
+
+  it("a listener each file adds to process.stdout: one entry named process.stdout, off() as the fix (not closing stdout); removed in afterAll: none", () => {
+    // Jest gives each file a process object of its own, but its stdout is the process's: a
+    // logger's 'error' handler (EPIPE) added at a file's top level stays on the real stream.
+    const stdoutFile = (removed) => (i) => `const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const onError = (err) => rows.push({ err })
+process.stdout.on('error', onError)
+${removed ? "afterAll(() => process.stdout.off('error', onError))\n" : ''}test('logs (${i})', () => { expect(rows).toHaveLength(5000) })
+`
+    const { group, out } = keptAsOneEntry(project('stdout-listener', times(FILES, stdoutFile(false))))
+    assert.equal(group.holder, "process.stdout's 'error' listener", out)
+    assert.match(group.fix, /adds an 'error' listener to process\.stdout, which every test file shares: remove it in afterAll \(process\.stdout\.off\('error', listener\)\)/, out)
+    assert.doesNotMatch(group.fix, /end\(\)|destroy\(\)|close\(\)/, out)
+    keptNone(project('stdout-listener-removed', times(FILES, stdoutFile(true))))
+  })
+
+  it("node-cron 3's schedule() in every file, never stopped: its timer keeps the file, one entry naming ScheduledTask's stop() (the object the user holds, not the package's Scheduler); stopped in afterAll: none", () => {
+    const cronFile = (stopped) => (i) => `const cron = require('node-cron-3.0.3')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const task = cron.schedule('0 3 * * *', () => rows.push({ at: Date.now() }))
+${stopped ? 'afterAll(() => task.stop())\n' : ''}test('schedules a nightly job (${i})', () => { expect(rows).toHaveLength(5000) })
+`
+    const { group, out } = keptAsOneEntry(project('cron', times(FILES, cronFile(false)), { packages: ['node-cron-3.0.3'] }))
+    assert.match(group.holder, /^a timer of 1000 ms/, out)
+    assert.match(group.fix, /node-cron@3\.0\.3 .* ScheduledTask's stop\(\)/, out)
+    assert.doesNotMatch(group.fix, /Scheduler's/, out)
+    keptNone(project('cron-stopped', times(FILES, cronFile(true)), { packages: ['node-cron-3.0.3'] }))
   })
 
   it("tarn 3's Pool reaps on an interval until destroy(): every file is kept by its timer, one entry naming Pool's destroy(); destroyed in afterAll: none", () => {
@@ -624,6 +652,12 @@ describe('leakhunt vitest', () => {
       assert.ok(report.groups.every((g) => /graceful-fs-4\.2\.11[\\/]/.test(g.madeAt.scriptName)), out)
       assert.ok(report.groups.some((g) => g.chain), out)
       assert.match(main.fix, /setupFiles file/)
+      // A change that stands in one file only (graceful-fs 4.2.11 patches fs once per process)
+      // costs that file alone: said so, and not "use a version that patches once per process".
+      for (const g of report.groups.filter((g) => g.files.length === 1 && !g.chain && report.files > 1)) {
+        assert.match(g.fix, /the change that stands is .*'s: .* a cost that does not grow with the suite/, out)
+        assert.doesNotMatch(g.fix, /only once per process/, out)
+      }
 
       const clean = makeVitestProject(`ordinary-${pool}`, ordinaryVitestFiles, { test: { pool } })
       const quiet = leakhuntVitest(clean)
@@ -634,6 +668,25 @@ describe('leakhunt vitest', () => {
       assert.match(quiet.out, /only by the test runner's own machinery/)
     })
   }
+
+  it("vmThreads: a process listener each file adds is every file's process's, one entry with off() as the fix; removed in afterAll: none", () => {
+    // In the vm pools a file's `process` is the worker's own (Jest gives each file a copy).
+    const exitFile = (removed) => (i) => `import { test, expect, afterAll } from 'vitest'
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const onExit = () => rows.length
+process.on('exit', onExit)
+${removed ? "afterAll(() => { process.off('exit', onExit) })\n" : ''}test('counts (${i})', () => { expect(rows).toHaveLength(5000) })
+`
+    const { code, out, report } = leakhuntVitest(makeVitestProject('process-exit', times(FILES, exitFile(false)), { test: { pool: 'vmThreads' } }))
+    assert.equal(code, 1, out)
+    assert.ok(report.kept.length >= 0.8 * report.files, out)
+    assert.equal(report.groups.length, 1, out)
+    assert.equal(report.groups[0].holder, "process's 'exit' listener", out)
+    assert.match(report.groups[0].fix, /remove it in afterAll \(process\.off\('exit', listener\)\)/, out)
+    const quiet = leakhuntVitest(makeVitestProject('process-exit-removed', times(FILES, exitFile(true)), { test: { pool: 'vmThreads' } }))
+    assert.equal(quiet.code, 0, quiet.out)
+    assert.deepEqual(quiet.report.kept, [], quiet.out)
+  })
 
   it("the default pool ('forks', isolated): nothing can pile up, said in one line, exit 0", () => {
     const dir = makeVitestProject('gfs-forks', times(3, gracefulVitestFile('4.1.15')), { packages: ['graceful-fs-4.1.15'] })

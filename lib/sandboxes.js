@@ -236,7 +236,11 @@ function timerHolder(entry) {
 function listenerHolder(entry, path) {
   const at = path.findIndex((step, i) => i > 0 && step.edge === '_events' && path[i + 1] && (path[i + 1].edge === entry.edge || path[i + 2]?.edge === entry.edge))
   if (at < 0) return null
-  return `${path[at - 1].name}'s '${path[at + 1].edge}' listener`
+  // An emitter the program reaches by name (process.stdout, process) is said so: it is every
+  // file's, where a Socket could be one the file opened.
+  const once = (entry.holder || '').split('._events').length === 2 // else the listener is on an emitter further on
+  const named = once && /^((?:process|require\('[^']+'\))(?:\.[\w$]+)*)\._events[.[]/.exec(entry.holder)
+  return `${named ? named[1] : path[at - 1].name}'s '${path[at + 1].edge}' listener`
 }
 
 /** A diagnostics_channel subscription: the channel's `_subscribers` holds the file's function. */
@@ -342,6 +346,13 @@ function fixFor(g, runner) {
   const who = pkg ? `the package ${pkg}` : `the code${made}`
   if (g.coreModule) {
     const own = g.reference && g.reference.type === 'closure' ? `function ${g.reference.name}` : g.madeBy ? `${g.madeBy}` : 'object'
+    // One file of several, not through another: the change that stands was made once (a
+    // package that checks whether it already patched, the one file that does it) or each file
+    // replaced the last one's; either way it costs one file, not one per file, and "a version
+    // that patches once per process" would be what it already is.
+    if (g.files.length === 1 && !g.chain && g.ofFiles > 1) {
+      return `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}, and the change that stands is ${g.files[0]}'s: core modules are shared by every test file, so that one file stays alive, a cost that does not grow with the suite; if it matters, undo the change in an afterAll of that file${pkg ? ` (with the package's own restore, if it has one, or by putting back ${g.holder})` : ''}`
+    }
     const base = `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}; core modules are shared by every test file, so each file's copy of ${pkg || 'that module'} keeps the file alive`
     const move = pkg
       ? `undo it in an afterAll of ${setupFile} (with the package's own restore, if it has one, or by putting back ${g.holder}), or use a version of ${pkg.replace(/(.)@[^@/]*$/, '$1')} that makes this change only once per process`
@@ -362,6 +373,14 @@ function fixFor(g, runner) {
   // What a package made and holds, the user cannot release by hand.
   if (release && pkg) {
     return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}, which keeps that ${g.release.className}: call the package's own cleanup in afterAll if it has one (it has to call ${release}), or keep the call that starts it out of the test files (mock it, or make it once per process)`
+  }
+  const listener = /^(.+)'s '(.+)' listener$/.exec(g.holder)
+  if (listener && !release) {
+    const [, emitter, event] = listener
+    const shared = /^(process|require\()/.test(emitter)
+    const off = shared ? `${emitter}.off('${event}', listener)` : `off('${event}', listener) on that ${emitter}`
+    const a = /^[aeiou]/i.test(event) ? 'an' : 'a'
+    return `${who} adds ${a} '${event}' listener to ${emitter}, which ${shared ? 'every test file shares' : 'outlives the test file'}: remove it in afterAll (${off})`
   }
   if (release) return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}: call ${release} in afterAll`
   return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}: release it in afterAll, or make it once for the run in globalSetup`
@@ -447,7 +466,8 @@ function format(report) {
     lines.push(`leakhunt: ${kept} of ${report.files} finished test files stay alive`)
     for (const g of report.groups) {
       lines.push('')
-      lines.push(`${g.files.length} of ${g.ofFiles} test files are kept by ${g.holder}${g.chain ? ' (a chain: each file keeps the one before it)' : ''}, ${bytes(g.averageSize)} each`)
+      const one = g.files.length === 1
+      lines.push(`${g.files.length} of ${g.ofFiles} test files ${one ? 'is' : 'are'} kept by ${g.holder}${g.chain ? ' (a chain: each file keeps the one before it)' : ''}, ${bytes(g.averageSize)}${one ? '' : ' each'}`)
       if (g.reference) lines.push(`  it holds ${g.reference.name}${madeAtText(g)}`)
       lines.push(`  fix: ${g.fix}`)
       const shown = g.files.slice(0, 5)

@@ -72,6 +72,9 @@ pub struct RealmEntry {
     /// The nearest object outside on the path whose class has a method that lets go of what
     /// it holds (`close`, `destroy`, `disable`, …): its class and that method.
     pub release: Option<(String, String)>,
+    /// The object `release` is a method of.
+    #[serde(skip)]
+    pub release_node: Option<NodeIndex>,
 }
 
 /// Paths from the GC roots as the realm check reads them: the retainer search's edges, less
@@ -264,7 +267,13 @@ impl KnownNames {
     fn of(graph: &HeapGraph) -> KnownNames {
         let mut names: HashMap<NodeIndex, (String, Option<String>)> = HashMap::new();
         let mut modules: Vec<(String, NodeIndex)> = Vec::new();
+        // Process objects: a worker's `process` module is no BuiltinModule's exports, and Jest
+        // gives each file a copy (its getters the process's own).
+        let mut processes: Vec<NodeIndex> = Vec::new();
         for v in 0..graph.node_count() as NodeIndex {
+            if graph.kind(v) == NodeKind::Object && graph.name(v) == "process" {
+                processes.push(v);
+            }
             if graph.kind(v) != NodeKind::Object || graph.name(v) != "BuiltinModule" {
                 continue;
             }
@@ -301,12 +310,34 @@ impl KnownNames {
                 names.entry(value).or_insert_with(|| (text, Some(id.clone())));
             }
         }
+        for process in processes {
+            for stream in ["stdout", "stderr", "stdin"] {
+                if let Some(object) = stdio_stream(graph, process, stream) {
+                    names.entry(object).or_insert_with(|| (format!("process.{stream}"), Some(String::from("process"))));
+                }
+            }
+        }
         KnownNames { names, exports: modules.into_iter().collect() }
     }
 
     fn exports_of(&self, module: &str) -> Option<NodeIndex> {
         self.exports.get(module).copied()
     }
+}
+
+/// `process.stdout` (and its kin), which Node defines as a getter that makes the stream on
+/// first use and keeps it in a variable of its own scope (a snapshot gives an accessor as a
+/// `get stdout` edge to its getter): a worker keeps its streams in an object of that scope.
+fn stdio_stream(graph: &HeapGraph, process: NodeIndex, stream: &str) -> Option<NodeIndex> {
+    let getter = graph.edge_target(process, &format!("get {stream}")).filter(|&g| graph.kind(g) == NodeKind::Closure)?;
+    let scope = graph.edge_target(getter, "context")?;
+    let object = |v: NodeIndex| (graph.kind(v) == NodeKind::Object).then_some(v);
+    let variables = || graph.edges(scope).filter(|&e| graph.edge_kind(e) == EdgeKind::Context);
+    variables().find(|&e| graph.edge_is_named(e, stream)).and_then(|e| object(graph.edge_to[e])).or_else(|| {
+        variables().find_map(|e| {
+            graph.edge_target(graph.edge_to[e], stream).filter(|_| graph.kind(graph.edge_to[e]) == NodeKind::Object).and_then(object)
+        })
+    })
 }
 
 /// How a program reaches a core module: `require('fs')`; the process object as `process`.
@@ -354,7 +385,9 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
     let paths = found.then(|| Paths::compute(graph, Machinery { skipped: true, runner_dirs }));
     let unreached = |g: &Option<NodeIndex>| g.is_some_and(|g| paths.as_ref().is_some_and(|p| p.nodes(g).is_none()));
     let through_machinery = globals.iter().any(unreached).then(|| Paths::compute(graph, Machinery { skipped: false, runner_dirs }));
-    keys.iter()
+    let mut released: Vec<(usize, NodeIndex)> = Vec::new();
+    let mut realms: Vec<KeptRealm> = keys
+        .iter()
         .zip(&globals)
         .enumerate()
         .map(|(k, (key, global))| {
@@ -384,6 +417,9 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
                 .as_deref()
                 .zip(known.as_ref())
                 .and_then(|(chain, known)| entry_of(graph, paths, known, &realm_of_key, keys, k, chain));
+            if let Some(r) = entry.as_ref().and_then(|e| e.release_node) {
+                released.push((k, r));
+            }
             KeptRealm {
                 key: key.clone(),
                 found: true,
@@ -395,7 +431,68 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
                 kept_by_runner,
             }
         })
-        .collect()
+        .collect();
+    let owners = owners_in_package(graph, released.iter().map(|&(_, r)| r));
+    for (k, r) in released {
+        if let (Some(&owner), Some(entry)) = (owners.get(&r), realms[k].entry.as_mut()) {
+            entry.release = release_method(graph, owner).map(|m| (classes::class_name(graph, owner), m.to_string()));
+        }
+    }
+    realms
+}
+
+/// The object a user holds, for a package's object that lets go of a timer or a listener:
+/// a package keeps what it starts in objects of its own (node-cron's `Scheduler`), owned by
+/// the one it hands out (`ScheduledTask`, whose `stop()` stops the scheduler). So: the
+/// object that holds it by a property, is of the same package and has a cleanup method of its
+/// own, followed up twice. One pass over the edges per level, for every realm at once.
+fn owners_in_package(graph: &HeapGraph, released: impl Iterator<Item = NodeIndex>) -> HashMap<NodeIndex, NodeIndex> {
+    // By the prototype's constructor: a derived class's instances have the map of its base
+    // (an EventEmitter's), and it is the class, not its base, whose package counts.
+    let package = |v: NodeIndex| {
+        let ctor = graph
+            .edge_target(v, "__proto__")
+            .and_then(|p| graph.edge_target(p, "constructor"))
+            .filter(|&c| graph.kind(c) == NodeKind::Closure)
+            .or_else(|| classes::constructor_of(graph, v))?;
+        let script = classes::closure_script_name(graph, ctor)?;
+        let at = script.rfind("node_modules/").or_else(|| script.rfind("node_modules\\"))?;
+        let rest = &script[at + "node_modules/".len()..];
+        let mut parts = rest.split(['/', '\\']);
+        let first = parts.next()?;
+        let name = if first.starts_with('@') { format!("{first}/{}", parts.next()?) } else { first.to_string() };
+        Some(format!("{}{name}", &script[..at]))
+    };
+    let mut owner: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    let mut frontier: HashMap<NodeIndex, (NodeIndex, String)> = HashMap::new();
+    for r in released {
+        if let Some(p) = package(r) {
+            frontier.insert(r, (r, p));
+        }
+    }
+    for _ in 0..2 {
+        if frontier.is_empty() {
+            break;
+        }
+        let mut next: HashMap<NodeIndex, (NodeIndex, String)> = HashMap::new();
+        for v in 0..graph.node_count() as NodeIndex {
+            if graph.kind(v) != NodeKind::Object {
+                continue;
+            }
+            for e in graph.edges(v) {
+                let Some((origin, pkg)) = frontier.get(&graph.edge_to[e]) else { continue };
+                if graph.edge_kind(e) != EdgeKind::Property || graph.edge_to[e] == v || next.contains_key(&v) {
+                    continue;
+                }
+                if release_method(graph, v).is_some() && package(v).as_deref() == Some(pkg.as_str()) {
+                    owner.insert(*origin, v);
+                    next.insert(v, (*origin, pkg.clone()));
+                }
+            }
+        }
+        frontier = next;
+    }
+    owner
 }
 
 /// The object each marker names: the only edge named `key`, to a WeakRef, whose `target` it
@@ -488,8 +585,18 @@ fn entry_of(
         .or_else(|| classes::constructor_of(graph, first))
         .or_else(|| chain[crossing..].iter().copied().find(|&v| graph.kind(v) == NodeKind::Closure));
     let maker = maker.map(|m| classes::defining_closure(graph, m));
-    let outside_release =
-        outside.iter().rev().take(8).find_map(|&v| release_method(graph, v).map(|m| (classes::class_name(graph, v), m.to_string())));
+    // Not past an object a core module names (process.stdout, http.globalAgent): it is every
+    // file's, and closing it is no fix; taking back what the file gave it is.
+    let outside_release = outside
+        .iter()
+        .rev()
+        .take(8)
+        .take_while(|v| !known.names.contains_key(v))
+        .find_map(|&v| release_method(graph, v).map(|m| (v, classes::class_name(graph, v), m.to_string())));
+    let release = match outside_release {
+        Some((_, ref class, _)) if class != "Timeout" => outside_release,
+        _ => maker.and_then(|m| release_in_scope(graph, chain[crossing], m)).or(outside_release),
+    };
     Some(RealmEntry {
         through_key: (entered != k).then(|| keys[entered].clone()),
         holder,
@@ -504,10 +611,8 @@ fn entry_of(
         made_at: maker.and_then(|m| classes::closure_location(graph, m)),
         core_module,
         holder_class: classes::class_name(graph, holder_node),
-        release: match outside_release {
-            Some((ref class, _)) if class != "Timeout" => outside_release,
-            _ => maker.and_then(|m| release_in_scope(graph, chain[crossing], m)).or(outside_release),
-        },
+        release: release.as_ref().map(|(_, class, method)| (class.clone(), method.clone())),
+        release_node: release.map(|(v, _, _)| v),
     })
 }
 
@@ -515,8 +620,8 @@ fn entry_of(
 /// cleanup method: the `this` a bound function was bound to, or an object in the scope of the
 /// function that made it (an arrow function's `this`, a variable). A timer's own `close()` is
 /// no fix a user can write; the pool's `destroy()` that stops the timer is.
-fn release_in_scope(graph: &HeapGraph, handed_out: NodeIndex, maker: NodeIndex) -> Option<(String, String)> {
-    let found = |v: NodeIndex| release_method(graph, v).map(|m| (classes::class_name(graph, v), m.to_string()));
+fn release_in_scope(graph: &HeapGraph, handed_out: NodeIndex, maker: NodeIndex) -> Option<(NodeIndex, String, String)> {
+    let found = |v: NodeIndex| release_method(graph, v).map(|m| (v, classes::class_name(graph, v), m.to_string()));
     if let Some(this) = graph.edge_target(handed_out, "bound_this") {
         if let Some(r) = found(this) {
             return Some(r);
