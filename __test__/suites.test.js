@@ -477,6 +477,34 @@ ${stopped ? 'afterAll(() => task.stop())\n' : ''}test('schedules a nightly job (
     keptNone(project('cron-stopped', times(FILES, cronFile(true)), { packages: ['node-cron-3.0.3'] }))
   })
 
+  it('fastify 4 and socket.io 4 servers left listening: one entry each, the package named with its cleanup; closed in afterAll: none', () => {
+    const fastifyFile = (closed) => (i) => `const Fastify = require('fastify-4.28.1')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const app = Fastify()
+app.get('/', async () => ({ n: rows.length }))
+beforeAll(() => app.listen({ port: 0, host: '127.0.0.1' }))
+${closed ? 'afterAll(() => app.close())\n' : ''}test('serves (${i})', async () => {
+  const res = await app.inject('/')
+  expect(res.json().n).toBe(5000)
+})
+`
+    const ioFile = (closed) => (i) => `const { Server } = require('socket.io-4.8.1')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const io = new Server()
+io.on('connection', (socket) => socket.emit('rows', rows.length))
+beforeAll(() => { io.listen(0) })
+${closed ? 'afterAll(() => new Promise((resolve) => io.close(() => resolve())))\n' : ''}test('listens (${i})', () => { expect(rows).toHaveLength(5000) })
+`
+    for (const [name, make, pkg] of [['fastify', fastifyFile, /fastify@4\.28\.1/], ['socket.io', ioFile, /engine\.io@|socket\.io@/]]) {
+      const packages = [name === 'fastify' ? 'fastify-4.28.1' : 'socket.io-4.8.1']
+      const { group, out } = keptAsOneEntry(project(`${name}-open`, times(FILES, make(false)), { packages }))
+      assert.match(group.holder, /^Server's '\w+' listener$/, out)
+      assert.match(group.fix, pkg, out)
+      assert.match(group.fix, /the package's own cleanup in afterAll/, out)
+      keptNone(project(`${name}-closed`, times(FILES, make(true)), { packages }))
+    }
+  })
+
   it("tarn 3's Pool reaps on an interval until destroy(): every file is kept by its timer, one entry naming Pool's destroy(); destroyed in afterAll: none", () => {
     const poolFile = (destroyed) => (i) => `const { Pool } = require('tarn-3.0.2')
 const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
