@@ -495,8 +495,12 @@ io.on('connection', (socket) => socket.emit('rows', rows.length))
 beforeAll(() => { io.listen(0) })
 ${closed ? 'afterAll(() => new Promise((resolve) => io.close(() => resolve())))\n' : ''}test('listens (${i})', () => { expect(rows).toHaveLength(5000) })
 `
-    for (const [name, make, pkg] of [['fastify', fastifyFile, /fastify@4\.28\.1/], ['socket.io', ioFile, /engine\.io@|socket\.io@/]]) {
-      const packages = [name === 'fastify' ? 'fastify-4.28.1' : 'socket.io-4.8.1']
+    const servers = [
+      ['fastify', fastifyFile, 'fastify-4.28.1', /fastify@4\.28\.1/],
+      ['socket.io', ioFile, 'socket.io-4.8.1', /engine\.io@|socket\.io@/],
+    ]
+    for (const [name, make, installed, pkg] of servers) {
+      const packages = [installed]
       const { group, out } = keptAsOneEntry(project(`${name}-open`, times(FILES, make(false)), { packages }))
       assert.match(group.holder, /^Server's '\w+' listener$/, out)
       assert.match(group.fix, pkg, out)

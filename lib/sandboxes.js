@@ -228,6 +228,12 @@ function timerHolder(entry) {
   return inList ? `a timer of ${inList[1]} ms (setTimeout/setInterval)` : 'a timer (setTimeout/setInterval)'
 }
 
+// An object a program reaches by name from any file (process.stdout, require('http').globalAgent),
+// as src/realms.rs writes it: every file's, so nothing a file may close.
+const BY_NAME = /(?:process|require\('[^']+'\))(?:\.[\w$]+)*/
+const NAMED_EMITTER = new RegExp(`^(${BY_NAME.source})\\._events[.[]`)
+const IS_NAMED = new RegExp(`^${BY_NAME.source}$`)
+
 /**
  * A listener the file added to an emitter outside it (a server it left listening, a shared
  * bus), named by the emitter's class and the event: the path reaches it through the emitter's
@@ -239,7 +245,7 @@ function listenerHolder(entry, path) {
   // An emitter the program reaches by name (process.stdout, process) is said so: it is every
   // file's, where a Socket could be one the file opened.
   const once = (entry.holder || '').split('._events').length === 2 // else the listener is on an emitter further on
-  const named = once && /^((?:process|require\('[^']+'\))(?:\.[\w$]+)*)\._events[.[]/.exec(entry.holder)
+  const named = once && NAMED_EMITTER.exec(entry.holder)
   return `${named ? named[1] : path[at - 1].name}'s '${path[at + 1].edge}' listener`
 }
 
@@ -377,7 +383,7 @@ function fixFor(g, runner) {
   const listener = /^(.+)'s '(.+)' listener$/.exec(g.holder)
   if (listener && !release) {
     const [, emitter, event] = listener
-    const shared = /^(process|require\()/.test(emitter)
+    const shared = IS_NAMED.test(emitter)
     const off = shared ? `${emitter}.off('${event}', listener)` : `off('${event}', listener) on that ${emitter}`
     const a = /^[aeiou]/i.test(event) ? 'an' : 'a'
     return `${who} adds ${a} '${event}' listener to ${emitter}, which ${shared ? 'every test file shares' : 'outlives the test file'}: remove it in afterAll (${off})`

@@ -334,9 +334,7 @@ fn stdio_stream(graph: &HeapGraph, process: NodeIndex, stream: &str) -> Option<N
     let object = |v: NodeIndex| (graph.kind(v) == NodeKind::Object).then_some(v);
     let variables = || graph.edges(scope).filter(|&e| graph.edge_kind(e) == EdgeKind::Context);
     variables().find(|&e| graph.edge_is_named(e, stream)).and_then(|e| object(graph.edge_to[e])).or_else(|| {
-        variables().find_map(|e| {
-            graph.edge_target(graph.edge_to[e], stream).filter(|_| graph.kind(graph.edge_to[e]) == NodeKind::Object).and_then(object)
-        })
+        variables().find_map(|e| object(graph.edge_to[e]).and_then(|streams| graph.edge_target(streams, stream)).and_then(object))
     })
 }
 
@@ -385,7 +383,6 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
     let paths = found.then(|| Paths::compute(graph, Machinery { skipped: true, runner_dirs }));
     let unreached = |g: &Option<NodeIndex>| g.is_some_and(|g| paths.as_ref().is_some_and(|p| p.nodes(g).is_none()));
     let through_machinery = globals.iter().any(unreached).then(|| Paths::compute(graph, Machinery { skipped: false, runner_dirs }));
-    let mut released: Vec<(usize, NodeIndex)> = Vec::new();
     let mut realms: Vec<KeptRealm> = keys
         .iter()
         .zip(&globals)
@@ -417,9 +414,6 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
                 .as_deref()
                 .zip(known.as_ref())
                 .and_then(|(chain, known)| entry_of(graph, paths, known, &realm_of_key, keys, k, chain));
-            if let Some(r) = entry.as_ref().and_then(|e| e.release_node) {
-                released.push((k, r));
-            }
             KeptRealm {
                 key: key.clone(),
                 found: true,
@@ -432,10 +426,11 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
             }
         })
         .collect();
-    let owners = owners_in_package(graph, released.iter().map(|&(_, r)| r));
-    for (k, r) in released {
-        if let (Some(&owner), Some(entry)) = (owners.get(&r), realms[k].entry.as_mut()) {
+    let owners = owners_in_package(graph, realms.iter().filter_map(|r| r.entry.as_ref()?.release_node));
+    for entry in realms.iter_mut().filter_map(|r| r.entry.as_mut()) {
+        if let Some(&owner) = entry.release_node.and_then(|r| owners.get(&r)) {
             entry.release = release_method(graph, owner).map(|m| (classes::class_name(graph, owner), m.to_string()));
+            entry.release_node = Some(owner);
         }
     }
     realms
