@@ -615,6 +615,30 @@ for (const jest of [30, 29]) {
   })
 }
 
+describe("merging Jest workers' reports", () => {
+  // Which files a worker runs is Jest's choice: a worker may run one file, and its copy of a
+  // package then stands alone, no chain to show that each file makes the change again.
+  it('a file alone in its worker is not called a change made once, when the run had more files', () => {
+    const { merge } = require('../lib/sandboxes.js')
+    const made = { scriptName: path.join('node_modules', 'graceful-fs-4.1.15', 'graceful-fs.js'), line: 216, column: 3 }
+    const entry = (file, holder, through) => ({ file, retainedSize: 1000, holder, holderId: 1, reference: { name: 'WriteStream', type: 'closure' }, madeBy: null, madeAt: made, coreModule: 'fs', holderClass: 'Function', release: null, through, retainerPath: [] })
+    const chained = ['tests/file01.test.js', 'tests/file02.test.js', 'tests/file03.test.js']
+    const worker1 = { files: 3, kept: chained.map((f, i) => entry(f, "require('fs').ReadStream", i < 2 ? chained[i + 1] : null)) }
+    const worker2 = { files: 1, kept: [entry('tests/file04.test.js', "require('fs').WriteStream", null)] }
+    const merged = merge([worker1, worker2], ROOT)
+    assert.equal(merged.files, 4)
+    assert.equal(merged.groups.length, 2)
+    for (const g of merged.groups) {
+      assert.doesNotMatch(g.fix, /the change that stands is/, g.fix)
+      assert.match(g.fix, /only once per process/, g.fix)
+    }
+    // …while a file alone in a worker that ran others is that one change, said so.
+    const shared = merge([worker1, { files: 4, kept: worker2.kept }], ROOT)
+    const alone = shared.groups.find((g) => g.files.length === 1)
+    assert.match(alone.fix, /the change that stands is tests\/file04\.test\.js's: .* a cost that does not grow with the suite/)
+  })
+})
+
 /** A Vitest project: ESM test files, the project's vitest.config.mjs. */
 function makeVitestProject(name, files, { packages = [], test = {} } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `leakhunt-vitest-${name}-`))

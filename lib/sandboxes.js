@@ -211,7 +211,8 @@ function merge(reports, root) {
   if (noRoom) report.noRoom = noRoom.noRoom
   const early = reports.filter((r) => r.early)
   if (early.length > 0) report.early = { files: early.reduce((n, r) => n + r.early.files, 0), heapUsed: Math.max(...early.map((r) => r.early.heapUsed)) }
-  report.groups = group(report.kept, report.files, new Map(), root, 'jest')
+  const ranWith = new Map(reports.flatMap((r) => (r.kept || []).map((k) => [k.file, r.files || 0])))
+  report.groups = group(report.kept, report.files, new Map(), root, 'jest', (file) => ranWith.get(file) ?? report.files)
   return report
 }
 
@@ -297,7 +298,7 @@ function relative(root, file) {
  * another kept file's objects (a chain: each file's objects hold the previous one's), which
  * belong to the entry of the file their path enters first.
  */
-function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'jest') {
+function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'jest', ranWith = () => files) {
   const byFile = new Map(kept.map((k) => [k.file, k]))
   const head = (k) => {
     let at = k
@@ -338,13 +339,15 @@ function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'j
   for (const g of list) {
     g.averageSize = Math.round(g.retainedSize / g.files.length)
     g.ofFiles = files
-    g.fix = fixFor(g, runner)
+    // How many files shared a process with the group's: a worker that ran one file says
+    // nothing of whether a change stands once or once per file.
+    g.fix = fixFor(g, runner, Math.max(...g.files.map(ranWith)))
   }
   return list
 }
 
 /** What to do, in the words of what keeps the files. */
-function fixFor(g, runner) {
+function fixFor(g, runner, ranWith = g.ofFiles) {
   const setupFile = runner === 'vitest' ? 'a setupFiles file' : 'a setupFilesAfterEnv file'
   const made = g.madeAt ? ` (${g.madeAt.scriptName}:${g.madeAt.line})` : ''
   const inPackage = g.madeAt && /node_modules[\\/]/.test(g.madeAt.scriptName || '')
@@ -356,7 +359,7 @@ function fixFor(g, runner) {
     // package that checks whether it already patched, the one file that does it) or each file
     // replaced the last one's; either way it costs one file, not one per file, and "a version
     // that patches once per process" would be what it already is.
-    if (g.files.length === 1 && !g.chain && g.ofFiles > 1) {
+    if (g.files.length === 1 && !g.chain && ranWith > 1) {
       return `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}, and the change that stands is ${g.files[0]}'s: core modules are shared by every test file, so that one file stays alive, a cost that does not grow with the suite; if it matters, undo the change in an afterAll of that file${pkg ? ` (with the package's own restore, if it has one, or by putting back ${g.holder})` : ''}`
     }
     const base = `${who} replaces ${g.holder} with its own ${own}${pkg ? made : ''}; core modules are shared by every test file, so each file's copy of ${pkg || 'that module'} keeps the file alive`
