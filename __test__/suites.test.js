@@ -367,7 +367,7 @@ describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
     assert.equal(timer.holder, 'a timer of 120000 ms (setTimeout/setInterval)', open.out)
     assert.equal(timer.coreModule, null)
     assert.match(timer.madeAt.scriptName, /node-cache-5\.1\.2[\\/]lib[\\/]node_cache\.js$/)
-    assert.match(timer.fix, /^a timer started by the package node-cache@5\.1\.2 still runs after the file finished: stop it in afterAll \(clearInterval\/clearTimeout, or NodeCache's close\(\)/)
+    assert.match(timer.fix, /^a timer started by the package node-cache@5\.1\.2 still runs after the file finished: stop it in afterAll with NodeCache's close\(\), called on the NodeCache that started it$/)
 
     const closed = project('cache-closed', times(FILES, nodeCacheFile(true)), { packages: ['node-cache-5.1.2'] })
     const fixed = leakhuntJest(closed)

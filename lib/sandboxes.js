@@ -370,8 +370,10 @@ function fixFor(g, runner, ranWith = g.ofFiles) {
   }
   const release = g.release && g.release.className !== 'Timeout' ? `${g.release.className}'s ${g.release.method}()` : null
   if (g.holderClass === 'Timeout' || /\bTimeout\b|TimersList|Immediate/.test(g.holder) || (g.release && g.release.className === 'Timeout')) {
-    const stop = release ? `, or ${release} on what started it` : ''
-    return `a timer started by ${who} still runs after the file finished: stop it in afterAll (clearInterval/clearTimeout${stop})`
+    // The package's object that started the timer is what the user holds, and its stop() is
+    // what clears it; clearInterval needs the timer, which the package keeps to itself.
+    if (release) return `a timer started by ${who} still runs after the file finished: stop it in afterAll with ${release}, called on the ${g.release.className} that started it`
+    return `a timer started by ${who} still runs after the file finished: stop it in afterAll (clearInterval/clearTimeout)`
   }
   if (g.holderClass === 'AsyncHook' || (g.release && g.release.className === 'AsyncHook')) {
     return `an async hook enabled by ${who} stays enabled after the file finished, and Node keeps every enabled hook: disable() it in afterAll${pkg ? `, or use AsyncLocalStorage instead of ${pkg}` : ''}`
