@@ -68,6 +68,8 @@ export interface RealmEntry {
   coreModule: string | null
   /** [class, method] of the nearest object outside that lets go with that method. */
   release: [string, string] | null
+  /** That call as the test file writes it, where a variable of the file holds the object or one that owns it: `server.close()`. */
+  releaseCall: string | null
 }
 
 /** One finished test file that stays alive (`leakhunt jest --json`, `SuiteReport.kept`). */
@@ -87,6 +89,8 @@ export interface KeptFile {
   coreModule: string | null
   holderClass: string | null
   release: { className: string; method: string } | null
+  /** The call that lets go, as the test file writes it (`server.close()`, `app.close()`), when a variable of the file holds it. */
+  releaseCall: string | null
   retainerPath: PathStep[]
 }
 
@@ -99,6 +103,7 @@ export interface KeptFileGroup {
   madeBy: string | null
   madeAt: SourceLocation | null
   release: { className: string; method: string } | null
+  releaseCall: string | null
   /** True when files keep each other through this holder (each file's objects hold the one before's). */
   chain: boolean
   files: string[]

@@ -361,13 +361,13 @@ describe('leakhunt jest: more mechanisms, failures and usage (Jest 30)', () => {
     assert.ok(open.report.kept.length >= 0.8 * FILES, open.out)
     // One entry: each file's own timer, in Node's list of 120 s timers, named as a timer (not
     // as the timers module's function whose scope the path went through), with the cleanup
-    // of the object the callback was bound to.
+    // of the object the callback was bound to, called on the variable the file holds it in.
     assert.equal(open.report.groups.length, 1, open.out)
     const [timer] = open.report.groups
     assert.equal(timer.holder, 'a timer of 120000 ms (setTimeout/setInterval)', open.out)
     assert.equal(timer.coreModule, null)
     assert.match(timer.madeAt.scriptName, /node-cache-5\.1\.2[\\/]lib[\\/]node_cache\.js$/)
-    assert.match(timer.fix, /^a timer started by the package node-cache@5\.1\.2 still runs after the file finished: stop it in afterAll with NodeCache's close\(\), called on the NodeCache that started it$/)
+    assert.match(timer.fix, /^a timer started by the package node-cache@5\.1\.2 still runs after the file finished: stop it in afterAll with cache\.close\(\)$/)
 
     const closed = project('cache-closed', times(FILES, nodeCacheFile(true)), { packages: ['node-cache-5.1.2'] })
     const fixed = leakhuntJest(closed)
@@ -445,7 +445,8 @@ test('answers (${i})', async () => {
 `
     const { group, out } = keptAsOneEntry(project('server-open', times(FILES, serverFile)))
     assert.equal(group.holder, "Server's 'request' listener")
-    assert.match(group.fix, /call Server's close\(\) in afterAll/)
+    // In the file's own words: its variable holds the Server.
+    assert.match(group.fix, /call server\.close\(\) in afterAll$/)
     assert.match(out, /made in each file's own code \(tests\/file\d\d\.test\.js:5:\d+\)/)
   })
 
@@ -477,7 +478,7 @@ ${stopped ? 'afterAll(() => task.stop())\n' : ''}test('schedules a nightly job (
     keptNone(project('cron-stopped', times(FILES, cronFile(true)), { packages: ['node-cron-3.0.3'] }))
   })
 
-  it('fastify 4 and socket.io 4 servers left listening: one entry each, the package named with its cleanup; closed in afterAll: none', () => {
+  it("fastify 4, socket.io 4 and express 4 servers left listening: one entry each, the package named, the cleanup called on the file's own variable; closed in afterAll: none", () => {
     const fastifyFile = (closed) => (i) => `const Fastify = require('fastify-4.28.1')
 const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
 const app = Fastify()
@@ -495,21 +496,36 @@ io.on('connection', (socket) => socket.emit('rows', rows.length))
 beforeAll(() => { io.listen(0) })
 ${closed ? 'afterAll(() => new Promise((resolve) => io.close(() => resolve())))\n' : ''}test('listens (${i})', () => { expect(rows).toHaveLength(5000) })
 `
+    // What app.listen() returns is Node's own Server, held by the file's variable.
+    const expressFile = (closed) => (i) => `const express = require('express-4.21.2')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const app = express()
+app.get('/', (req, res) => res.json({ n: rows.length }))
+const server = app.listen(0, '127.0.0.1')
+${closed ? 'afterAll(() => new Promise((resolve) => server.close(resolve)))\n' : ''}test('serves (${i})', async () => {
+  await new Promise((resolve) => (server.listening ? resolve() : server.once('listening', resolve)))
+  const res = await fetch('http://127.0.0.1:' + server.address().port + '/')
+  expect((await res.json()).n).toBe(5000)
+})
+`
     const servers = [
-      ['fastify', fastifyFile, 'fastify-4.28.1', /fastify@4\.28\.1/],
-      ['socket.io', ioFile, 'socket.io-4.8.1', /engine\.io@|socket\.io@/],
+      ['fastify', fastifyFile, 'fastify-4.28.1', /fastify@4\.28\.1/, 'app.close()'],
+      ['socket.io', ioFile, 'socket.io-4.8.1', /engine\.io@|socket\.io@/, 'io.close()'],
+      ['express', expressFile, 'express-4.21.2', /express@4\.21\.2/, 'server.close()'],
     ]
-    for (const [name, make, installed, pkg] of servers) {
+    for (const [name, make, installed, pkg, call] of servers) {
       const packages = [installed]
       const { group, out } = keptAsOneEntry(project(`${name}-open`, times(FILES, make(false)), { packages }))
       assert.match(group.holder, /^Server's '\w+' listener$/, out)
       assert.match(group.fix, pkg, out)
-      assert.match(group.fix, /the package's own cleanup in afterAll/, out)
+      // fastify's close is set on the instance itself, socket.io's on its class: either way
+      // what the file holds (not the http.Server inside, nor "the package's own cleanup").
+      assert.ok(group.fix.endsWith(`: call ${call} in afterAll`), out)
       keptNone(project(`${name}-closed`, times(FILES, make(true)), { packages }))
     }
   })
 
-  it("tarn 3's Pool reaps on an interval until destroy(): every file is kept by its timer, one entry naming Pool's destroy(); destroyed in afterAll: none", () => {
+  it("tarn 3's Pool reaps on an interval until destroy(): every file is kept by its timer, one entry naming pool.destroy() (the file's variable); destroyed in afterAll: none", () => {
     const poolFile = (destroyed) => (i) => `const { Pool } = require('tarn-3.0.2')
 const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
 const pool = new Pool({ create: () => ({ id: ${i} }), destroy: () => {}, min: 0, max: 2, reapIntervalMillis: 1000 })
@@ -522,8 +538,26 @@ ${destroyed ? 'afterAll(() => pool.destroy())\n' : ''}test('acquires a resource 
     const { group } = keptAsOneEntry(project('tarn-open', times(FILES, poolFile(false)), { packages: ['tarn-3.0.2'] }))
     assert.equal(group.holder, 'a timer of 1000 ms (setTimeout/setInterval)')
     assert.match(group.madeAt.scriptName, /tarn-3\.0\.2[\\/]dist[\\/]Pool\.js$/)
-    assert.match(group.fix, /the package tarn@3\.0\.2 .*Pool's destroy\(\)/)
+    assert.match(group.fix, /the package tarn@3\.0\.2 .*stop it in afterAll with pool\.destroy\(\)$/)
     keptNone(project('tarn-destroyed', times(FILES, poolFile(true)), { packages: ['tarn-3.0.2'] }))
+  })
+
+  it("lru-cache 10's ttlAutopurge: a timeout per entry keeps each file until it fires, and the package keeps it to itself: no clearInterval as the fix; fake timers or no autopurge: none", () => {
+    const cacheFile = (how) => (i) => `${how === 'fake' ? 'jest.useFakeTimers()\n' : ''}const { LRUCache } = require('lru-cache-10.4.3')
+const rows = Array.from({ length: 5000 }, (_, k) => ({ k }))
+const cache = new LRUCache({ max: 100, ttl: 60000${how === 'off' ? '' : ', ttlAutopurge: true'} })
+test('caches the rows (${i})', () => {
+  cache.set('rows', rows)
+  expect(cache.get('rows')).toHaveLength(5000)
+})
+`
+    const packages = ['lru-cache-10.4.3']
+    const { group, out } = keptAsOneEntry(project('lru-autopurge', times(FILES, cacheFile('autopurge')), { packages }))
+    assert.match(group.holder, /^a timer of 60001 ms/, out)
+    assert.match(group.fix, /the package lru-cache@10\.4\.3 still runs after the file finished, and the package keeps it to itself: .*fake timers/, out)
+    assert.doesNotMatch(group.fix, /clearInterval|clearTimeout/, out)
+    keptNone(project('lru-fake-timers', times(FILES, cacheFile('fake')), { packages }))
+    keptNone(project('lru-no-autopurge', times(FILES, cacheFile('off')), { packages }))
   })
 
   it('a suite that runs out of memory is explained before it dies: the files finished so far, and what keeps them', () => {

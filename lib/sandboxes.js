@@ -277,6 +277,7 @@ function heldBy(entry, root, path = []) {
     coreModule: entry && !named ? entry.coreModule : null,
     holderClass: entry ? (timer ? 'Timeout' : channel ? 'Channel' : entry.holderClass) : null,
     release: entry && entry.release ? { className: entry.release[0], method: entry.release[1] } : null,
+    releaseCall: entry && entry.releaseCall ? entry.releaseCall : null,
   }
 }
 
@@ -324,6 +325,7 @@ function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'j
         madeBy: h.madeBy,
         madeAt: h.madeAt,
         release: h.release,
+        releaseCall: h.releaseCall,
         chain: false,
         files: [],
         retainedSize: 0,
@@ -372,7 +374,11 @@ function fixFor(g, runner, ranWith = g.ofFiles) {
   if (g.holderClass === 'Timeout' || /\bTimeout\b|TimersList|Immediate/.test(g.holder) || (g.release && g.release.className === 'Timeout')) {
     // The package's object that started the timer is what the user holds, and its stop() is
     // what clears it; clearInterval needs the timer, which the package keeps to itself.
+    if (g.releaseCall) return `a timer started by ${who} still runs after the file finished: stop it in afterAll with ${g.releaseCall}`
     if (release) return `a timer started by ${who} still runs after the file finished: stop it in afterAll with ${release}, called on the ${g.release.className} that started it`
+    // A package's own timer with nothing of the file's that stops it (lru-cache's ttlAutopurge
+    // timeouts): clearInterval needs a handle the package keeps to itself.
+    if (pkg) return `a timer started by ${who} still runs after the file finished, and the package keeps it to itself: call the package's own cleanup in afterAll if it has one, or keep that timer out of the test files (fake timers, or the option that starts it turned off in tests)`
     return `a timer started by ${who} still runs after the file finished: stop it in afterAll (clearInterval/clearTimeout)`
   }
   if (g.holderClass === 'AsyncHook' || (g.release && g.release.className === 'AsyncHook')) {
@@ -382,6 +388,9 @@ function fixFor(g, runner, ranWith = g.ofFiles) {
     return `a diagnostics_channel subscription made by ${who} stays after the file finished (Node keeps a channel's subscribers): unsubscribe it in afterAll (diagnostics_channel.unsubscribe(name, fn))`
   }
   // What a package made and holds, the user cannot release by hand.
+  if (release && g.releaseCall) {
+    return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}, which keeps that ${g.release.className}: call ${g.releaseCall} in afterAll`
+  }
   if (release && pkg) {
     return `${g.holder} (outside the test file) holds ${g.reference ? g.reference.name : 'an object'} made by ${who}, which keeps that ${g.release.className}: call the package's own cleanup in afterAll if it has one (it has to call ${release}), or keep the call that starts it out of the test files (mock it, or make it once per process)`
   }

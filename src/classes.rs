@@ -2,7 +2,7 @@
 //! is defined, "string"), whether it is V8's own bookkeeping, and how to print it safely.
 
 use crate::graph::{HeapGraph, NodeIndex};
-use crate::snapshot::NodeKind;
+use crate::snapshot::{EdgeKind, NodeKind};
 use serde::Serialize;
 
 /// Where a function is defined.
@@ -282,6 +282,17 @@ pub fn cleanup_method(graph: &HeapGraph, object: NodeIndex) -> Option<&'static s
         proto = graph.edge_target(proto, "__proto__")?;
     }
     None
+}
+
+/// A cleanup method set on the object itself rather than its class (a factory's instance, an
+/// object literal whose `close` a library filled in): only where the program's own variable
+/// holds the object, since plenty of objects carry a `close` field that ends nothing.
+pub fn own_cleanup_method(graph: &HeapGraph, object: NodeIndex) -> Option<&'static str> {
+    CLEANUP_METHODS.iter().copied().find(|m| {
+        graph.edges(object).any(|e| {
+            graph.edge_kind(e) == EdgeKind::Property && graph.edge_is_named(e, m) && graph.kind(graph.edge_to[e]) == NodeKind::Closure
+        })
+    })
 }
 
 /// Closures a code generator names one by one (`validate20`, `validate21`, ...) are one class:

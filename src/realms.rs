@@ -75,6 +75,9 @@ pub struct RealmEntry {
     /// The object `release` is a method of.
     #[serde(skip)]
     pub release_node: Option<NodeIndex>,
+    /// That call as the test file writes it, where a variable of the file's own code holds the
+    /// object or one that owns it: `server.close()`, `app.close()`.
+    pub release_call: Option<String>,
 }
 
 /// Paths from the GC roots as the realm check reads them: the retainer search's edges, less
@@ -433,7 +436,85 @@ pub fn kept_realms(graph: &HeapGraph, doms: &Dominators, keys: &[String], runner
             entry.release_node = Some(owner);
         }
     }
+    release_calls(graph, &mut realms, &realm_of_key);
     realms
+}
+
+/// The call that lets go, in the words of the test file: a variable of the file's own scope
+/// that holds the object that lets go (`server`, what `app.listen()` returned), or holds an
+/// object that owns it by a property and has a cleanup of its own, even one set on the object
+/// itself (`app`, a fastify instance whose `close` its plugin loader filled in; `io`). The
+/// file wrote that name; a class named from inside a package may be one it never sees. A pass
+/// over the objects, one over the scopes and one over the closures, only when an entry has an
+/// object that lets go.
+fn release_calls(graph: &HeapGraph, realms: &mut [KeptRealm], realm_of_key: &HashMap<NodeIndex, usize>) {
+    let releases: HashMap<NodeIndex, &str> =
+        realms.iter().filter_map(|r| r.entry.as_ref()).filter_map(|e| Some((e.release_node?, e.release.as_ref()?.1.as_str()))).collect();
+    if releases.is_empty() {
+        return;
+    }
+    let n = graph.node_count() as NodeIndex;
+    // Owners: an object with a property to one that lets go, and a cleanup of its own.
+    let mut owners: HashMap<NodeIndex, (NodeIndex, &'static str)> = HashMap::new();
+    for x in (0..n).filter(|&x| graph.kind(x) == NodeKind::Object) {
+        let Some(released) = graph
+            .edges(x)
+            .filter(|&e| graph.edge_kind(e) == EdgeKind::Property)
+            .map(|e| graph.edge_to[e])
+            .find(|t| *t != x && releases.contains_key(t))
+        else {
+            continue;
+        };
+        if let Some(m) = release_method(graph, x).or_else(|| classes::own_cleanup_method(graph, x)) {
+            owners.insert(x, (released, m));
+        }
+    }
+    // Variables that hold one: (scope, realm, the object itself rather than an owner, call).
+    let mut held: Vec<(NodeIndex, usize, bool, String)> = Vec::new();
+    for scope in (0..n).filter(|&u| graph.kind(u) == NodeKind::Object && graph.name(u) == "system / Context") {
+        for e in graph.edges(scope).filter(|&e| graph.edge_kind(e) == EdgeKind::Context) {
+            let target = graph.edge_to[e];
+            let (released, method, direct) = match (releases.get(&target), owners.get(&target)) {
+                (Some(m), _) => (target, *m, true),
+                (None, Some(&(released, m))) => (released, m, false),
+                (None, None) => continue,
+            };
+            let name = graph.edge_name(e);
+            if name == "this" || name.starts_with('.') || name.starts_with('#') {
+                continue;
+            }
+            let Some(&k) = native_context_of(graph, scope).and_then(|c| realm_of_key.get(&c)) else { continue };
+            if realms[k].entry.as_ref().is_some_and(|entry| entry.release_node == Some(released)) {
+                held.push((scope, k, direct, format!("{name}.{method}()")));
+            }
+        }
+    }
+    if held.is_empty() {
+        return;
+    }
+    // The file's own code, not a package's: a package loaded into the file's sandbox runs in
+    // its realm too (fastify keeps its server in a variable of its factory's scope). A scope
+    // is the program's when a closure of code outside node_modules and Node has it.
+    let scopes: std::collections::HashSet<NodeIndex> = held.iter().map(|h| h.0).collect();
+    let mut program = std::collections::HashSet::new();
+    for closure in (0..n).filter(|&c| graph.kind(c) == NodeKind::Closure) {
+        let Some(scope) = graph.edge_target(closure, "context").filter(|c| scopes.contains(c) && !program.contains(c)) else { continue };
+        let script = classes::closure_script_name(graph, closure).unwrap_or_default();
+        if !script.is_empty() && !script.contains("node_modules") && !script.starts_with("node:") {
+            program.insert(scope);
+        }
+    }
+    let mut calls: HashMap<usize, (bool, String)> = HashMap::new();
+    for (scope, k, direct, call) in held {
+        if program.contains(&scope) && calls.get(&k).is_none_or(|(was_direct, _)| direct && !was_direct) {
+            calls.insert(k, (direct, call));
+        }
+    }
+    for (k, (_, call)) in calls {
+        if let Some(entry) = realms[k].entry.as_mut() {
+            entry.release_call = Some(call);
+        }
+    }
 }
 
 /// The object a user holds, for a package's object that lets go of a timer or a listener:
@@ -608,6 +689,7 @@ fn entry_of(
         holder_class: classes::class_name(graph, holder_node),
         release: release.as_ref().map(|(_, class, method)| (class.clone(), method.clone())),
         release_node: release.map(|(v, _, _)| v),
+        release_call: None,
     })
 }
 
