@@ -295,6 +295,20 @@ pub fn own_cleanup_method(graph: &HeapGraph, object: NodeIndex) -> Option<&'stat
     })
 }
 
+/// Of `scopes`, those of the program's own code: a scope is the program's when a closure of
+/// code outside `node_modules` and Node's own has it as its context. One pass over the closures.
+pub fn program_scopes(graph: &HeapGraph, scopes: &std::collections::HashSet<NodeIndex>) -> std::collections::HashSet<NodeIndex> {
+    let mut program = std::collections::HashSet::new();
+    for closure in (0..graph.node_count() as NodeIndex).filter(|&c| graph.kind(c) == NodeKind::Closure) {
+        let Some(scope) = graph.edge_target(closure, "context").filter(|c| scopes.contains(c) && !program.contains(c)) else { continue };
+        let script = closure_script_name(graph, closure).unwrap_or_default();
+        if !script.is_empty() && !script.contains("node_modules") && !script.starts_with("node:") {
+            program.insert(scope);
+        }
+    }
+    program
+}
+
 /// Closures a code generator names one by one (`validate20`, `validate21`, ...) are one class:
 /// the name without its number.
 pub fn numbered_family(name: &str) -> Option<String> {

@@ -220,15 +220,7 @@ fn name_by_program_variables(graph: &HeapGraph, groups: &mut [GrowthPoint]) {
     if held.is_empty() {
         return;
     }
-    let scopes: std::collections::HashSet<NodeIndex> = held.iter().map(|&(_, _, scope)| scope).collect();
-    let mut program = std::collections::HashSet::new();
-    for closure in (0..n).filter(|&c| graph.kind(c) == NodeKind::Closure) {
-        let Some(scope) = graph.edge_target(closure, "context").filter(|c| scopes.contains(c) && !program.contains(c)) else { continue };
-        let script = classes::closure_script_name(graph, closure).unwrap_or_default();
-        if !script.is_empty() && !script.contains("node_modules") && !script.starts_with("node:") {
-            program.insert(scope);
-        }
-    }
+    let program = classes::program_scopes(graph, &held.iter().map(|&(_, _, scope)| scope).collect());
     // The first such variable by scope id, so that the same heap always gives the same name.
     held.sort_by_key(|&(id, _, scope)| (id, graph.ids[scope as usize]));
     let mut names: HashMap<u32, String> = HashMap::new();

@@ -493,17 +493,8 @@ fn release_calls(graph: &HeapGraph, realms: &mut [KeptRealm], realm_of_key: &Has
         return;
     }
     // The file's own code, not a package's: a package loaded into the file's sandbox runs in
-    // its realm too (fastify keeps its server in a variable of its factory's scope). A scope
-    // is the program's when a closure of code outside node_modules and Node has it.
-    let scopes: std::collections::HashSet<NodeIndex> = held.iter().map(|h| h.0).collect();
-    let mut program = std::collections::HashSet::new();
-    for closure in (0..n).filter(|&c| graph.kind(c) == NodeKind::Closure) {
-        let Some(scope) = graph.edge_target(closure, "context").filter(|c| scopes.contains(c) && !program.contains(c)) else { continue };
-        let script = classes::closure_script_name(graph, closure).unwrap_or_default();
-        if !script.is_empty() && !script.contains("node_modules") && !script.starts_with("node:") {
-            program.insert(scope);
-        }
-    }
+    // its realm too (fastify keeps its server in a variable of its factory's scope).
+    let program = classes::program_scopes(graph, &held.iter().map(|h| h.0).collect());
     let mut calls: HashMap<usize, (bool, String)> = HashMap::new();
     for (scope, k, direct, call) in held {
         if program.contains(&scope) && calls.get(&k).is_none_or(|(was_direct, _)| direct && !was_direct) {
