@@ -348,8 +348,8 @@ function group(kept, files, heads = new Map(), root = process.cwd(), runner = 'j
   return list
 }
 
-/** What to do, in the words of what keeps the files. */
-function fixFor(g, runner, ranWith = g.ofFiles) {
+/** What to do, in the words of what keeps the files; `ranWith`: files run in the group's process. */
+function fixFor(g, runner, ranWith) {
   const setupFile = runner === 'vitest' ? 'a setupFiles file' : 'a setupFilesAfterEnv file'
   const made = g.madeAt ? ` (${g.madeAt.scriptName}:${g.madeAt.line})` : ''
   const inPackage = g.madeAt && /node_modules[\\/]/.test(g.madeAt.scriptName || '')
@@ -372,12 +372,11 @@ function fixFor(g, runner, ranWith = g.ofFiles) {
   }
   const release = g.release && g.release.className !== 'Timeout' ? `${g.release.className}'s ${g.release.method}()` : null
   if (g.holderClass === 'Timeout' || /\bTimeout\b|TimersList|Immediate/.test(g.holder) || (g.release && g.release.className === 'Timeout')) {
-    // The package's object that started the timer is what the user holds, and its stop() is
-    // what clears it; clearInterval needs the timer, which the package keeps to itself.
+    // clearInterval needs the timer, which a package keeps to itself: what the user holds is
+    // the object that started it (its stop(), on the file's variable where one holds it), and
+    // with none (lru-cache's ttlAutopurge timeouts), the package's cleanup or no such timer.
     if (g.releaseCall) return `a timer started by ${who} still runs after the file finished: stop it in afterAll with ${g.releaseCall}`
     if (release) return `a timer started by ${who} still runs after the file finished: stop it in afterAll with ${release}, called on the ${g.release.className} that started it`
-    // A package's own timer with nothing of the file's that stops it (lru-cache's ttlAutopurge
-    // timeouts): clearInterval needs a handle the package keeps to itself.
     if (pkg) return `a timer started by ${who} still runs after the file finished, and the package keeps it to itself: call the package's own cleanup in afterAll if it has one, or keep that timer out of the test files (fake timers, or the option that starts it turned off in tests)`
     return `a timer started by ${who} still runs after the file finished: stop it in afterAll (clearInterval/clearTimeout)`
   }
